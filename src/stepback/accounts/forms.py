@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from stepback.accounts import ratelimit
+from stepback.accounts.models import User
+from stepback.accounts.roles import ROLE_CHOICES, Role
+from stepback.accounts.tasks import email_send
+
+
+class SignInForm(AuthenticationForm):
+    """Email and password sign-in that refuses further tries after repeated failures."""
+
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email address and password do not match an account.",
+        "locked_out": (
+            "Too many failed sign-ins. For your account's safety, try again in %(minutes)d "
+            "minutes, or reset your password."
+        ),
+    }
+
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean(self) -> dict[str, Any]:
+        email = self.data.get("username", "")
+        assert self.request is not None
+        if ratelimit.is_locked_out(self.request, email):
+            raise forms.ValidationError(
+                self.error_messages["locked_out"],
+                code="locked_out",
+                params={"minutes": max(1, settings.SIGN_IN_LOCKOUT_SECONDS // 60)},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            ratelimit.record_failure(self.request, email)
+            raise
+        ratelimit.clear_failures(self.request, email)
+        return cleaned
+
+
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
+    """The Django admin's sign-in: staff accounts only, with everyone's rate limit."""
+
+
+class TaskPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with the email sent by a background task.
+
+    The link starts with ``SITE_URL``, not the request's host, so a forged ``Host``
+    header cannot send someone a reset link to another site.
+    """
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        context = {**context, "site_url": settings.SITE_URL}
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        email_send(subject=subject, body=body, to=[to_email])
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(
+        label="Organisation name",
+        max_length=200,
+        help_text="The school, department or company whose change you lead.",
+        widget=forms.TextInput(attrs={"autofocus": True}),
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=ROLE_CHOICES,
+        initial=Role.MEMBER,
+        help_text="What they may do here. You can change it later.",
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES)
+
+
+class AcceptInvitationForm(SetPasswordMixin, forms.Form):
+    """A new account for the invited email address: a name and a password."""
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "name"}),
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1="Password", label2="Password again"
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.validate_passwords()
+        self.validate_password_for_user(User(email=self.email, name=cleaned.get("name", "")))
+        return cleaned

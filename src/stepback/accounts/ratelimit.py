@@ -1,0 +1,55 @@
+"""A small rate limit on failed sign-ins, kept in the cache.
+
+Failures are counted per email address and per client address. When an email
+address reaches ``SIGN_IN_MAX_FAILURES`` within ``SIGN_IN_LOCKOUT_SECONDS``, or
+a client address reaches ``ADDRESS_FACTOR`` times that (one office may share an
+address, and one attacker may try many accounts), further attempts are refused
+until the window passes. A successful sign-in clears the email address's count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+ADDRESS_FACTOR = 4
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: from ``CLIENT_IP_HEADER`` behind a proxy, else the connection's."""
+    if settings.CLIENT_IP_HEADER:
+        meta_key = "HTTP_" + settings.CLIENT_IP_HEADER.upper().replace("-", "_")
+        forwarded = request.META.get(meta_key, "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def _keys(request: HttpRequest, email: str) -> list[str]:
+    address = client_address(request)
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return [f"signin-fail:email:{digest}", f"signin-fail:ip:{address}"]
+
+
+def is_locked_out(request: HttpRequest, email: str) -> bool:
+    email_key, address_key = _keys(request, email)
+    counts = cache.get_many([email_key, address_key])
+    limit = settings.SIGN_IN_MAX_FAILURES
+    return counts.get(email_key, 0) >= limit or counts.get(address_key, 0) >= limit * ADDRESS_FACTOR
+
+
+def record_failure(request: HttpRequest, email: str) -> None:
+    for key in _keys(request, email):
+        if cache.add(key, 1, timeout=settings.SIGN_IN_LOCKOUT_SECONDS):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
+
+
+def clear_failures(request: HttpRequest, email: str) -> None:
+    cache.delete(_keys(request, email)[0])

@@ -1,0 +1,59 @@
+"""Roles inside an organisation and what each may do.
+
+This module is the single statement of the permission matrix; views and API
+routes name a capability, never a list of roles.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    LEADER = "leader"
+    SUPPORT = "support"
+    OWNER = "owner"
+    MEMBER = "member"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Admin",
+    Role.LEADER: "Leader",
+    Role.SUPPORT: "Support team",
+    Role.OWNER: "Owner",
+    Role.MEMBER: "Member",
+    Role.VIEWER: "Viewer",
+}
+ROLE_CHOICES = [(role.value, role.label) for role in Role]
+
+
+class Capability(StrEnum):
+    VIEW = "view"  # read everything in the organisation
+    CONTRIBUTE = "contribute"  # enter measurements and observations
+    MANAGE_INITIATIVES = "manage_initiatives"  # create and edit initiatives and goals
+    MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove
+
+
+CAPABILITIES: dict[Capability, frozenset[Role]] = {
+    Capability.VIEW: frozenset(Role),
+    Capability.CONTRIBUTE: frozenset(
+        {Role.ADMIN, Role.LEADER, Role.SUPPORT, Role.OWNER, Role.MEMBER}
+    ),
+    Capability.MANAGE_INITIATIVES: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT}),
+    Capability.MANAGE_MEMBERS: frozenset({Role.ADMIN}),
+}
+
+# Capabilities that only change data; a read-only API token never has them.
+WRITE_CAPABILITIES = frozenset(
+    {Capability.CONTRIBUTE, Capability.MANAGE_INITIATIVES, Capability.MANAGE_MEMBERS}
+)
+
+
+def role_can(role: str, capability: Capability) -> bool:
+    return Role(role) in CAPABILITIES[capability]

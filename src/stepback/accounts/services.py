@@ -1,0 +1,256 @@
+"""Writes on organisations, memberships and invitations: the single path for views, API and CLI.
+
+Rule violations raise ``ValidationError`` with a message fit to show the person who
+asked; ``code`` tells callers which field it belongs to where that matters.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from stepback.accounts.models import ApiToken, Invitation, Membership, Organisation, User
+from stepback.accounts.roles import Role
+
+INVITATION_SALT = "stepback.accounts.invitation"
+SLUG_MAX_LENGTH = 50
+
+
+class InvitationLinkError(Exception):
+    """An invitation link that cannot be used; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, *, status: int, invitation: Invitation | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.invitation = invitation
+
+
+# --- organisations --------------------------------------------------------------------------
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:SLUG_MAX_LENGTH].strip("-") or "organisation"
+    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        suffix = f"-{n}"
+        slug = base[: SLUG_MAX_LENGTH - len(suffix)].rstrip("-") + suffix
+    return slug
+
+
+@transaction.atomic
+def organisation_create(*, name: str, created_by: User) -> Organisation:
+    """Create an organisation with a unique slug from its name; its creator is its admin."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("An organisation needs a name.", code="name")
+    organisation = Organisation.objects.create(name=name, slug=_unique_slug(name))
+    Membership.objects.create(user=created_by, organisation=organisation, role=Role.ADMIN)
+    return organisation
+
+
+# --- memberships ----------------------------------------------------------------------------
+
+
+def _other_admins_exist(membership: Membership) -> bool:
+    """Whether an admin besides ``membership`` remains; locks every admin row of the
+    organisation so two admins cannot demote each other at the same moment."""
+    admins = Membership.objects.select_for_update().filter(
+        organisation_id=membership.organisation_id, role=Role.ADMIN
+    )
+    return any(pk != membership.pk for pk in admins.values_list("pk", flat=True))
+
+
+def _last_admin_error(membership: Membership, action: str) -> ValidationError:
+    return ValidationError(
+        f"{membership.user.display_name} is the last admin of {membership.organisation}, "
+        f"so they cannot be {action}. Make someone else an admin first.",
+        code="last_admin",
+    )
+
+
+@transaction.atomic
+def membership_change_role(
+    *, membership: Membership, role: Role | str, changed_by: User
+) -> Membership:
+    """Give a member another role; an organisation always keeps at least one admin."""
+    role = Role(role)
+    if membership.role == role:
+        return membership
+    if membership.role == Role.ADMIN and not _other_admins_exist(membership):
+        raise _last_admin_error(membership, "given another role")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, removed_by: User) -> None:
+    """Take a person out of an organisation and revoke their API tokens there.
+
+    The last admin cannot be removed, not even by themselves.
+    """
+    if membership.role == Role.ADMIN and not _other_admins_exist(membership):
+        raise _last_admin_error(membership, "removed")
+    ApiToken.objects.active().filter(
+        user_id=membership.user_id, organisation_id=membership.organisation_id
+    ).update(revoked_at=timezone.now())
+    membership.delete()
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+
+def invitation_sign(invitation: Invitation) -> str:
+    """The signed, timestamped token that stands for ``invitation`` in its link."""
+    return signing.dumps({"invitation": invitation.pk}, salt=INVITATION_SALT, compress=True)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    """The absolute link the invitee opens; it expires after INVITATION_MAX_AGE_SECONDS."""
+    path = reverse("accounts:invitation_accept", kwargs={"signed": invitation_sign(invitation)})
+    return settings.SITE_URL + path
+
+
+def invitation_from_signed(signed: str) -> Invitation:
+    """The pending invitation a link stands for, or ``InvitationLinkError`` saying why not."""
+    try:
+        data = signing.loads(
+            signed, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE_SECONDS
+        )
+    except signing.SignatureExpired as error:
+        raise InvitationLinkError(
+            "This invitation link has expired. Ask the person who invited you to send it again.",
+            status=410,
+        ) from error
+    except signing.BadSignature as error:
+        raise InvitationLinkError(
+            "This invitation link is not valid. It may have been copied incompletely: "
+            "open the link from the email again, or ask for a new invitation.",
+            status=400,
+        ) from error
+    pk = data.get("invitation") if isinstance(data, dict) else None
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by").filter(pk=pk).first()
+        if isinstance(pk, int)
+        else None
+    )
+    if invitation is None:
+        raise InvitationLinkError(
+            "This invitation no longer exists. Ask for a new one.", status=410
+        )
+    if invitation.revoked_at is not None:
+        raise InvitationLinkError(
+            f"This invitation to {invitation.organisation} was withdrawn. "
+            "Ask an admin of the organisation if you still need access.",
+            status=410,
+            invitation=invitation,
+        )
+    if invitation.accepted_at is not None:
+        raise InvitationLinkError(
+            f"This invitation to {invitation.organisation} was already used. "
+            "Each invitation link works once: sign in to reach the organisation.",
+            status=410,
+            invitation=invitation,
+        )
+    return invitation
+
+
+def _send_invitation_on_commit(invitation: Invitation) -> None:
+    from stepback.accounts.tasks import invitation_send
+
+    invitation_id = invitation.pk
+    transaction.on_commit(lambda: invitation_send(invitation_id))
+
+
+@transaction.atomic
+def invitation_create(
+    *, organisation: Organisation, email: str, role: Role | str, invited_by: User
+) -> Invitation:
+    """Invite ``email`` into ``organisation`` with ``role`` and email them the link."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    role = Role(role)
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError(f"{email} is already a member of {organisation}.", code="email")
+    duplicate = ValidationError(
+        f"{email} already has a pending invitation. Resend it from the members page instead.",
+        code="email",
+    )
+    if Invitation.objects.pending().filter(organisation=organisation, email__iexact=email).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                organisation=organisation, email=email, role=role, invited_by=invited_by
+            )
+    except IntegrityError as error:
+        raise duplicate from error
+    _send_invitation_on_commit(invitation)
+    return invitation
+
+
+def _pending_for_update(invitation: Invitation) -> Invitation:
+    locked = (
+        Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+    if not locked.is_pending:
+        state = "withdrawn" if locked.revoked_at else "already accepted"
+        raise ValidationError(f"The invitation for {locked.email} was {state}.", code="state")
+    return locked
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, sent_by: User) -> Invitation:
+    """Email a pending invitation again, with a fresh link."""
+    invitation = _pending_for_update(invitation)
+    _send_invitation_on_commit(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, revoked_by: User) -> Invitation:
+    """Withdraw a pending invitation: its link stops working."""
+    invitation = _pending_for_update(invitation)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    user: User | None = None,
+    name: str = "",
+    password: str = "",
+) -> Membership:
+    """Use an invitation once: join as ``user``, or as a new account made from name and password.
+
+    An existing account must have the invitation's email address.
+    """
+    invitation = _pending_for_update(invitation)
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(
+                f"An account for {invitation.email} already exists: sign in to accept.",
+                code="account_exists",
+            )
+        user = User.objects.create_user(invitation.email, password, name=name.strip())
+    elif user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            f"This invitation is for {invitation.email}, but you are signed in as {user.email}.",
+            code="wrong_account",
+        )
+    membership, _ = Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership

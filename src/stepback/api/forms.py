@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from stepback.accounts.models import ApiToken, Membership
+from stepback.api.services import api_token_scopes_for
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        help_text="What the token is for, e.g. “Weekly report script”.",
+    )
+    scope = forms.ChoiceField(
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        widget=forms.RadioSelect,
+        help_text="A token never has more rights than your role in this organisation.",
+    )
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+
+    def clean_scope(self) -> str:
+        scope: str = self.cleaned_data["scope"]
+        if scope not in api_token_scopes_for(self.membership.role):
+            raise forms.ValidationError(
+                f"Your role ({self.membership.role_label}) can only read, so a token of yours "
+                "can only read too."
+            )
+        return scope

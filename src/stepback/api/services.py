@@ -1,0 +1,62 @@
+"""Personal access tokens: the one write path for creating and revoking them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from stepback.accounts.models import ApiToken, Membership, Organisation, User, hash_token
+from stepback.accounts.roles import WRITE_CAPABILITIES, role_can
+
+# The first characters of a token, kept to recognise it in lists ("sbk_" and six more).
+HINT_LENGTH = 10
+
+
+def api_token_scopes_for(role: str) -> list[ApiToken.Scope]:
+    """The scopes a member with ``role`` may give a token: never more than the role may do."""
+    if any(role_can(role, capability) for capability in WRITE_CAPABILITIES):
+        return [ApiToken.Scope.READ, ApiToken.Scope.WRITE]
+    return [ApiToken.Scope.READ]
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, organisation: Organisation, name: str, scope: str
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user`` in ``organisation``; return it and the raw value.
+
+    The raw value is returned once, for the person to copy; only its hash is stored.
+    """
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is None:
+        raise PermissionDenied("Only members of an organisation can create tokens for it.")
+    if scope not in api_token_scopes_for(membership.role):
+        raise ValidationError(
+            {
+                "scope": (
+                    f"Your role ({membership.role_label}) can only read, so a token of yours "
+                    "can only read too."
+                )
+            }
+        )
+    raw = ApiToken.generate_raw()
+    token = ApiToken.objects.create(
+        user=user,
+        organisation=organisation,
+        name=name.strip(),
+        scope=scope,
+        token_hash=hash_token(raw),
+        hint=raw[:HINT_LENGTH],
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User) -> None:
+    """Revoke ``token`` for good; only its owner may. Revoking twice changes nothing."""
+    if token.user_id != by.pk:
+        raise PermissionDenied("You can only revoke your own tokens.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])

@@ -1,0 +1,54 @@
+"""When an initiative's stepback reviews fall: monthly at first, then every few months.
+
+Pure functions over dates (no Django). Review ``k`` falls ``k`` months after the start for
+the first ``monthly_months`` reviews, then every ``interval_months`` months after that. Each
+date is computed from the start (never from the previous review), and a day that a month
+lacks becomes that month's last day: 31 January is followed by 28 (or 29) February, then
+31 March.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from datetime import date
+from itertools import islice
+
+__all__ = ["add_months", "next_reviews", "review_dates"]
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` months later, or the last day of that month if it is shorter."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def review_dates(start: date, *, monthly_months: int, interval_months: int) -> Iterator[date]:
+    """Every review date after ``start``, in order, until the calendar ends (year 9999)."""
+    if monthly_months < 0:
+        raise ValueError("monthly_months must not be negative")
+    if interval_months < 1:
+        raise ValueError("interval_months must be at least 1")
+    months = 0
+    while True:
+        months += 1 if months < monthly_months else interval_months
+        try:
+            when = add_months(start, months)
+        except ValueError:  # past the year 9999
+            return
+        yield when
+
+
+def next_reviews(
+    start: date, *, monthly_months: int, interval_months: int, today: date, count: int = 3
+) -> list[date]:
+    """The next ``count`` review dates on or after ``today``."""
+    upcoming = (
+        when
+        for when in review_dates(
+            start, monthly_months=monthly_months, interval_months=interval_months
+        )
+        if when >= today
+    )
+    return list(islice(upcoming, count))

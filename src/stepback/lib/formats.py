@@ -1,0 +1,45 @@
+"""Numbers and dates as pages, charts and sentences show them (pure, no Django).
+
+One place for these rules so that a value reads the same in a table, a chart's description
+and a pace reason: no needless trailing zeros, "%" and "‰" attached to the number, other
+units after a space.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+__all__ = ["ATTACHED_UNITS", "quantity", "short_date", "trim_number", "with_unit"]
+
+#: Units written straight after the number ("62.5%"); any other follows a space ("3 teachers").
+ATTACHED_UNITS = frozenset({"%", "‰"})
+
+
+def trim_number(value: float, decimals: int = 2, *, grouping: bool = False) -> str:
+    """``value`` rounded to ``decimals`` places, trailing zeros dropped: 62.50 → "62.5".
+
+    With ``grouping``, thousands are separated by commas ("1,234.5"); "-0" reads "0".
+    """
+    text = f"{value:{',' if grouping else ''}.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def with_unit(number: str, unit: str) -> str:
+    """``"62.5"`` with ``"%"`` reads "62.5%"; with ``"teachers"``, "62.5 teachers"."""
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit in ATTACHED_UNITS else f"{number} {unit}"
+
+
+def quantity(value: float | None, unit: str = "") -> str:
+    """A measured value with at most two decimals and its unit; "—" for no value."""
+    if value is None:
+        return "—"
+    return with_unit(trim_number(value, grouping=True), unit)
+
+
+def short_date(when: date) -> str:
+    """``2025-03-05`` reads "5 Mar 2025"."""
+    return f"{when.day} {when:%b %Y}"

@@ -1,0 +1,267 @@
+"""Stepback settings: one file, driven by environment variables.
+
+Defaults give a zero-setup development site on SQLite with huey's SQLite task
+storage. ``STEPBACK_ENV=production`` turns on every deployment safeguard and
+refuses to start without a real secret key. The variables are listed in the
+README and in ``docs/deployment.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+DATA_DIR = Path(env("STEPBACK_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+NODE_MODULES_DIR = Path(env("STEPBACK_NODE_MODULES", str(PROJECT_DIR / "node_modules")))
+
+ENVIRONMENT = env("STEPBACK_ENV", "development")
+if ENVIRONMENT not in {"development", "production", "test"}:
+    raise ImproperlyConfigured("STEPBACK_ENV must be development, production or test.")
+PRODUCTION = ENVIRONMENT == "production"
+TESTING = ENVIRONMENT == "test"
+
+DEV_SECRET_KEY = "dev-insecure-stepback-key-do-not-use-in-production"
+SECRET_KEY = env("STEPBACK_SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
+if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == DEV_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "STEPBACK_SECRET_KEY must be set to a random value of at least 50 characters "
+        "in production (python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+    )
+
+DEBUG = env_bool("STEPBACK_DEBUG", default=not PRODUCTION and not TESTING)
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in env("STEPBACK_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
+if not PRODUCTION:
+    ALLOWED_HOSTS += ["testserver"]
+SITE_URL = env("STEPBACK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "csp",
+    "ninja",
+    "huey.contrib.djhuey",
+    "stepback.core",
+    "stepback.accounts",
+    "stepback.initiatives",
+    "stepback.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "stepback.urls"
+WSGI_APPLICATION = "stepback.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "stepback.core.context_processors.organisation",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("STEPBACK_DATABASE_URL", f"sqlite:///{DATA_DIR / 'stepback.sqlite3'}"),
+        conn_max_age=0 if TESTING else 60,
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+REDIS_URL = env("STEPBACK_REDIS_URL")
+if TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+
+# Failed sign-ins allowed per email address and per client address in the window.
+SIGN_IN_MAX_FAILURES = int(env("STEPBACK_SIGN_IN_MAX_FAILURES", "5"))
+SIGN_IN_LOCKOUT_SECONDS = int(env("STEPBACK_SIGN_IN_LOCKOUT_SECONDS", "900"))
+# Behind a reverse proxy, the header that carries the client's address (e.g. X-Forwarded-For);
+# its last entry, the one your proxy added, is used. Empty: the connection's own address.
+CLIENT_IP_HEADER = env("STEPBACK_CLIENT_IP_HEADER")
+INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
+
+HUEY = {
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "name": "stepback",
+    "immediate": TESTING or env_bool("STEPBACK_TASKS_IMMEDIATE"),
+    "utc": True,
+    "consumer": {"workers": 2, "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY["url"] = REDIS_URL
+else:
+    HUEY["filename"] = str(DATA_DIR / "huey.sqlite3")
+
+EMAIL_HOST = env("STEPBACK_EMAIL_HOST")
+if TESTING:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+elif EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(env("STEPBACK_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = env("STEPBACK_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env("STEPBACK_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env_bool("STEPBACK_EMAIL_USE_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("STEPBACK_FROM_EMAIL", "Stepback <stepback@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env("STEPBACK_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/bootstrap", NODE_MODULES_DIR / "bootstrap" / "dist"),
+    ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = DATA_DIR / "media"
+# The first handler refuses oversized uploads before any of their bytes are stored.
+FILE_UPLOAD_HANDLERS = [
+    "stepback.core.uploads.RequestSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("STEPBACK_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(env("STEPBACK_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT else ["security.W008"]
+
+NINJA_PAGINATION_PER_PAGE = 100
+NINJA_PAGINATION_MAX_LIMIT = 500
+# Request bodies (form posts, API calls) up to 8 MB: a bulk upload of 50,000 measurements fits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 2**20
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("STEPBACK_LOG_LEVEL", "INFO")},
+    "loggers": {"huey": {"level": "WARNING", "handlers": ["console"], "propagate": False}},
+}

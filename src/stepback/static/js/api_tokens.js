@@ -1,0 +1,42 @@
+/*
+ * API tokens page: copy the new token, select it on focus, confirm before revoking.
+ * Loaded as a same-origin <script src> (no inline script under the CSP).
+ */
+(function () {
+  "use strict";
+
+  function copyText(input) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(input.value);
+    }
+    input.select();
+    return document.execCommand("copy") ? Promise.resolve() : Promise.reject(new Error("copy"));
+  }
+
+  document.querySelectorAll("[data-sb-copy]").forEach(function (button) {
+    var input = document.getElementById(button.dataset.sbCopy);
+    var status = document.querySelector("[data-sb-copy-status]");
+    button.addEventListener("click", function () {
+      copyText(input).then(
+        function () {
+          button.textContent = "Copied";
+          if (status) status.textContent = "The token is on your clipboard.";
+        },
+        function () {
+          input.select();
+          if (status) status.textContent = "Copying failed: the token is selected, copy it by hand.";
+        }
+      );
+    });
+  });
+
+  document.querySelectorAll("[data-sb-select-on-focus]").forEach(function (input) {
+    input.addEventListener("focus", function () { input.select(); });
+  });
+
+  document.querySelectorAll("form[data-sb-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.sbConfirm)) event.preventDefault();
+    });
+  });
+})();

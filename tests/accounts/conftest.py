@@ -1,0 +1,38 @@
+"""Helpers for the accounts tests: a clean sign-in rate limit and invitation links."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.urls import reverse
+
+from stepback.accounts.models import Invitation
+from stepback.accounts.services import invitation_sign
+
+
+@pytest.fixture(autouse=True)
+def clean_rate_limit() -> Iterator[None]:
+    """Failed sign-ins are counted in the cache; no test sees another's."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def link_path(message: EmailMessage) -> str:
+    """The path of the first link to this site in an email's body."""
+    match = re.search(r"https?://[^/\s]+(/\S+)", str(message.body))
+    assert match, f"no link in: {message.body}"
+    return match.group(1)
+
+
+def invitation_path(invitation: Invitation, *, age_seconds: int = 0) -> str:
+    """An invitation link as if it had been signed ``age_seconds`` ago."""
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - age_seconds):
+        signed = invitation_sign(invitation)
+    return reverse("accounts:invitation_accept", kwargs={"signed": signed})

@@ -1,0 +1,144 @@
+"""A contributor imports a goal's measurements from a messy spreadsheet, in a real browser."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from stepback.accounts.roles import Role
+from stepback.initiatives import imports, services
+from stepback.initiatives.models import Measurement, MeasurementImport
+from tests.conftest import PASSWORD, make_member, make_org
+from tests.e2e.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+MESSY = (
+    "\ufeffDatum;Score;Opmerking;Bron\r\n"
+    "05.12.2023;61;al ingevoerd;toets\r\n"  # row 2: already stored for the goal
+    "05.01.2024;62,5;Eerste meting;toets\r\n"
+    "05.02.2024;63;;toets\r\n"
+    "\r\n"
+    "05.03.2024;zes;typfout;toets\r\n"  # row 6: not a number
+    "31.02.2024;64;bestaat niet;toets\r\n"  # row 7: no such day
+    "05.05.2024;66;;toets\r\n"
+    "05.05.2024;66;dubbel;toets\r\n"  # row 9: duplicates row 8
+    "05.06.2024;;geen waarde;toets\r\n"  # row 10: missing value
+).encode()
+
+FIXED = (
+    "\ufeffDatum;Score;Opmerking;Bron\r\n"
+    "05.01.2024;62,5;Eerste meting;toets\r\n"
+    "05.02.2024;63;;toets\r\n"
+    "05.03.2024;63,5;;toets\r\n"
+    "05.04.2024;64,25;;toets\r\n"
+    "05.05.2024;66;;toets\r\n"
+    "05.06.2024;66,5;;toets\r\n"
+).encode()
+
+
+def choose_file(page: Page, name: str, content: bytes) -> None:
+    page.get_by_label("Spreadsheet").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
+    )
+    page.get_by_role("button", name="Upload and choose columns").click()
+
+
+def test_it_imports_a_spreadsheet_after_showing_every_problem(page: Page) -> None:
+    org = make_org("Riverside School", "riverside")
+    make_member(org, Role.MEMBER, "kim@riverside.example")
+    initiative = services.initiative_create(organisation=org, title="Learning Sprints")
+    goal = services.goal_create(
+        initiative=initiative,
+        name="Reading comprehension",
+        unit="%",
+        baseline_value=60,
+        baseline_date=date(2023, 9, 1),
+        target_value=75,
+        target_date=date(2025, 6, 30),
+    )
+    services.measurement_add(goal=goal, date=date(2023, 12, 5), value=61, by=None)
+
+    sign_in(page, "kim@riverside.example", PASSWORD)
+    page.goto(
+        f"/o/riverside/initiatives/{initiative.pk}/goals/{goal.pk}/",
+    )
+    page.get_by_role("link", name="Import from a spreadsheet").click()
+    expect(page.get_by_role("heading", name="Import measurements")).to_be_visible()
+    screenshot(page, "import-1-upload")
+
+    choose_file(page, "scores-messy.csv", MESSY)
+    expect(page.get_by_role("heading", name="Choose the columns")).to_be_visible()
+    expect(page.get_by_label("Date column")).to_have_value("Datum")
+    expect(page.get_by_label("Value column")).to_have_value("Score")
+    expect(page.get_by_label("Note column")).to_have_value("Opmerking")
+    expect(page.get_by_label("Source column")).to_have_value("Bron")
+    expect(page.get_by_text("05.12.2023 → 5 December 2023")).to_be_visible()
+    expect(page.get_by_text("05.12.2023 → May 12, 2023")).to_be_visible()
+
+    # Choosing another date column asks again, for that column (htmx).
+    page.get_by_label("Date column").select_option("Opmerking")
+    expect(page.locator('input[name="date_order"]')).to_have_count(0)
+    page.get_by_label("Date column").select_option("Datum")
+    expect(page.locator('input[name="date_order"]')).to_have_count(2)
+    page.get_by_role("radio", name=re.compile("Day first")).check()
+    screenshot(page, "import-2-columns")
+
+    page.get_by_role("button", name="Check the rows").click()
+    expect(page.get_by_role("heading", name="5 problems")).to_be_visible()
+    problems = page.locator("section[aria-labelledby=problems-heading] tbody tr")
+    expect(problems).to_have_count(5)
+    expect(problems.nth(0)).to_contain_text("61 on 2023-12-05 is already stored for this goal")
+    expect(problems.nth(1)).to_contain_text("6Score'zes' is not a number")
+    expect(problems.nth(2)).to_contain_text("7Datum")
+    expect(problems.nth(3)).to_contain_text("duplicates row 8")
+    expect(problems.nth(4)).to_contain_text("10Scoremissing value")
+    expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
+    screenshot(page, "import-3-problems")
+    assert Measurement.objects.filter(goal=goal).count() == 1
+
+    page.get_by_role("link", name="upload it again").click()
+    choose_file(page, "scores.csv", FIXED)
+    page.get_by_role("radio", name=re.compile("Day first")).check()
+    page.get_by_role("button", name="Check the rows").click()
+    expect(page.get_by_text("The first rows as they will be stored")).to_be_visible()
+    expect(page.get_by_role("cell", name="5 Mar 2024")).to_be_visible()
+    expect(page.get_by_role("cell", name="64.25%", exact=True)).to_be_visible()
+    screenshot(page, "import-4-ready")
+
+    page.get_by_role("button", name="Import 6 measurements").click()
+    expect(page.get_by_role("alert")).to_contain_text("Imported 6 measurements.")
+    expect(page.get_by_role("heading", name="Reading comprehension")).to_be_visible()
+    assert page.url.endswith(f"/goals/{goal.pk}/")
+    screenshot(page, "import-5-done")
+    assert Measurement.objects.filter(goal=goal).count() == 7
+    assert page.console_errors == []
+
+
+def test_it_shows_progress_while_a_large_file_is_checked(page: Page) -> None:
+    org = make_org("Riverside School", "riverside")
+    make_member(org, Role.MEMBER, "kim@riverside.example")
+    initiative = services.initiative_create(organisation=org, title="Learning Sprints")
+    goal = services.goal_create(
+        initiative=initiative, name="Reading", target_value=75, target_date=date(2025, 6, 30)
+    )
+    measurement_import = imports.import_create(
+        goal=goal, filename="district-export.csv", content=b"date,value\n2024-01-01,1\n", by=None
+    )
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(
+        state=MeasurementImport.State.VALIDATING, row_count=100_000, progress=42_500
+    )
+
+    sign_in(page, "kim@riverside.example", PASSWORD)
+    page.goto(f"/o/riverside/imports/{measurement_import.pk}/")
+    bar = page.get_by_role("progressbar")
+    expect(bar).to_have_attribute("aria-valuenow", "42500")
+    expect(page.get_by_text("42,500 of 100,000 rows checked")).to_be_visible()
+
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(progress=87_000)
+    expect(bar).to_have_attribute("aria-valuenow", "87000", timeout=5_000)  # polled every second
+    screenshot(page, "import-progress")
+    assert page.console_errors == []

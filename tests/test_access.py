@@ -1,0 +1,489 @@
+"""The automatic access test: every URL pattern and every API route, as everyone.
+
+Walks Django's URL resolver and the API's OpenAPI schema, so a new page or
+endpoint is covered the moment it exists. For each route it checks that
+anonymous visitors are sent to sign in (web) or get 401 (API), that a member of
+another organisation gets 404, and that each role gets exactly what the route's
+declared capability allows (403 otherwise). A route without a declared access
+rule fails the test, and so does a URL parameter without a sample below.
+
+It also asks for the organisation's rows under another organisation's own URLs (404,
+exactly as for ids that do not exist), checks that no page writes on a GET, and calls
+API routes with a valid body (``VALID_BODIES``), so allowed roles really reach the route.
+
+To cover a route with a new URL parameter, add a sample to ``SAMPLES``: a
+function of (tenant, acting user) returning a value that belongs to the tenant's
+organisation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from stepback.accounts.models import ApiToken, Invitation, Membership, User, hash_token
+from stepback.accounts.roles import CAPABILITIES, WRITE_CAPABILITIES, Capability, Role
+from stepback.api.api import api
+from stepback.core.access import PUBLIC, SIGNED_IN
+from stepback.initiatives.imports import import_create
+from stepback.initiatives.models import Goal, Initiative
+from stepback.initiatives.services import (
+    goal_create,
+    initiative_create,
+    measurement_add,
+    observation_create,
+)
+from tests.conftest import Tenant, make_member
+
+Sample = Callable[[Tenant, User], Any]
+
+
+def _token_for(tenant: Tenant, user: User) -> int:
+    """A token of the acting user's own, or a member's when the acting user is an outsider."""
+    is_member = Membership.objects.filter(user=user, organisation=tenant.org).exists()
+    owner = user if is_member else tenant.user(Role.MEMBER)
+    raw = ApiToken.generate_raw()
+    return ApiToken.objects.create(
+        user=owner, organisation=tenant.org, name="walker", token_hash=hash_token(raw), hint=raw[:8]
+    ).pk
+
+
+def _membership(tenant: Tenant, user: User) -> int:
+    """The member's membership, made again if a walked route (remove) deleted it."""
+    membership, _ = Membership.objects.get_or_create(
+        user=tenant.user(Role.MEMBER), organisation=tenant.org, defaults={"role": Role.MEMBER}
+    )
+    return membership.pk
+
+
+def _new_member(tenant: Tenant, user: User) -> int:
+    """A fresh member each time, so a walker's successful DELETE leaves the next call one."""
+    return Membership.objects.get(user=make_member(tenant.org), organisation=tenant.org).pk
+
+
+def _invitation(tenant: Tenant, user: User) -> int:
+    invitation, _ = Invitation.objects.get_or_create(
+        organisation=tenant.org, email="invitee@example.org", defaults={"role": Role.MEMBER}
+    )
+    return invitation.pk
+
+
+def _initiative(tenant: Tenant, user: User) -> int:
+    """The walker's initiative, made once (archiving it on a walk keeps it reachable)."""
+    initiative = Initiative.objects.filter(organisation=tenant.org, title="Walker").first()
+    return (initiative or initiative_create(organisation=tenant.org, title="Walker")).pk
+
+
+def _goal(tenant: Tenant, user: User) -> int:
+    """A goal of the walker's initiative, made again if a walked route deleted it."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    goal = initiative.goals.filter(name="Walker goal").first() or goal_create(
+        initiative=initiative, name="Walker goal", target_value=10, target_date=date(2030, 1, 1)
+    )
+    return goal.pk
+
+
+def _measurement(tenant: Tenant, user: User) -> int:
+    """A fresh measurement each time, so a walker's successful delete leaves the next one."""
+    goal = Goal.objects.get(pk=_goal(tenant, user))
+    return measurement_add(goal=goal, date=date(2025, 1, 1), value=1.0, by=None).pk
+
+
+def _measurement_import(tenant: Tenant, user: User) -> int:
+    """A fresh upload each time, so a walker's commit leaves the next one to map."""
+    goal = Goal.objects.get(pk=_goal(tenant, user))
+    content = b"date,value\n2025-01-02,3\n"
+    return import_create(goal=goal, filename="walker.csv", content=content, by=None).pk
+
+
+def _observation(tenant: Tenant, user: User) -> int:
+    """A fresh observation of the acting user's each time (only authors and managers may edit)."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    return observation_create(initiative=initiative, title="Walker note", author=user).pk
+
+
+SAMPLES: dict[str, Sample] = {
+    "org": lambda tenant, user: tenant.org.slug,
+    "membership_id": _membership,
+    "invitation_id": _invitation,
+    "member_id": _new_member,
+    "token_id": _token_for,
+    "initiative_id": _initiative,
+    "goal_id": _goal,
+    "measurement_id": _measurement,
+    "import_id": _measurement_import,
+    "observation_id": _observation,
+}
+
+# Routes whose parameters are not tenant data; they are public and check their own input.
+PUBLIC_PARAM_SAMPLES = {
+    "uidb64": "MQ",
+    "token": "set-password",
+    "signed": "not-a-real-invitation",
+}
+
+WEB_EXCLUDED_PREFIXES = ("admin/", "api/v1/", "static/")
+
+
+@dataclass(frozen=True)
+class WebRoute:
+    route: str
+    name: str
+    callback: Callable[..., Any]
+
+    @property
+    def params(self) -> list[str]:
+        return re.findall(r"<(?:\w+:)?(\w+)>", self.route)
+
+    def url(self, values: dict[str, Any]) -> str:
+        return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), self.route)
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[WebRoute]:
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield WebRoute(route=route.lstrip("^"), name=entry.name or "", callback=entry.callback)
+
+
+WEB_ROUTES = [
+    r for r in _walk(get_resolver().url_patterns) if not r.route.startswith(WEB_EXCLUDED_PREFIXES)
+]
+
+
+def _rule(route: WebRoute) -> str | Capability:
+    rule = getattr(route.callback, "access_rule", None)
+    assert rule is not None, (
+        f"{route.route} ({route.name}) declares no access rule: decorate its view with "
+        "org_view(...), signed_in_view or public_view."
+    )
+    return rule
+
+
+def _values(route: WebRoute, tenant: Tenant, user: User) -> dict[str, Any]:
+    values = {}
+    for param in route.params:
+        if param in SAMPLES:
+            values[param] = SAMPLES[param](tenant, user)
+        elif _rule(route) == PUBLIC and param in PUBLIC_PARAM_SAMPLES:
+            values[param] = PUBLIC_PARAM_SAMPLES[param]
+        else:
+            pytest.fail(
+                f"No sample for URL parameter {param!r} of {route.route}: add one to SAMPLES."
+            )
+    return values
+
+
+def _is_login_redirect(response: Any) -> bool:
+    return response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_it_finds_the_routes_it_walks() -> None:
+    names = {r.name for r in WEB_ROUTES}
+    assert {"dashboard", "healthz", "login", "members"} <= names
+
+
+@pytest.mark.parametrize("route", WEB_ROUTES, ids=lambda r: r.name or r.route)
+def test_it_guards_every_page(route: WebRoute, tenant: Tenant) -> None:
+    rule = _rule(route)
+    if rule == PUBLIC:
+        response = Client().get(route.url(_values(route, tenant, tenant.outsider)))
+        assert response.status_code < 500
+        return
+
+    anonymous = Client()
+    for method in ("get", "post"):
+        response = getattr(anonymous, method)(route.url(_values(route, tenant, tenant.outsider)))
+        assert _is_login_redirect(response) or response.status_code == 405, (
+            f"anonymous {method.upper()} {route.route} gave {response.status_code}"
+        )
+
+    if rule == SIGNED_IN:
+        response = tenant.client_for(tenant.outsider).get(
+            route.url(_values(route, tenant, tenant.outsider))
+        )
+        assert response.status_code < 400
+        return
+
+    capability = Capability(rule)
+    outsider = tenant.client_for(tenant.outsider)
+    for method in ("get", "post"):
+        response = getattr(outsider, method)(route.url(_values(route, tenant, tenant.outsider)))
+        assert response.status_code in (404, 405), (
+            f"another organisation's admin: {method.upper()} {route.route} gave "
+            f"{response.status_code}"
+        )
+
+    for role in Role:
+        user = tenant.user(role)
+        client = tenant.client_for(user)
+        for method in ("get", "post"):
+            response = getattr(client, method)(route.url(_values(route, tenant, user)))
+            status = response.status_code
+            if role in CAPABILITIES[capability]:
+                assert status not in (401, 403, 404) and status < 500, (
+                    f"{role} should be able to {method.upper()} {route.route}, got {status}"
+                )
+            else:
+                assert status in (403, 405), (
+                    f"{role} must not {method.upper()} {route.route} ({capability}), got {status}"
+                )
+
+
+# --- another organisation's rows under your own organisation's URL ---------------------------
+
+MISSING_ID = 987_654_321
+
+
+def _is_org_route(route: WebRoute) -> bool:
+    return getattr(route.callback, "access_rule", None) not in (None, PUBLIC, SIGNED_IN)
+
+
+TENANT_ROUTES = [r for r in WEB_ROUTES if _is_org_route(r) and set(r.params) - {"org"}]
+
+
+def test_it_puts_every_route_with_tenant_data_behind_org_view() -> None:
+    for route in WEB_ROUTES:
+        if set(route.params) & set(SAMPLES):
+            assert _is_org_route(route), (
+                f"{route.route} takes {route.params} but is {_rule(route)}: use org_view(...)."
+            )
+
+
+@pytest.mark.parametrize("route", TENANT_ROUTES, ids=lambda r: r.name or r.route)
+def test_it_hides_another_organisations_rows_behind_your_own_organisation(
+    route: WebRoute, tenant: Tenant
+) -> None:
+    """Riverside's ids under /o/hillside/, asked for by Hillside's admin, are not found.
+
+    The answer is the one for ids that do not exist, with and without htmx, so nobody
+    learns which ids another organisation has.
+    """
+    theirs = _values(route, tenant, tenant.outsider)
+    missing = {param: MISSING_ID for param in theirs}
+    theirs["org"] = missing["org"] = tenant.other_org.slug
+    client = tenant.client_for(tenant.outsider)
+    for method in ("get", "post"):
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+            status = getattr(client, method)(route.url(theirs), **headers).status_code
+            expected = getattr(client, method)(route.url(missing), **headers).status_code
+            assert status == expected and status in (404, 405), (
+                f"{method.upper()} {route.route} with another organisation's ids gave {status} "
+                f"(missing ids gave {expected})"
+            )
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in WEB_ROUTES if _is_org_route(r)], ids=lambda r: r.name or r.route
+)
+def test_it_changes_nothing_on_a_get(route: WebRoute, tenant: Tenant) -> None:
+    """A link, a prefetch or another site's <img> must never write: writes need a POST."""
+    admin = tenant.user(Role.ADMIN)
+    client = tenant.client_for(admin)
+    url = route.url(_values(route, tenant, admin))
+    # Switching organisation records the visit (bookkeeping, not a change); switch first.
+    client.get(f"/o/{tenant.org.slug}/")
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, **headers)
+        writes = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+            and "django_session" not in q["sql"]
+        ]
+        assert not writes, f"GET {route.route} wrote: {writes}"
+
+
+# --- the API --------------------------------------------------------------------------------
+
+CAPABILITY_KEY = "x-stepback-capability"
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    method: str
+    path: str
+    capability: str
+    body: str = ""  # the name of the request body's schema, if it has one
+
+    def url(self, values: dict[str, Any]) -> str:
+        return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), self.path)
+
+
+def _api_routes() -> list[ApiRoute]:
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    routes = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            capability = operation.get(CAPABILITY_KEY)
+            assert capability, (
+                f"API {method.upper()} {path} declares no {CAPABILITY_KEY}: pass "
+                "openapi_extra=access(...) to its route decorator."
+            )
+            ref = (
+                operation.get("requestBody", {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema", {})
+                .get("$ref", "")
+            )
+            body = ref.rsplit("/", 1)[-1]
+            routes.append(ApiRoute(method=method, path=path, capability=capability, body=body))
+    return routes
+
+
+API_ROUTES = _api_routes()
+
+
+def _api_token(user: User, org: Any, scope: str) -> str:
+    raw = ApiToken.generate_raw()
+    ApiToken.objects.create(
+        user=user,
+        organisation=org,
+        name="walker",
+        scope=scope,
+        token_hash=hash_token(raw),
+        hint=raw[:8],
+    )
+    return raw
+
+
+# A valid body for each request schema: ninja validates a body before the route runs, so
+# only a valid one reaches the route's lookups and writes. Routes are called with these.
+VALID_BODIES: dict[str, dict[str, Any]] = {
+    "MemberPatch": {"role": "viewer"},
+    "InitiativeIn": {"title": "Walked"},
+    "InitiativePatch": {"summary": "Walked"},
+    "GoalIn": {"name": "Walker goal", "target_value": 10, "target_date": "2030-01-01"},
+    "MeasurementBatch": {"items": [{"date": "2025-01-01", "value": 1}]},
+    "ObservationIn": {"title": "Walked"},
+}
+
+
+def _api_call(route: ApiRoute, url: str, raw_token: str | None) -> Any:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw_token}"} if raw_token else {}
+    body = VALID_BODIES.get(route.body, {})
+    return getattr(Client(), route.method)(
+        url, data=body, content_type="application/json", **headers
+    )
+
+
+def _api_values(route: ApiRoute, tenant: Tenant, user: User) -> dict[str, Any]:
+    values = {}
+    for param in re.findall(r"\{(\w+)\}", route.path):
+        if param not in SAMPLES:
+            pytest.fail(f"No sample for API path parameter {param!r} of {route.path}.")
+        values[param] = SAMPLES[param](tenant, user)
+    return values
+
+
+def test_it_finds_the_api_routes_it_walks() -> None:
+    assert any(r.path.endswith("/me") for r in API_ROUTES)
+
+
+def test_it_needs_a_write_capability_for_every_api_write() -> None:
+    """Otherwise a read-only token could call it."""
+    for route in API_ROUTES:
+        if route.method != "get":
+            assert route.capability in WRITE_CAPABILITIES, (
+                f"{route.method.upper()} {route.path} only needs {route.capability!r}"
+            )
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: f"{r.method.upper()} {r.path}")
+def test_it_guards_every_api_route(route: ApiRoute, tenant: Tenant) -> None:
+    if route.body and route.body not in VALID_BODIES:
+        pytest.fail(f"No valid body for {route.body} ({route.path}): add one to VALID_BODIES.")
+    url = route.url(_api_values(route, tenant, tenant.outsider))
+    assert _api_call(route, url, None).status_code == 401
+    assert _api_call(route, url, "sbk_not-a-token").status_code == 401
+
+    if route.capability == SIGNED_IN:
+        token = _api_token(tenant.outsider, tenant.other_org, ApiToken.Scope.READ)
+        assert _api_call(route, url, token).status_code < 400
+        return
+
+    capability = Capability(route.capability)
+    outsider_token = _api_token(tenant.outsider, tenant.other_org, ApiToken.Scope.WRITE)
+    response = _api_call(route, url, outsider_token)
+    assert response.status_code == 404, f"outsider got {response.status_code} on {url}"
+    assert "detail" in response.json()
+
+    for role in Role:
+        user = tenant.user(role)
+        for scope in ApiToken.Scope:
+            token = _api_token(user, tenant.org, scope)
+            response = _api_call(route, route.url(_api_values(route, tenant, user)), token)
+            allowed = role in CAPABILITIES[capability] and (
+                scope == ApiToken.Scope.WRITE or capability not in WRITE_CAPABILITIES
+            )
+            if allowed:
+                assert 200 <= response.status_code < 300, (
+                    f"{role} with a {scope} token: {route.method.upper()} {url} gave "
+                    f"{response.status_code}"
+                )
+            else:
+                assert response.status_code == 403, (
+                    f"{role} with a {scope} token must not {route.method.upper()} {url}, got "
+                    f"{response.status_code}"
+                )
+                assert response.json()["detail"]
+
+
+API_TENANT_ROUTES = [r for r in API_ROUTES if set(re.findall(r"\{(\w+)\}", r.path)) - {"org"}]
+
+
+@pytest.mark.parametrize("route", API_TENANT_ROUTES, ids=lambda r: f"{r.method.upper()} {r.path}")
+def test_it_hides_another_organisations_rows_from_your_own_organisations_token(
+    route: ApiRoute, tenant: Tenant
+) -> None:
+    """Riverside's ids under Hillside's path, with a Hillside admin's write token: 404,
+    exactly as for ids that do not exist."""
+    theirs = _api_values(route, tenant, tenant.outsider)
+    missing = {param: MISSING_ID for param in theirs}
+    theirs["org"] = missing["org"] = tenant.other_org.slug
+    token = _api_token(tenant.outsider, tenant.other_org, ApiToken.Scope.WRITE)
+    answers = []
+    for values in (theirs, missing):
+        response = _api_call(route, route.url(values), token)
+        assert response.status_code == 404, (
+            f"{route.method.upper()} {route.url(values)} gave {response.status_code}"
+        )
+        answers.append(response.json())
+    assert answers[0] == answers[1] and answers[0]["detail"]
+
+
+def test_it_walks_every_url_the_api_serves() -> None:
+    """A route left out of the schema (include_in_schema=False) would escape the walker."""
+    schema_paths = {re.sub(r"\{(\w+)\}", r"<\1>", r.path) for r in API_ROUTES}
+    public = {"/api/v1/", "/api/v1/openapi.json", "/api/v1/docs"}
+    for route in _walk(get_resolver().url_patterns):
+        if route.route.startswith("api/v1/"):
+            path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", route.route)
+            assert path in schema_paths | public, f"{path} is served but not in the API schema"
+
+
+# --- Django admin ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/accounts/user/", "/admin/accounts/apitoken/"])
+def test_it_keeps_the_site_admin_to_superusers(path: str, tenant: Tenant) -> None:
+    anonymous = Client().get(path)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/admin/login/")
+    org_admin = tenant.client(Role.ADMIN).get(path)
+    assert org_admin.status_code == 302, "an organisation admin is not a site administrator"
+    superuser = User.objects.create_superuser("root@example.org", "pw-for-root-123")
+    assert tenant.client_for(superuser).get(path).status_code == 200
