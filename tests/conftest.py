@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from stepback.accounts.models import Membership, Organisation, User
@@ -20,6 +22,14 @@ from stepback.initiatives.models import Goal, Initiative
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def clean_cache() -> Iterator[None]:
+    """Rate limits and import progress live in the cache; no test sees another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_org(name: str = "", slug: str = "") -> Organisation:

@@ -1,27 +1,16 @@
-"""Helpers for the accounts tests: a clean sign-in rate limit and invitation links."""
+"""Helpers for the accounts tests: invitation links."""
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from unittest import mock
 
-import pytest
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
 from stepback.accounts.models import Invitation
 from stepback.accounts.services import invitation_sign
-
-
-@pytest.fixture(autouse=True)
-def clean_rate_limit() -> Iterator[None]:
-    """Failed sign-ins are counted in the cache; no test sees another's."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def link_path(message: EmailMessage) -> str:

@@ -320,6 +320,7 @@ def test_it_resends_a_pending_invitation_with_a_fresh_link(
     tenant: Tenant, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: Capture
 ) -> None:
     invitation = make_invitation(tenant)
+    earlier_link = invitation_path(invitation)
     url = reverse(
         "accounts:invitation_resend", kwargs={"org": "riverside", "invitation_id": invitation.pk}
     )
@@ -328,6 +329,9 @@ def test_it_resends_a_pending_invitation_with_a_fresh_link(
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert Client().get(link_path(mailoutbox[0])).status_code == 200
+    retired = Client().get(earlier_link)
+    assert retired.status_code == 410
+    assert "open the link in the newest invitation email" in retired.content.decode()
 
 
 def test_it_withdraws_an_invitation_and_its_link_stops_working(tenant: Tenant) -> None:

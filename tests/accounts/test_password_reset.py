@@ -97,3 +97,14 @@ def test_it_builds_the_link_from_the_site_url_not_the_request_host(
     body = str(mailoutbox[0].body)
     assert "https://stepback.example.org/accounts/password/reset/" in body
     assert "evil.example" not in body
+
+
+def test_it_sends_at_most_a_few_reset_emails_an_hour_but_says_the_same(
+    person: User, mailoutbox: list[EmailMessage], settings: Any
+) -> None:
+    settings.PASSWORD_RESETS_PER_HOUR = 2
+    answers = [
+        Client().post("/accounts/password/reset/", {"email": "sam@example.org"}) for _ in range(4)
+    ]
+    assert [a["Location"] for a in answers] == ["/accounts/password/reset/sent/"] * 4
+    assert len(mailoutbox) == 2

@@ -74,6 +74,8 @@ class TaskPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
+        if not ratelimit.password_reset_allowed(to_email):
+            return
         context = {**context, "site_url": settings.SITE_URL}
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)

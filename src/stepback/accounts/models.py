@@ -130,6 +130,9 @@ class Invitation(models.Model):
     role = models.CharField(max_length=20, choices=ROLE_CHOICES, default=Role.MEMBER)
     invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    send_count = models.PositiveIntegerField(
+        default=1, help_text="Each resend makes a new link and retires the earlier ones."
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

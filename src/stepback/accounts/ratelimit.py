@@ -5,6 +5,8 @@ address reaches ``SIGN_IN_MAX_FAILURES`` within ``SIGN_IN_LOCKOUT_SECONDS``, or
 a client address reaches ``ADDRESS_FACTOR`` times that (one office may share an
 address, and one attacker may try many accounts), further attempts are refused
 until the window passes. A successful sign-in clears the email address's count.
+
+Password-reset emails are limited too: ``PASSWORD_RESETS_PER_HOUR`` per address.
 """
 
 from __future__ import annotations
@@ -28,10 +30,23 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
+def _digest(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
 def _keys(request: HttpRequest, email: str) -> list[str]:
-    address = client_address(request)
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return [f"signin-fail:email:{digest}", f"signin-fail:ip:{address}"]
+    return [f"signin-fail:email:{_digest(email)}", f"signin-fail:ip:{client_address(request)}"]
+
+
+def _count(key: str, timeout: int) -> int:
+    """Add one to the count at ``key``, which expires ``timeout`` seconds after it started."""
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 def is_locked_out(request: HttpRequest, email: str) -> bool:
@@ -43,13 +58,18 @@ def is_locked_out(request: HttpRequest, email: str) -> bool:
 
 def record_failure(request: HttpRequest, email: str) -> None:
     for key in _keys(request, email):
-        if cache.add(key, 1, timeout=settings.SIGN_IN_LOCKOUT_SECONDS):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
+        _count(key, settings.SIGN_IN_LOCKOUT_SECONDS)
 
 
 def clear_failures(request: HttpRequest, email: str) -> None:
     cache.delete(_keys(request, email)[0])
+
+
+def password_reset_allowed(email: str) -> bool:
+    """Whether another password-reset email may go to ``email`` within the hour.
+
+    Counts every request, so a flood of requests cannot fill someone's inbox; the
+    page says the same either way, so the limit reveals nothing about accounts.
+    """
+    key = f"password-reset:email:{_digest(email)}"
+    return _count(key, timeout=3600) <= settings.PASSWORD_RESETS_PER_HOUR

@@ -110,7 +110,11 @@ def membership_remove(*, membership: Membership, removed_by: User) -> None:
 
 def invitation_sign(invitation: Invitation) -> str:
     """The signed, timestamped token that stands for ``invitation`` in its link."""
-    return signing.dumps({"invitation": invitation.pk}, salt=INVITATION_SALT, compress=True)
+    return signing.dumps(
+        {"invitation": invitation.pk, "send": invitation.send_count},
+        salt=INVITATION_SALT,
+        compress=True,
+    )
 
 
 def invitation_url(invitation: Invitation) -> str:
@@ -157,6 +161,13 @@ def invitation_from_signed(signed: str) -> Invitation:
         raise InvitationLinkError(
             f"This invitation to {invitation.organisation} was already used. "
             "Each invitation link works once: sign in to reach the organisation.",
+            status=410,
+            invitation=invitation,
+        )
+    if data.get("send") != invitation.send_count:
+        raise InvitationLinkError(
+            f"This invitation to {invitation.organisation} was sent again since: "
+            "open the link in the newest invitation email.",
             status=410,
             invitation=invitation,
         )
@@ -208,8 +219,10 @@ def _pending_for_update(invitation: Invitation) -> Invitation:
 
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, sent_by: User) -> Invitation:
-    """Email a pending invitation again, with a fresh link."""
+    """Email a pending invitation again, with a fresh link; earlier links stop working."""
     invitation = _pending_for_update(invitation)
+    invitation.send_count += 1
+    invitation.save(update_fields=["send_count"])
     _send_invitation_on_commit(invitation)
     return invitation
 
