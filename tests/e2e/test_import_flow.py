@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from stepback.accounts.roles import Role
@@ -141,4 +142,33 @@ def test_it_shows_progress_while_a_large_file_is_checked(page: Page) -> None:
     MeasurementImport.objects.filter(pk=measurement_import.pk).update(progress=87_000)
     expect(bar).to_have_attribute("aria-valuenow", "87000", timeout=5_000)  # polled every second
     screenshot(page, "import-progress")
+    assert page.console_errors == []
+
+
+def test_it_offers_to_try_again_when_the_worker_stopped(page: Page) -> None:
+    org = make_org("Riverside School", "riverside")
+    make_member(org, Role.MEMBER, "kim@riverside.example")
+    initiative = services.initiative_create(organisation=org, title="Learning Sprints")
+    goal = services.goal_create(
+        initiative=initiative, name="Reading", target_value=75, target_date=date(2025, 6, 30)
+    )
+    measurement_import = imports.import_create(
+        goal=goal, filename="district-export.csv", content=b"date,value\n2024-01-01,1\n", by=None
+    )
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(
+        state=MeasurementImport.State.VALIDATING,
+        progress_at=timezone.now() - imports.STALE_AFTER - timedelta(minutes=1),
+    )
+
+    sign_in(page, "kim@riverside.example", PASSWORD)
+    page.goto(f"/o/riverside/imports/{measurement_import.pk}/")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "This import has stopped making progress (the background worker may have restarted)."
+    )
+    expect(page.get_by_role("progressbar")).to_have_count(0)
+    screenshot(page, "import-stalled")
+
+    page.get_by_role("button", name="Try again").click()
+    expect(page.get_by_text("Every row reads correctly.")).to_be_visible()
+    expect(page.get_by_role("button", name="Import 1 measurement")).to_be_visible()
     assert page.console_errors == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from unittest import mock
 
@@ -10,9 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from stepback.accounts.roles import Role
-from stepback.initiatives import import_views, imports
+from stepback.initiatives import import_views, imports, services
 from stepback.initiatives.models import Goal, Measurement, MeasurementImport
 from stepback.lib.tabular import ColumnMapping, DateOrder
 from tests.conftest import Tenant
@@ -379,6 +380,123 @@ def test_it_says_so_when_the_commit_fails(
     assert not Measurement.objects.exists()
 
 
+# --- a worker that died ----------------------------------------------------------------------
+
+
+def long_ago() -> datetime:
+    return timezone.now() - imports.STALE_AFTER - timedelta(minutes=1)
+
+
+def stalled(measurement_import: MeasurementImport, **fields: Any) -> None:
+    """Leave the import as a worker killed while checking does: silent for a while."""
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(
+        state=State.VALIDATING, progress_at=long_ago(), **fields
+    )
+
+
+def test_it_offers_to_try_again_and_stops_polling_when_the_worker_stopped(
+    client: Client, goal: Goal
+) -> None:
+    measurement_import = uploaded(goal)
+    stalled(measurement_import, row_count=100_000, progress=40_000)
+    message = "This import has stopped making progress (the background worker may have restarted)."
+    retry = f'action="{url("import_retry", measurement_import)}"'
+
+    page = client.get(url("import_preview", measurement_import)).content.decode()
+    assert message in page
+    assert retry in page
+    assert "hx-trigger" not in page
+    assert 'http-equiv="refresh"' not in page
+
+    fragment = client.get(url("import_preview", measurement_import), headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert html.lstrip().startswith('<div id="import-progress" class="alert alert-warning')
+    assert message in html and retry in html
+    assert "hx-get" not in html  # the swapped-in fragment ends the polling
+
+
+def test_a_running_import_is_not_offered_a_retry(
+    client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 3)
+    measurement_import = checked(goal)
+    assert imports.import_claim(measurement_import=measurement_import)
+    # The row's heartbeat is old, but the commit reports progress to the cache as it goes.
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(progress_at=long_ago())
+    page = client.get(url("import_preview", measurement_import)).content.decode()
+    assert 'hx-trigger="every 1s"' in page
+    assert "stopped making progress" not in page
+    assert url("import_retry", measurement_import) not in page
+
+    with mock.patch.object(import_views.tasks, "measurement_import_commit") as task:
+        response = client.post(url("import_retry", measurement_import), follow=True)
+    task.assert_not_called()
+    assert "This import is still making progress." in response.content.decode()
+    measurement_import.refresh_from_db()
+    assert measurement_import.state == State.COMMITTING
+    assert not Measurement.objects.exists()
+
+
+def test_it_checks_a_stalled_import_again_once(
+    client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 3)
+    measurement_import = checked(goal)
+    stalled(measurement_import, progress=2)
+    with mock.patch.object(import_views.tasks, "measurement_import_check") as task:
+        first = client.post(url("import_retry", measurement_import))
+        second = client.post(url("import_retry", measurement_import))  # a double click
+    task.assert_called_once_with(measurement_import.pk)
+    assert first["Location"] == second["Location"] == url("import_preview", measurement_import)
+    measurement_import.refresh_from_db()
+    assert measurement_import.state == State.VALIDATING
+    assert measurement_import.progress == 0
+
+    stalled(measurement_import)
+    client.post(url("import_retry", measurement_import))  # the worker runs it (immediate mode)
+    measurement_import.refresh_from_db()
+    assert measurement_import.state == State.READY
+
+
+@pytest.mark.parametrize("stored_before_crash", [0, 1, 3])
+def test_a_commit_retried_after_a_crash_never_stores_a_row_twice(
+    client: Client, goal: Goal, stored_before_crash: int
+) -> None:
+    measurement_import = checked(goal)
+    rows = [(2, date(2024, 3, 4), 62.0), (3, date(2024, 3, 11), 63.5), (4, date(2024, 3, 18), 64.0)]
+    # The worker claimed the import and stored some rows (or all), then was killed.
+    with mock.patch("django.utils.timezone.now", return_value=long_ago()):
+        assert imports.import_claim(measurement_import=measurement_import)
+        services.measurements_add_many(
+            goal=goal,
+            items=[
+                services.MeasurementIn(
+                    date=when,
+                    value=value,
+                    idempotency_key=f"import-{measurement_import.pk}-row-{row}",
+                )
+                for row, when, value in rows[:stored_before_crash]
+            ],
+            by=None,
+        )
+    page = client.get(url("import_preview", measurement_import)).content.decode()
+    assert "Trying again never stores a row twice." in page
+
+    response = client.post(url("import_retry", measurement_import), follow=True)
+    assert response.redirect_chain[-1][0] == goal_page(goal)
+    assert "Imported 3 measurements." in response.content.decode()
+    assert sorted(Measurement.objects.filter(goal=goal).values_list("date", "value")) == [
+        (when, value) for _, when, value in rows
+    ]
+    measurement_import.refresh_from_db()
+    assert measurement_import.state == State.DONE
+    assert measurement_import.imported_count == 3
+
+    again = client.post(url("import_retry", measurement_import))
+    assert again["Location"] == url("import_preview", measurement_import)
+    assert Measurement.objects.filter(goal=goal).count() == 3
+
+
 # --- tenants and roles -----------------------------------------------------------------------
 
 
@@ -387,9 +505,8 @@ def test_another_organisation_cannot_see_or_commit_an_import(tenant: Tenant, goa
     outsider = tenant.client_for(tenant.outsider)
     for name in ("import_preview", "import_map", "import_problems"):
         assert outsider.get(url(name, measurement_import, org="hillside")).status_code == 404
-    assert (
-        outsider.post(url("import_commit", measurement_import, org="hillside")).status_code == 404
-    )
+    for name in ("import_commit", "import_retry"):
+        assert outsider.post(url(name, measurement_import, org="hillside")).status_code == 404
     assert not Measurement.objects.exists()
 
 

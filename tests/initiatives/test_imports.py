@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
@@ -423,6 +424,62 @@ def test_it_reports_commit_progress_while_storing(
     measurement_import = check(upload(goal, f"date,value\n{rows}".encode()))
     commit(measurement_import)
     assert seen == ["2 of 5 rows stored", "4 of 5 rows stored", "5 of 5 rows stored"]
+
+
+def long_ago() -> datetime:
+    return timezone.now() - imports.STALE_AFTER - timedelta(seconds=1)
+
+
+def test_it_records_when_checking_last_made_progress(goal: Goal) -> None:
+    before = timezone.now()
+    measurement_import = check(upload(goal, GOOD_SMALL))
+    measurement_import.refresh_from_db()
+    assert measurement_import.progress_at is not None
+    assert measurement_import.progress_at >= before
+    assert not imports.import_progress(measurement_import).stalled  # READY: nothing runs
+
+
+def test_it_calls_an_import_stalled_only_after_a_while_without_progress(goal: Goal) -> None:
+    measurement_import = upload(goal, GOOD_SMALL)
+    imports.import_set_mapping(
+        measurement_import=measurement_import,
+        mapping=ColumnMapping(date="date", value="value"),
+        date_order=DateOrder.ISO,
+    )
+    assert not imports.import_progress(measurement_import).stalled
+    measurement_import.progress_at = timezone.now() - imports.STALE_AFTER + timedelta(seconds=5)
+    assert not imports.import_progress(measurement_import).stalled
+    measurement_import.progress_at = long_ago()
+    assert imports.import_progress(measurement_import).stalled
+    measurement_import.state = State.READY
+    assert not imports.import_progress(measurement_import).stalled
+
+
+def test_a_commit_reporting_progress_to_the_cache_is_not_stalled(goal: Goal) -> None:
+    measurement_import = check(upload(goal, GOOD_SMALL))
+    assert imports.import_claim(measurement_import=measurement_import)
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(progress_at=long_ago())
+    measurement_import.refresh_from_db()
+    # The claim's report is fresh: the commit's progress goes to the cache, not the row.
+    assert not imports.import_progress(measurement_import).stalled
+    assert not imports.import_restart(measurement_import=measurement_import)
+    cache.clear()  # e.g. Redis restarted along with the worker
+    assert imports.import_progress(measurement_import).stalled
+
+
+def test_only_one_of_two_clicks_restarts_a_stalled_import(goal: Goal) -> None:
+    measurement_import = upload(goal, GOOD_SMALL)
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(
+        state=State.VALIDATING, progress=1, progress_at=long_ago()
+    )
+    first = MeasurementImport.objects.get(pk=measurement_import.pk)
+    second = MeasurementImport.objects.get(pk=measurement_import.pk)
+    assert imports.import_restart(measurement_import=first)
+    assert not imports.import_restart(measurement_import=second)
+    first.refresh_from_db()
+    assert first.progress == 0
+    assert not imports.import_progress(first).stalled
+    assert not imports.import_restart(measurement_import=first)
 
 
 # --- large files: the background path ----------------------------------------------------------

@@ -3,7 +3,9 @@
 Upload (``import_start``) → choose columns (``import_map``) → check every row and preview
 (``import_preview``) → store all or nothing (``import_commit``). Files of
 ``imports.BACKGROUND_ROWS`` rows or more are checked and stored by the background worker;
-meanwhile the preview page polls itself with htmx and gets a progress fragment back.
+meanwhile the preview page polls itself with htmx and gets a progress fragment back. If
+the worker stops making progress (it died or restarted), polling stops and
+``import_retry`` runs the step again.
 """
 
 from __future__ import annotations
@@ -299,7 +301,8 @@ def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
     """Step 3: progress while rows are checked or stored; then every problem, or the go-ahead.
 
     htmx polls this page while the worker runs: it gets the progress fragment, then a
-    refresh when the check is over, or a redirect to the goal when the rows are stored.
+    refresh when the check is over, or a redirect to the goal when the rows are stored. If
+    the worker stopped making progress, the fragment offers to try again and stops polling.
     """
     polling = bool(request.htmx)  # type: ignore[attr-defined]
     measurement_import = _import(request, import_id, *(("content", "problems") if polling else ()))
@@ -367,6 +370,13 @@ def import_commit(request: OrgRequest, import_id: int) -> HttpResponse:
     if not imports.import_claim(measurement_import=measurement_import):
         return _to_preview(request, measurement_import)
     tasks.import_commit_or_queue(measurement_import=measurement_import, by=request.membership.user)
+    return _after_commit(request, measurement_import, goal_url)
+
+
+def _after_commit(
+    request: OrgRequest, measurement_import: MeasurementImport, goal_url: str
+) -> HttpResponse:
+    """To the goal once the rows are stored; else back to the preview, saying why if known."""
     if measurement_import.state == State.DONE:
         messages.success(request, f"Imported {_measurements(measurement_import.imported_count)}.")
         return redirect(goal_url)
@@ -377,6 +387,22 @@ def import_commit(request: OrgRequest, import_id: int) -> HttpResponse:
             "them. Nothing was stored; the problems are listed below.",
         )
     return _to_preview(request, measurement_import)
+
+
+@org_view(Capability.CONTRIBUTE)
+@require_POST
+def import_retry(request: OrgRequest, import_id: int) -> HttpResponse:
+    """Run again a check or commit that stopped making progress; never stores a row twice."""
+    measurement_import = _import(request, import_id, "problems")
+    if not imports.import_restart(measurement_import=measurement_import):
+        if measurement_import.state in WORKING:
+            messages.info(request, "This import is still making progress.")
+        return _to_preview(request, measurement_import)
+    if measurement_import.state == State.VALIDATING:
+        tasks.import_check_or_queue(measurement_import=measurement_import)
+        return _to_preview(request, measurement_import)
+    tasks.import_commit_or_queue(measurement_import=measurement_import, by=request.membership.user)
+    return _after_commit(request, measurement_import, _goal_url(request, measurement_import.goal))
 
 
 @org_view(Capability.CONTRIBUTE)

@@ -6,9 +6,12 @@ is stored on a :class:`MeasurementImport`. Reading and parsing are
 a measurement already stored for the goal, notes and sources too long to store, progress,
 and the commit through :func:`services.measurements_add_many`.
 
-Progress: checking writes ``MeasurementImport.progress`` as it goes. The commit runs in
-one transaction, whose writes other connections cannot see until it ends, so its progress
-goes to the cache instead (a file or Redis cache, shared by the web and worker processes).
+Progress: checking writes ``MeasurementImport.progress`` and ``progress_at`` as it goes.
+The commit runs in one transaction, whose writes other connections cannot see until it
+ends, so its progress and the time of it go to the cache instead (a file or Redis cache,
+shared by the web and worker processes). An import that reports no progress for
+``STALE_AFTER`` has stopped: its worker died or restarted. :func:`import_restart` lets it
+be run again; a commit run again skips the rows it already stored.
 
 Exports are CSV (UTF-8 *with* a byte-order mark, because Excel reads a CSV without one
 in the computer's legacy code page and garbles accents; every other reader, this
@@ -26,7 +29,7 @@ import hashlib
 import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import IO, Any
 
 from django.core.cache import cache
@@ -52,6 +55,8 @@ BACKGROUND_ROWS = 5_000
 CHUNK_ROWS = 5_000
 #: Problems kept for the preview and the problems download; more means "fix and retry".
 MAX_STORED_PROBLEMS = 100_000
+#: A check or commit that reports no progress for this long has stopped (its worker died).
+STALE_AFTER = timedelta(minutes=5)
 #: Uploaded files are kept this long, so people can come back to an import, then deleted.
 KEEP_DAYS = 30
 FIELDS = ("date", "value", "note", "source")
@@ -210,10 +215,19 @@ def import_set_mapping(
     measurement_import.date_order = date_order.value
     measurement_import.state = State.VALIDATING
     measurement_import.progress = 0
+    measurement_import.progress_at = timezone.now()
     measurement_import.problems = []
     measurement_import.error = ""
     measurement_import.save(
-        update_fields=["mapping", "date_order", "state", "progress", "problems", "error"]
+        update_fields=[
+            "mapping",
+            "date_order",
+            "state",
+            "progress",
+            "progress_at",
+            "problems",
+            "error",
+        ]
     )
     return measurement_import
 
@@ -223,8 +237,9 @@ def import_check(*, measurement_import: MeasurementImport) -> MeasurementImport:
     pk = measurement_import.pk
 
     def report(done: int) -> None:
-        MeasurementImport.objects.filter(pk=pk).update(progress=done)
+        MeasurementImport.objects.filter(pk=pk).update(progress=done, progress_at=timezone.now())
 
+    report(0)
     try:
         _, problems = _check(measurement_import, report)
     except TableError as error:
@@ -364,18 +379,46 @@ def _key_prefix(measurement_import: MeasurementImport) -> str:
 
 
 def _progress_key(measurement_import: MeasurementImport) -> str:
-    return f"stepback:import:{measurement_import.pk}:commit"
+    return f"stepback:import:{measurement_import.pk}:commit-progress"
+
+
+def _report_commit(measurement_import: MeasurementImport, phase: str, done: int) -> None:
+    """Record how far the commit is: (phase, rows done, when), for a day at most."""
+    cache.set(_progress_key(measurement_import), (phase, done, timezone.now()), 24 * 3600)
 
 
 def import_claim(*, measurement_import: MeasurementImport) -> bool:
     """Move a READY import to COMMITTING; False if it was not ready (a second click)."""
     claimed = MeasurementImport.objects.filter(pk=measurement_import.pk, state=State.READY).update(
-        state=State.COMMITTING, error=""
+        state=State.COMMITTING, error="", progress_at=timezone.now()
     )
     if claimed:
-        cache.set(_progress_key(measurement_import), ("checking", 0), 24 * 3600)
-        measurement_import.refresh_from_db(fields=["state", "error"])
+        _report_commit(measurement_import, "checking", 0)
+        measurement_import.refresh_from_db(fields=["state", "error", "progress_at"])
     return bool(claimed)
+
+
+def import_restart(*, measurement_import: MeasurementImport) -> bool:
+    """Take over a check or commit that stopped making progress, to run it again.
+
+    False if the import is not checking or committing, or is still making progress, or a
+    second click already took it over. Running a commit again never stores a row twice:
+    the rows' idempotency keys skip those already stored.
+    """
+    if not import_progress(measurement_import).stalled:
+        return False
+    now = timezone.now()
+    taken = MeasurementImport.objects.filter(
+        pk=measurement_import.pk,
+        state=measurement_import.state,
+        progress_at=measurement_import.progress_at,
+    ).update(progress=0, progress_at=now)
+    if not taken:
+        return False
+    if measurement_import.state == State.COMMITTING:
+        _report_commit(measurement_import, "checking", 0)
+    measurement_import.progress, measurement_import.progress_at = 0, now
+    return True
 
 
 def import_commit(*, measurement_import: MeasurementImport, by: User | None) -> MeasurementImport:
@@ -387,10 +430,10 @@ def import_commit(*, measurement_import: MeasurementImport, by: User | None) -> 
     """
     if measurement_import.state != State.COMMITTING:
         raise ImportNotReady("Claim the import (import_claim) before committing it.")
-    key = _progress_key(measurement_import)
+    _report_commit(measurement_import, "checking", 0)
     try:
         rows, problems = _check(
-            measurement_import, lambda done: cache.set(key, ("checking", done), 24 * 3600)
+            measurement_import, lambda done: _report_commit(measurement_import, "checking", done)
         )
         if problems:
             _store_problems(measurement_import, problems)
@@ -409,16 +452,18 @@ def import_commit(*, measurement_import: MeasurementImport, by: User | None) -> 
                 for row in rows
             ],
             by=by,
-            on_progress=lambda done: cache.set(key, ("storing", done), 24 * 3600),
+            on_progress=lambda done: _report_commit(measurement_import, "storing", done),
         )
     except Exception:
         logger.exception("Import %s failed", measurement_import.pk)
-        measurement_import.state = State.READY
-        measurement_import.error = COMMIT_FAILED
-        measurement_import.save(update_fields=["state", "error"])
+        # Only if still committing: a run restarted alongside may have stored every row.
+        MeasurementImport.objects.filter(pk=measurement_import.pk, state=State.COMMITTING).update(
+            state=State.READY, error=COMMIT_FAILED
+        )
+        measurement_import.refresh_from_db(fields=["state", "error"])
         return measurement_import
     finally:
-        cache.delete(key)
+        cache.delete(_progress_key(measurement_import))
     measurement_import.state = State.DONE
     measurement_import.imported_count = result.created + result.already_stored
     measurement_import.save(update_fields=["state", "imported_count"])
@@ -440,22 +485,34 @@ class Progress:
     done: int
     total: int
     label: str
+    #: When checking or committing last reported progress (or was started).
+    at: datetime
+    working: bool
 
     @property
     def percent(self) -> int:
         return min(100, self.done * 100 // self.total) if self.total else 0
 
+    @property
+    def stalled(self) -> bool:
+        """Still checking or committing, but with no progress for ``STALE_AFTER``."""
+        return self.working and timezone.now() - self.at > STALE_AFTER
+
 
 def import_progress(measurement_import: MeasurementImport) -> Progress:
     """How far checking or committing has come, for the progress bar."""
     total = measurement_import.row_count
+    at = measurement_import.progress_at or measurement_import.created_at
+    working = measurement_import.state in (State.VALIDATING, State.COMMITTING)
     if measurement_import.state == State.COMMITTING:
-        phase, done = cache.get(_progress_key(measurement_import)) or ("checking", 0)
+        phase, done, reported = cache.get(_progress_key(measurement_import)) or ("checking", 0, at)
+        at = max(at, reported)
         if phase == "storing":
-            return Progress(done, total, f"{done:,} of {total:,} rows stored")
-        return Progress(done, total, f"{done:,} of {total:,} rows checked again before storing")
+            return Progress(done, total, f"{done:,} of {total:,} rows stored", at, working)
+        label = f"{done:,} of {total:,} rows checked again before storing"
+        return Progress(done, total, label, at, working)
     done = measurement_import.progress
-    return Progress(done, total, f"{done:,} of {total:,} rows checked")
+    return Progress(done, total, f"{done:,} of {total:,} rows checked", at, working)
 
 
 # --- exporting ---------------------------------------------------------------------------------

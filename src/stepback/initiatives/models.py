@@ -317,6 +317,9 @@ class MeasurementImport(models.Model):
     date_order = models.CharField(max_length=20, blank=True)
     row_count = models.PositiveIntegerField(default=0)
     progress = models.PositiveIntegerField(default=0, help_text="Rows processed so far.")
+    progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="When checking or committing last reported progress."
+    )
     problems = models.JSONField(default=list, blank=True)
     imported_count = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)

@@ -59,5 +59,6 @@ urlpatterns += [
     path(_IMPORT, import_views.import_preview, name="import_preview"),
     path(_IMPORT + "columns/", import_views.import_map, name="import_map"),
     path(_IMPORT + "commit/", import_views.import_commit, name="import_commit"),
+    path(_IMPORT + "retry/", import_views.import_retry, name="import_retry"),
     path(_IMPORT + "problems.csv", import_views.import_problems, name="import_problems"),
 ]
