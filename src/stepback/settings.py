@@ -159,7 +159,8 @@ else:
         }
     }
 
-# Failed sign-ins allowed per email address and per client address in the window.
+# Failed sign-ins allowed per email address in the window (a client address: four times as
+# many, see accounts/ratelimit.py), and password-reset emails to one address an hour.
 SIGN_IN_MAX_FAILURES = int(env("STEPBACK_SIGN_IN_MAX_FAILURES", "5"))
 SIGN_IN_LOCKOUT_SECONDS = int(env("STEPBACK_SIGN_IN_LOCKOUT_SECONDS", "900"))
 PASSWORD_RESETS_PER_HOUR = int(env("STEPBACK_PASSWORD_RESETS_PER_HOUR", "3"))

@@ -119,7 +119,8 @@ def test_it_imports_a_spreadsheet_after_showing_every_problem(page: Page) -> Non
     assert page.console_errors == []
 
 
-def test_it_shows_progress_while_a_large_file_is_checked(page: Page) -> None:
+def _import_being_checked(**fields: object) -> MeasurementImport:
+    """A member Kim's import in Riverside that the background worker is checking."""
     org = make_org("Riverside School", "riverside")
     make_member(org, Role.MEMBER, "kim@riverside.example")
     initiative = services.initiative_create(organisation=org, title="Learning Sprints")
@@ -130,8 +131,13 @@ def test_it_shows_progress_while_a_large_file_is_checked(page: Page) -> None:
         goal=goal, filename="district-export.csv", content=b"date,value\n2024-01-01,1\n", by=None
     )
     MeasurementImport.objects.filter(pk=measurement_import.pk).update(
-        state=MeasurementImport.State.VALIDATING, row_count=100_000, progress=42_500
+        state=MeasurementImport.State.VALIDATING, **fields
     )
+    return measurement_import
+
+
+def test_it_shows_progress_while_a_large_file_is_checked(page: Page) -> None:
+    measurement_import = _import_being_checked(row_count=100_000, progress=42_500)
 
     sign_in(page, "kim@riverside.example", PASSWORD)
     page.goto(f"/o/riverside/imports/{measurement_import.pk}/")
@@ -146,18 +152,8 @@ def test_it_shows_progress_while_a_large_file_is_checked(page: Page) -> None:
 
 
 def test_it_offers_to_try_again_when_the_worker_stopped(page: Page) -> None:
-    org = make_org("Riverside School", "riverside")
-    make_member(org, Role.MEMBER, "kim@riverside.example")
-    initiative = services.initiative_create(organisation=org, title="Learning Sprints")
-    goal = services.goal_create(
-        initiative=initiative, name="Reading", target_value=75, target_date=date(2025, 6, 30)
-    )
-    measurement_import = imports.import_create(
-        goal=goal, filename="district-export.csv", content=b"date,value\n2024-01-01,1\n", by=None
-    )
-    MeasurementImport.objects.filter(pk=measurement_import.pk).update(
-        state=MeasurementImport.State.VALIDATING,
-        progress_at=timezone.now() - imports.STALE_AFTER - timedelta(minutes=1),
+    measurement_import = _import_being_checked(
+        progress_at=timezone.now() - imports.STALE_AFTER - timedelta(minutes=1)
     )
 
     sign_in(page, "kim@riverside.example", PASSWORD)
