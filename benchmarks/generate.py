@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from stepback.accounts.models import ApiToken, Membership, Organisation, User, hash_token
 from stepback.accounts.roles import Role
-from stepback.initiatives.models import Goal, Initiative, Measurement
-from stepback.initiatives.services import BULK_BATCH_SIZE, goal_refresh_pace
+from stepback.goals.models import Goal, Measurement
+from stepback.goals.services import BULK_BATCH_SIZE, goal_refresh_pace
+from stepback.initiatives.models import Initiative
 from stepback.initiatives.stages import Stage
 
 ORG_SLUG = "bench"

@@ -22,8 +22,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benchmarks.generate import API_TOKEN, BenchOrg, find, generate
-from stepback.initiatives import pace
-from stepback.initiatives.services import goal_assess, goal_points, goal_spec
+from stepback.goals import pace
+from stepback.goals.selectors import goal_assess, goal_points, goal_spec
 
 
 @dataclass(frozen=True)

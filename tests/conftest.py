@@ -17,8 +17,10 @@ from django.test import Client
 
 from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import Role
+from stepback.goals import services as goal_services
+from stepback.goals.models import Goal
 from stepback.initiatives import services as initiative_services
-from stepback.initiatives.models import Goal, Initiative
+from stepback.initiatives.models import Initiative
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -64,7 +66,7 @@ def make_goal(initiative: Initiative, name: str = "", **fields: Any) -> Goal:
         "target_date": date(2027, 1, 1),
         **fields,
     }
-    return initiative_services.goal_create(
+    return goal_services.goal_create(
         initiative=initiative, name=name or f"Goal {next(_counter)}", **values
     )
 

@@ -34,14 +34,12 @@ from stepback.accounts.models import ApiToken, Invitation, Membership, User, has
 from stepback.accounts.roles import CAPABILITIES, WRITE_CAPABILITIES, Capability, Role
 from stepback.api.api import api
 from stepback.core.access import PUBLIC, SIGNED_IN
-from stepback.initiatives.imports import import_create
-from stepback.initiatives.models import Goal, Initiative
-from stepback.initiatives.services import (
-    goal_create,
-    initiative_create,
-    measurement_add,
-    observation_create,
-)
+from stepback.goals.imports import import_create
+from stepback.goals.models import Goal
+from stepback.goals.services import goal_create, measurement_add
+from stepback.initiatives.models import Initiative
+from stepback.initiatives.services import initiative_create
+from stepback.observations.services import observation_create
 from tests.conftest import Tenant, make_member
 
 Sample = Callable[[Tenant, User], Any]

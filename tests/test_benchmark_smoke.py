@@ -10,7 +10,7 @@ from benchmarks.__main__ import parse
 from benchmarks.generate import find
 from benchmarks.harness import run
 
-from stepback.initiatives.models import Goal, Measurement
+from stepback.goals.models import Goal, Measurement
 
 pytestmark = pytest.mark.slow
 

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "stepback.core",
     "stepback.accounts",
     "stepback.initiatives",
+    "stepback.goals",
+    "stepback.observations",
+    "stepback.stepbacks",
     "stepback.api",
 ]
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from stepback.accounts.roles import Role
 from stepback.core import uploads
-from stepback.initiatives import imports
-from stepback.initiatives.models import MeasurementImport
+from stepback.goals import imports
+from stepback.goals.models import MeasurementImport
 from tests.conftest import Tenant, make_goal, make_initiative
 
 
@@ -25,7 +25,7 @@ def test_it_refuses_an_oversized_upload_before_storing_it(
 ) -> None:
     monkeypatch.setattr(uploads, "MAX_REQUEST_BYTES", 10_000)
     goal = make_goal(make_initiative(tenant.org))
-    url = reverse("initiatives:import_start", kwargs={"org": "riverside", "goal_id": goal.pk})
+    url = reverse("goals:import_start", kwargs={"org": "riverside", "goal_id": goal.pk})
     content = b"date,value\n" + b"2024-03-04,62\n" * 2_000
     with (
         mock.patch.object(MemoryFileUploadHandler, "new_file") as kept,
@@ -42,7 +42,7 @@ def test_it_refuses_an_oversized_upload_before_storing_it(
 
 def test_it_still_takes_an_upload_under_the_limit(tenant: Tenant) -> None:
     goal = make_goal(make_initiative(tenant.org))
-    url = reverse("initiatives:import_start", kwargs={"org": "riverside", "goal_id": goal.pk})
+    url = reverse("goals:import_start", kwargs={"org": "riverside", "goal_id": goal.pk})
     content = b"date,value\n2024-03-04,62\n2024-03-11,63\n"
     response = tenant.client(Role.MEMBER).post(
         url, {"file": SimpleUploadedFile("small.csv", content)}

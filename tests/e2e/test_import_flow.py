@@ -10,8 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from stepback.accounts.roles import Role
-from stepback.initiatives import imports, services
-from stepback.initiatives.models import Measurement, MeasurementImport
+from stepback.goals import imports, services
+from stepback.goals.models import Measurement, MeasurementImport
+from stepback.initiatives import services as initiative_services
 from tests.conftest import PASSWORD, make_member, make_org
 from tests.e2e.conftest import screenshot, sign_in
 
@@ -51,7 +52,7 @@ def choose_file(page: Page, name: str, content: bytes) -> None:
 def test_it_imports_a_spreadsheet_after_showing_every_problem(page: Page) -> None:
     org = make_org("Riverside School", "riverside")
     make_member(org, Role.MEMBER, "kim@riverside.example")
-    initiative = services.initiative_create(organisation=org, title="Learning Sprints")
+    initiative = initiative_services.initiative_create(organisation=org, title="Learning Sprints")
     goal = services.goal_create(
         initiative=initiative,
         name="Reading comprehension",
@@ -123,7 +124,7 @@ def _import_being_checked(**fields: object) -> MeasurementImport:
     """A member Kim's import in Riverside that the background worker is checking."""
     org = make_org("Riverside School", "riverside")
     make_member(org, Role.MEMBER, "kim@riverside.example")
-    initiative = services.initiative_create(organisation=org, title="Learning Sprints")
+    initiative = initiative_services.initiative_create(organisation=org, title="Learning Sprints")
     goal = services.goal_create(
         initiative=initiative, name="Reading", target_value=75, target_date=date(2025, 6, 30)
     )

@@ -11,8 +11,9 @@ from django.test import Client
 
 from stepback.accounts.models import ApiToken, User, hash_token
 from stepback.accounts.roles import Role
-from stepback.initiatives import services
-from stepback.initiatives.models import Goal, Measurement, Observation
+from stepback.goals import services as goal_services
+from stepback.goals.models import Goal, Measurement
+from stepback.observations.models import Observation
 from tests.conftest import Tenant, make_goal, make_initiative
 
 BASE = "/api/v1/orgs/riverside"
@@ -284,7 +285,7 @@ def test_it_stores_nothing_twice_when_the_same_keys_arrive_concurrently(
     """Another request with some of the same keys commits between this one's check of the
     stored keys and its insert: the insert fails on the unique key, and the retry skips them."""
     items = _items(20)
-    real_add_many = services.measurements_add_many
+    real_add_many = goal_services.measurements_add_many
     calls = {"n": 0}
 
     def racing_add_many(**kwargs: Any) -> Any:
@@ -294,7 +295,7 @@ def test_it_stores_nothing_twice_when_the_same_keys_arrive_concurrently(
             raise IntegrityError("UNIQUE constraint failed: one_measurement_per_idempotency_key")
         return real_add_many(**kwargs)
 
-    with mock.patch.object(services, "measurements_add_many", racing_add_many):
+    with mock.patch.object(goal_services, "measurements_add_many", racing_add_many):
         response = leader_api.send("post", f"/goals/{goal.pk}/measurements", {"items": items})
     assert response.status_code == 201, response.content
     assert response.json()["created"] == 15

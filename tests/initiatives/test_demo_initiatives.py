@@ -13,9 +13,11 @@ from django.utils import timezone
 from stepback.demo import demo_load
 from stepback.demo import initiatives as demo
 from stepback.demo.accounts import load as load_accounts
-from stepback.initiatives import pace
-from stepback.initiatives.models import Goal, Initiative, Measurement, Observation
+from stepback.goals import pace
+from stepback.goals.models import Goal, Measurement
+from stepback.initiatives.models import Initiative
 from stepback.initiatives.stages import Stage
+from stepback.observations.models import Observation
 
 INTENDED = {
     "ls-benchmark": "on_pace",

@@ -9,8 +9,10 @@ import pytest
 from django.test import Client
 
 from stepback.accounts.roles import Role
+from stepback.goals import services as goal_services
+from stepback.goals.models import Goal
 from stepback.initiatives import services
-from stepback.initiatives.models import ChecklistTick, Goal, Initiative
+from stepback.initiatives.models import ChecklistTick, Initiative
 from stepback.initiatives.stages import Stage
 from tests.conftest import Tenant, make_member
 
@@ -33,7 +35,7 @@ def make_goal(initiative: Initiative, name: str = "Reading", **fields: Any) -> G
         "baseline_date": date(2024, 9, 1),
     }
     values.update(fields)
-    return services.goal_create(initiative=initiative, name=name, **values)
+    return goal_services.goal_create(initiative=initiative, name=name, **values)
 
 
 def form_data(**overrides: Any) -> dict[str, Any]:
@@ -288,7 +290,7 @@ def test_it_shows_the_initiative_page(tenant: Tenant) -> None:
         problem="Students *cannot* read",
     )
     goal = make_goal(initiative, unit="%")
-    services.measurement_add(goal=goal, date=date(2025, 1, 10), value=62, by=None)
+    goal_services.measurement_add(goal=goal, date=date(2025, 1, 10), value=62, by=None)
 
     response = tenant.client(Role.VIEWER).get(page_url(initiative))
 
@@ -324,10 +326,10 @@ def test_it_shows_the_initiative_page_in_bounded_queries(
     initiative = make_initiative(tenant, support_team=[tenant.user(Role.SUPPORT)])
     for n in range(12):
         goal = make_goal(initiative, f"Goal {n}", milestones=[(date(2026, 1, 1), 70.0)])
-        services.measurements_add_many(
+        goal_services.measurements_add_many(
             goal=goal,
             items=[
-                services.MeasurementIn(date=date(2025, month, 1), value=60.0 + month)
+                goal_services.MeasurementIn(date=date(2025, month, 1), value=60.0 + month)
                 for month in range(1, 13)
             ],
             by=None,

@@ -25,7 +25,7 @@ PROJECTION = ProjectionBand(when=date(2025, 12, 31), value=24.0, low=20.0, high=
 
 @dataclass(frozen=True)
 class PaceProjection:
-    """The shape of ``stepback.initiatives.pace.Projection``, without importing it."""
+    """The shape of ``stepback.goals.pace.Projection``, without importing it."""
 
     value: float
     low: float

@@ -212,7 +212,7 @@ def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
     org = membership.organisation
     request.session[SESSION_ORG_KEY] = org.slug
     messages.success(request, f"Welcome to {org.name}. Your role is {membership.role_label}.")
-    return redirect("core:dashboard", org=org.slug)
+    return redirect("goals:dashboard", org=org.slug)
 
 
 @public_view

@@ -19,3 +19,18 @@ class FilterForm(forms.Form):
         """The values of the valid filters; invalid ones are left out."""
         self.is_valid()
         return self.cleaned_data
+
+
+MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…)."
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class NumberInput(forms.NumberInput):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"step": "any", **(attrs or {})})

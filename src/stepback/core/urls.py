@@ -7,5 +7,4 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("o/<slug:org>/", views.dashboard, name="dashboard"),
 ]

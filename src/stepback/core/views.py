@@ -9,11 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from stepback.accounts.roles import Capability
-from stepback.core.access import SESSION_ORG_KEY, OrgRequest, org_view, public_view, signed_in_view
-from stepback.core.dashboard import DashboardFilterForm, organisation_totals, status_counts
-from stepback.core.htmx import render_page_or_partial
-from stepback.initiatives.models import Initiative
+from stepback.core.access import SESSION_ORG_KEY, public_view, signed_in_view
 
 logger = logging.getLogger(__name__)
 
@@ -32,42 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     remembered = request.session.get(SESSION_ORG_KEY)
     slugs = [m.organisation.slug for m in memberships]
     slug = remembered if remembered in slugs else slugs[0]
-    return redirect("core:dashboard", org=slug)
-
-
-@org_view()
-@require_GET
-def dashboard(request: OrgRequest) -> HttpResponse:
-    """Every active initiative with its stage, leader and its goals' pace, filterable.
-
-    A fixed number of queries however many initiatives, goals and measurements there are:
-    the counts come from the pace stored on each goal.
-    """
-    org = request.org
-    totals = organisation_totals(org)
-    active_count = Initiative.objects.for_org(org).active().count()
-    form = DashboardFilterForm(request.GET, organisation=org)
-    initiatives = list(
-        form.apply(Initiative.objects.for_org(org).active().with_status_counts())
-        .select_related("leader")
-        .order_by("title", "pk")
-    )
-    for initiative in initiatives:
-        counts = initiative.goal_status_counts()
-        initiative.status_counts = status_counts(counts)  # type: ignore[attr-defined]
-    context = {
-        "org": org,
-        "active_count": active_count,
-        "totals": totals,
-        "total_counts": status_counts(totals),
-        "form": form,
-        "initiatives": initiatives,
-        "can_manage": request.membership.can(Capability.MANAGE_INITIATIVES),
-    }
-    # Without initiatives the page has no list to swap: htmx gets the whole page then.
-    return render_page_or_partial(
-        request, "core/dashboard.html", "initiatives", context, use_partial=bool(active_count)
-    )
+    return redirect("goals:dashboard", org=slug)
 
 
 @public_view

@@ -24,16 +24,11 @@ from django.utils import timezone
 
 from stepback.accounts.models import User
 from stepback.demo.site import DemoSite
-from stepback.initiatives.models import (
-    ChecklistTick,
-    Goal,
-    Initiative,
-    Measurement,
-    Observation,
-    Tag,
-)
-from stepback.initiatives.services import goal_refresh_pace
+from stepback.goals.models import Goal, Measurement
+from stepback.goals.services import goal_refresh_pace
+from stepback.initiatives.models import ChecklistTick, Initiative
 from stepback.initiatives.stages import Stage
+from stepback.observations.models import Observation, Tag
 
 LEARNING_SPRINTS = "Learning Sprints for reading comprehension"
 CALM_CLASSROOMS = "Calm classrooms: consistent behaviour routines"

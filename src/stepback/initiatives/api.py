@@ -19,10 +19,15 @@ from pydantic import field_validator, model_validator
 from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import Capability
 from stepback.api.auth import access, api_membership
+from stepback.goals import services as goal_services
+from stepback.goals.models import Goal, Measurement
+from stepback.goals.selectors import goal_status_counts, with_goal_status_counts
 from stepback.initiatives import services
-from stepback.initiatives.models import Goal, Initiative, Measurement, Observation
-from stepback.initiatives.observation_forms import MAX_TAGS, TAG_MAX_LENGTH
+from stepback.initiatives.models import Initiative
 from stepback.initiatives.stages import Stage
+from stepback.observations import services as observation_services
+from stepback.observations.forms import MAX_TAGS, TAG_MAX_LENGTH
+from stepback.observations.models import Observation
 
 router = Router(tags=["initiatives"])
 
@@ -85,7 +90,7 @@ class InitiativeOut(Schema):
 
     @staticmethod
     def resolve_goal_status(obj: Initiative) -> dict[str, int]:
-        return {"total": getattr(obj, "goals_total", 0), **obj.goal_status_counts()}
+        return {"total": getattr(obj, "goals_total", 0), **goal_status_counts(obj)}
 
 
 class InitiativeIn(Schema):
@@ -292,7 +297,9 @@ def _initiatives(
     queryset = Initiative.objects.for_org(organisation)
     if not include_archived:
         queryset = queryset.active()
-    return queryset.with_status_counts().prefetch_related("support_team").order_by("title", "id")
+    return (
+        with_goal_status_counts(queryset).prefetch_related("support_team").order_by("title", "id")
+    )
 
 
 def _initiative(organisation: Organisation, initiative_id: int) -> Initiative:
@@ -404,7 +411,7 @@ def create_goal(
     initiative = _initiative(organisation, initiative_id)
     data = payload.dict()
     milestones = [(m["date"], m["value"]) for m in data.pop("milestones")]
-    goal = services.goal_create(initiative=initiative, milestones=milestones, **data)
+    goal = goal_services.goal_create(initiative=initiative, milestones=milestones, **data)
     return Status(201, _goal(organisation, goal.pk))
 
 
@@ -429,7 +436,7 @@ def update_goal(request: HttpRequest, org: str, goal_id: int, payload: GoalIn) -
     goal = _goal(organisation, goal_id)
     data = payload.dict()
     milestones = [(m["date"], m["value"]) for m in data.pop("milestones")]
-    services.goal_update(goal=goal, milestones=milestones, **data)
+    goal_services.goal_update(goal=goal, milestones=milestones, **data)
     return _goal(organisation, goal_id)
 
 
@@ -465,13 +472,13 @@ def add_measurements(
 ) -> Status[object]:
     membership = api_membership(request)
     goal = _goal(membership.organisation, goal_id)
-    items = [services.MeasurementIn(**item.dict()) for item in payload.items]
+    items = [goal_services.MeasurementIn(**item.dict()) for item in payload.items]
     try:
-        result = services.measurements_add_many(goal=goal, items=items, by=membership.user)
+        result = goal_services.measurements_add_many(goal=goal, items=items, by=membership.user)
     except IntegrityError:
         # The same keys arrived in a concurrent request that committed first: store the
         # rest once more, now seeing its rows, so the retry still never stores twice.
-        result = services.measurements_add_many(goal=goal, items=items, by=membership.user)
+        result = goal_services.measurements_add_many(goal=goal, items=items, by=membership.user)
     goal.refresh_from_db()
     return Status(
         201 if result.created else 200,
@@ -530,7 +537,7 @@ def create_observation(
     data = payload.dict(exclude={"goal_ids", "tags"})
     if data["date"] is None:
         data.pop("date")
-    observation = services.observation_create(
+    observation = observation_services.observation_create(
         initiative=initiative, author=membership.user, tags=payload.tags, goals=goals, **data
     )
     return Status(201, Observation.objects.prefetch_related("tags", "goals").get(pk=observation.pk))

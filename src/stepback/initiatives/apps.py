@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class InitiativesConfig(AppConfig):
     name = "stepback.initiatives"
     label = "initiatives"
-    verbose_name = "Initiatives, goals and data"
+    verbose_name = "Initiatives"

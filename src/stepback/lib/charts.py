@@ -86,7 +86,7 @@ BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed;\nwindow.vegaLite = vegaLite;\nwi
 class ProjectionLike(Protocol):
     """Where the current pace leads: ``value`` expected on ``when``, likely ``low`` to ``high``.
 
-    ``stepback.initiatives.pace.Projection`` satisfies this protocol, and so does
+    ``stepback.goals.pace.Projection`` satisfies this protocol, and so does
     :class:`ProjectionBand`.
     """
 

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django import template
 from django.forms import BoundField
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+
+from stepback.core.markdown import render_markdown
 
 register = template.Library()
 
@@ -28,3 +30,8 @@ def bootstrap(field: BoundField) -> SafeString:
     if field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_help"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    return mark_safe(render_markdown(text))  # sanitised by nh3 in render_markdown

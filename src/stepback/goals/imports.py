@@ -1,0 +1,591 @@
+"""Importing a goal's measurements from a spreadsheet, and exporting them as one.
+
+The import is *upload → map columns → check every row → commit all or nothing*; each step
+is stored on a :class:`MeasurementImport`. Reading and parsing are
+:mod:`stepback.lib.tabular`'s; this module adds what needs the database: rows that repeat
+a measurement already stored for the goal, notes and sources too long to store, progress,
+and the commit through :func:`services.measurements_add_many`.
+
+Progress: checking writes ``MeasurementImport.progress`` and ``progress_at`` as it goes.
+The commit runs in one transaction, whose writes other connections cannot see until it
+ends, so its progress and the time of it go to the cache instead (a file or Redis cache,
+shared by the web and worker processes). An import that reports no progress for
+``STALE_AFTER`` has stopped: its worker died or restarted. :func:`import_restart` lets it
+be run again; a commit run again skips the rows it already stored.
+
+Exports are CSV (UTF-8 *with* a byte-order mark, because Excel reads a CSV without one
+in the computer's legacy code page and garbles accents; every other reader, this
+importer included, skips the mark) and XLSX. Both have the columns date, value, note,
+source, with ISO dates, so an exported file imports again unchanged. In the CSV, text
+that a spreadsheet would run as a formula (starting with ``= + - @``) gets a leading
+apostrophe; in the XLSX it is stored as plain text.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import itertools
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime, timedelta
+from typing import IO, Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from stepback.accounts.models import User
+from stepback.goals import services
+from stepback.goals.models import Goal, Measurement, MeasurementImport
+from stepback.lib import tabular
+from stepback.lib.tabular import ColumnMapping, DateOrder, ParsedRow, RowProblem, Table, TableError
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: Imports with at least this many rows are checked and committed by the background worker.
+BACKGROUND_ROWS = 5_000
+#: Rows checked between two progress reports.
+CHUNK_ROWS = 5_000
+#: Problems kept for the preview and the problems download; more means "fix and retry".
+MAX_STORED_PROBLEMS = 100_000
+#: A check or commit that reports no progress for this long has stopped (its worker died).
+STALE_AFTER = timedelta(minutes=5)
+#: Uploaded files are kept this long, so people can come back to an import, then deleted.
+KEEP_DAYS = 30
+FIELDS = ("date", "value", "note", "source")
+NOTE_LENGTH = Measurement._meta.get_field("note").max_length or 500
+SOURCE_LENGTH = Measurement._meta.get_field("source").max_length or 200
+COMMIT_FAILED = (
+    "The import failed and nothing was stored. Try again; if it fails again, "
+    "tell your administrator."
+)
+
+State = MeasurementImport.State
+
+
+class ImportNotReady(Exception):
+    """The import is not in a state that allows this step."""
+
+
+# --- reading an upload -------------------------------------------------------------------------
+
+
+def import_table(measurement_import: MeasurementImport) -> Table:
+    """The uploaded file as a table (read again each time; it is never changed)."""
+    return tabular.read_table(bytes(measurement_import.content), measurement_import.filename)
+
+
+def too_large_message(size: int) -> str:
+    return (
+        f"The file is {size / 1024 / 1024:.1f} MB; the limit is "
+        f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split it into smaller files, or delete "
+        "the columns you do not need, and upload again."
+    )
+
+
+def import_create(
+    *, goal: Goal, filename: str, content: bytes, by: User | None
+) -> MeasurementImport:
+    """Store an upload with a suggested column mapping.
+
+    Raises :class:`TableError`, with a message for the uploader, when the file is too large
+    or cannot be read as a table.
+    """
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise TableError(too_large_message(len(content)))
+    table = tabular.read_table(content, filename)
+    suggested = tabular.suggest_mapping(table.headers, table.rows[:50])
+    return MeasurementImport.objects.create(
+        organisation_id=goal.organisation_id,
+        goal=goal,
+        filename=filename[-255:],
+        content=content,
+        mapping={field: suggested[field] for field in FIELDS},
+        row_count=len(table.rows),
+        created_by=by,
+    )
+
+
+def column_mapping(measurement_import: MeasurementImport) -> ColumnMapping:
+    chosen = measurement_import.mapping
+    return ColumnMapping(
+        date=chosen.get("date") or "",
+        value=chosen.get("value") or "",
+        note=chosen.get("note") or None,
+        source=chosen.get("source") or None,
+    )
+
+
+# --- date orders -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class DateReading:
+    """How one date as written reads under one order; ``shown`` is None if it does not."""
+
+    raw: str
+    shown: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class DateOrderChoice:
+    order: DateOrder
+    label: str
+    examples: list[DateReading]
+
+
+_CHOICE_LABELS = {
+    DateOrder.DAY_FIRST: "Day first (day/month/year)",
+    DateOrder.MONTH_FIRST: "Month first (month/day/year)",
+}
+
+
+def date_orders(
+    measurement_import: MeasurementImport, table: Table, column: str
+) -> list[DateOrder]:
+    """:func:`tabular.detect_date_orders` of a column, cached: it reads every row."""
+    digest = hashlib.sha256(column.encode()).hexdigest()[:16]
+    stamp = measurement_import.created_at.timestamp()
+    key = f"stepback:import:{measurement_import.pk}:{stamp}:orders:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = [o.value for o in tabular.detect_date_orders(table.column_values(column))]
+        cache.set(key, found, 3600)
+    return [DateOrder(o) for o in found]
+
+
+def date_order_choices(table: Table, column: str, *, examples: int = 3) -> list[DateOrderChoice]:
+    """Day first and month first, each with how the first dates needing a choice read."""
+    samples: list[str] = []
+    for raw in table.column_values(column):
+        if raw and raw not in samples and not _reads(raw, DateOrder.ISO):
+            samples.append(raw)
+            if len(samples) == examples:
+                break
+    choices = []
+    for order, label in _CHOICE_LABELS.items():
+        readings = []
+        for raw in samples:
+            try:
+                when = tabular.parse_date(raw, order)
+            except ValueError:
+                readings.append(DateReading(raw, None))
+                continue
+            shown = (
+                f"{when.day} {when:%B %Y}"
+                if order is DateOrder.DAY_FIRST
+                else f"{when:%B} {when.day}, {when.year}"
+            )
+            readings.append(DateReading(raw, shown))
+        choices.append(DateOrderChoice(order, label, readings))
+    return choices
+
+
+def _reads(raw: str, order: DateOrder) -> bool:
+    try:
+        tabular.parse_date(raw, order)
+    except ValueError:
+        return False
+    return True
+
+
+# --- checking ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_set_mapping(
+    *, measurement_import: MeasurementImport, mapping: ColumnMapping, date_order: DateOrder
+) -> MeasurementImport:
+    """Record the user's column choices; the import waits to be checked."""
+    if measurement_import.state not in (State.UPLOADED, State.READY, State.INVALID, State.FAILED):
+        raise ImportNotReady(f"This import is {measurement_import.get_state_display().lower()}.")
+    measurement_import.mapping = {
+        "date": mapping.date,
+        "value": mapping.value,
+        "note": mapping.note,
+        "source": mapping.source,
+    }
+    measurement_import.date_order = date_order.value
+    measurement_import.state = State.VALIDATING
+    measurement_import.progress = 0
+    measurement_import.progress_at = timezone.now()
+    measurement_import.problems = []
+    measurement_import.error = ""
+    measurement_import.save(
+        update_fields=[
+            "mapping",
+            "date_order",
+            "state",
+            "progress",
+            "progress_at",
+            "problems",
+            "error",
+        ]
+    )
+    return measurement_import
+
+
+def import_check(*, measurement_import: MeasurementImport) -> MeasurementImport:
+    """Check every row and store every problem; the import ends READY, INVALID or FAILED."""
+    pk = measurement_import.pk
+
+    def report(done: int) -> None:
+        MeasurementImport.objects.filter(pk=pk).update(progress=done, progress_at=timezone.now())
+
+    report(0)
+    try:
+        _, problems = _check(measurement_import, report)
+    except TableError as error:
+        measurement_import.state = State.FAILED
+        measurement_import.error = str(error)[:500]
+        measurement_import.save(update_fields=["state", "error"])
+        return measurement_import
+    _store_problems(measurement_import, problems)
+    return measurement_import
+
+
+def _store_problems(measurement_import: MeasurementImport, problems: list[RowProblem]) -> None:
+    measurement_import.problems = [
+        {"row": p.row, "column": p.column, "message": p.message}
+        for p in problems[:MAX_STORED_PROBLEMS]
+    ]
+    measurement_import.state = State.INVALID if problems else State.READY
+    measurement_import.progress = measurement_import.row_count
+    measurement_import.save(update_fields=["problems", "state", "progress"])
+
+
+def _check(
+    measurement_import: MeasurementImport, report: Callable[[int], object]
+) -> tuple[list[ParsedRow], list[RowProblem]]:
+    """Every row that reads, and every problem by row, checking ``CHUNK_ROWS`` at a time.
+
+    :func:`tabular.validate` finds repeated dates inside each chunk; dates repeated across
+    chunks and rows already stored for the goal are found here.
+    """
+    table = import_table(measurement_import)
+    mapping = column_mapping(measurement_import)
+    order = DateOrder(measurement_import.date_order or DateOrder.ISO)
+    decimal = tabular.detect_decimal_separator(table.column_values(mapping.value), table.delimiter)
+    rows: list[ParsedRow] = []
+    problems: list[RowProblem] = []
+    earlier: dict[date, tuple[int, float]] = {}
+    for start in range(0, len(table.rows), CHUNK_ROWS):
+        end = start + CHUNK_ROWS
+        chunk = dataclasses.replace(
+            table, rows=table.rows[start:end], row_numbers=table.row_numbers[start:end]
+        )
+        preview = tabular.validate(chunk, mapping, order, decimal=decimal)
+        problems.extend(preview.problems)
+        stored = _stored_values(measurement_import, {row.when for row in preview.rows})
+        in_chunk: dict[date, tuple[int, float]] = {}
+        for row in preview.rows:
+            problems.extend(_row_problems(row, mapping, in_chunk, earlier, stored))
+        for when, first in in_chunk.items():
+            earlier.setdefault(when, first)
+        rows.extend(preview.rows)
+        report(min(end, len(table.rows)))
+    problems.sort(key=lambda p: p.row)
+    return rows, problems
+
+
+def _stored_values(
+    measurement_import: MeasurementImport, dates: set[date]
+) -> dict[date, set[float]]:
+    """Values stored for the goal on these dates, except those this import itself stored."""
+    stored: dict[date, set[float]] = {}
+    if not dates:
+        return stored
+    measurements = (
+        Measurement.objects.filter(
+            goal_id=measurement_import.goal_id, date__gte=min(dates), date__lte=max(dates)
+        )
+        .exclude(idempotency_key__startswith=_key_prefix(measurement_import))
+        .values_list("date", "value")
+    )
+    for when, value in measurements:
+        if when in dates:
+            stored.setdefault(when, set()).add(value)
+    return stored
+
+
+def _row_problems(
+    row: ParsedRow,
+    mapping: ColumnMapping,
+    in_chunk: dict[date, tuple[int, float]],
+    earlier: dict[date, tuple[int, float]],
+    stored: dict[date, set[float]],
+) -> Iterator[RowProblem]:
+    # A date repeated within the chunk is reported by tabular.validate; only its first
+    # occurrence in the chunk is compared with the earlier chunks.
+    first_in_chunk = in_chunk.setdefault(row.when, (row.row, row.value))[0] == row.row
+    if first_in_chunk and row.when in earlier:
+        first_row, first_value = earlier[row.when]
+        if first_value == row.value:
+            yield RowProblem(
+                row.row, mapping.date, f"duplicates row {first_row} (same date and value)"
+            )
+        else:
+            yield RowProblem(
+                row.row,
+                mapping.value,
+                f"another value for {row.when.isoformat()} than row {first_row} "
+                f"({number_text(first_value)} there, {number_text(row.value)} here)",
+            )
+    if row.value in stored.get(row.when, ()):
+        yield RowProblem(
+            row.row,
+            mapping.date,
+            f"{number_text(row.value)} on {row.when.isoformat()} is already stored for this goal",
+        )
+    if mapping.note and len(row.note) > NOTE_LENGTH:
+        yield RowProblem(
+            row.row,
+            mapping.note,
+            f"the note has {len(row.note):,} characters; at most {NOTE_LENGTH} can be stored",
+        )
+    if mapping.source and len(row.source) > SOURCE_LENGTH:
+        yield RowProblem(
+            row.row,
+            mapping.source,
+            f"the source has {len(row.source):,} characters; at most {SOURCE_LENGTH} can be stored",
+        )
+
+
+def sample_rows(
+    measurement_import: MeasurementImport, table: Table, limit: int, *, skip: set[int]
+) -> list[ParsedRow]:
+    """The first rows that read and have no problem (rows ``skip``), as they will be stored."""
+    mapping = column_mapping(measurement_import)
+    decimal = tabular.detect_decimal_separator(table.column_values(mapping.value), table.delimiter)
+    scan = min(limit + len(skip), 200)
+    head = dataclasses.replace(table, rows=table.rows[:scan], row_numbers=table.row_numbers[:scan])
+    order = DateOrder(measurement_import.date_order or DateOrder.ISO)
+    rows = tabular.validate(head, mapping, order, decimal=decimal).rows
+    return [row for row in rows if row.row not in skip][:limit]
+
+
+# --- committing --------------------------------------------------------------------------------
+
+
+def _key_prefix(measurement_import: MeasurementImport) -> str:
+    return f"import-{measurement_import.pk}-row-"
+
+
+def _progress_key(measurement_import: MeasurementImport) -> str:
+    return f"stepback:import:{measurement_import.pk}:commit-progress"
+
+
+def _report_commit(measurement_import: MeasurementImport, phase: str, done: int) -> None:
+    """Record how far the commit is: (phase, rows done, when), for a day at most."""
+    cache.set(_progress_key(measurement_import), (phase, done, timezone.now()), 24 * 3600)
+
+
+def import_claim(*, measurement_import: MeasurementImport) -> bool:
+    """Move a READY import to COMMITTING; False if it was not ready (a second click)."""
+    claimed = MeasurementImport.objects.filter(pk=measurement_import.pk, state=State.READY).update(
+        state=State.COMMITTING, error="", progress_at=timezone.now()
+    )
+    if claimed:
+        _report_commit(measurement_import, "checking", 0)
+        measurement_import.refresh_from_db(fields=["state", "error", "progress_at"])
+    return bool(claimed)
+
+
+def import_restart(*, measurement_import: MeasurementImport) -> bool:
+    """Take over a check or commit that stopped making progress, to run it again.
+
+    False if the import is not checking or committing, or is still making progress, or a
+    second click already took it over. Running a commit again never stores a row twice:
+    the rows' idempotency keys skip those already stored.
+    """
+    if not import_progress(measurement_import).stalled:
+        return False
+    now = timezone.now()
+    taken = MeasurementImport.objects.filter(
+        pk=measurement_import.pk,
+        state=measurement_import.state,
+        progress_at=measurement_import.progress_at,
+    ).update(progress=0, progress_at=now)
+    if not taken:
+        return False
+    if measurement_import.state == State.COMMITTING:
+        _report_commit(measurement_import, "checking", 0)
+    measurement_import.progress, measurement_import.progress_at = 0, now
+    return True
+
+
+def import_commit(*, measurement_import: MeasurementImport, by: User | None) -> MeasurementImport:
+    """Store every row of a claimed import in one transaction, or nothing.
+
+    The rows are checked again first: measurements may have been added since the preview.
+    Each row's idempotency key is ``import-<id>-row-<n>``, so running this twice never
+    stores a row twice. On any failure the import is READY again with an error.
+    """
+    if measurement_import.state != State.COMMITTING:
+        raise ImportNotReady("Claim the import (import_claim) before committing it.")
+    _report_commit(measurement_import, "checking", 0)
+    try:
+        rows, problems = _check(
+            measurement_import, lambda done: _report_commit(measurement_import, "checking", done)
+        )
+        if problems:
+            _store_problems(measurement_import, problems)
+            return measurement_import
+        prefix = _key_prefix(measurement_import)
+        result = services.measurements_add_many(
+            goal=measurement_import.goal,
+            items=[
+                services.MeasurementIn(
+                    date=row.when,
+                    value=row.value,
+                    note=row.note,
+                    source=row.source,
+                    idempotency_key=f"{prefix}{row.row}",
+                )
+                for row in rows
+            ],
+            by=by,
+            on_progress=lambda done: _report_commit(measurement_import, "storing", done),
+        )
+    except Exception:
+        logger.exception("Import %s failed", measurement_import.pk)
+        # Only if still committing: a run restarted alongside may have stored every row.
+        MeasurementImport.objects.filter(pk=measurement_import.pk, state=State.COMMITTING).update(
+            state=State.READY, error=COMMIT_FAILED
+        )
+        measurement_import.refresh_from_db(fields=["state", "error"])
+        return measurement_import
+    finally:
+        cache.delete(_progress_key(measurement_import))
+    measurement_import.state = State.DONE
+    measurement_import.imported_count = result.created + result.already_stored
+    measurement_import.save(update_fields=["state", "imported_count"])
+    return measurement_import
+
+
+def imports_delete_old(*, days: int = KEEP_DAYS) -> int:
+    """Delete imports (and their files) created more than ``days`` ago; returns how many.
+
+    Stored rows keep their idempotency keys; import ids are never reused.
+    """
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = MeasurementImport.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+@dataclasses.dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    label: str
+    #: When checking or committing last reported progress (or was started).
+    at: datetime
+    working: bool
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def stalled(self) -> bool:
+        """Still checking or committing, but with no progress for ``STALE_AFTER``."""
+        return self.working and timezone.now() - self.at > STALE_AFTER
+
+
+def import_progress(measurement_import: MeasurementImport) -> Progress:
+    """How far checking or committing has come, for the progress bar."""
+    total = measurement_import.row_count
+    at = measurement_import.progress_at or measurement_import.created_at
+    working = measurement_import.state in (State.VALIDATING, State.COMMITTING)
+    if measurement_import.state == State.COMMITTING:
+        phase, done, reported = cache.get(_progress_key(measurement_import)) or ("checking", 0, at)
+        at = max(at, reported)
+        if phase == "storing":
+            return Progress(done, total, f"{done:,} of {total:,} rows stored", at, working)
+        label = f"{done:,} of {total:,} rows checked again before storing"
+        return Progress(done, total, label, at, working)
+    done = measurement_import.progress
+    return Progress(done, total, f"{done:,} of {total:,} rows checked", at, working)
+
+
+# --- exporting ---------------------------------------------------------------------------------
+
+EXPORT_HEADER = ["date", "value", "note", "source"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def number_text(value: float) -> str:
+    """A float as short text that reads back exactly: ``62``, ``62.5``, ``1e+20``."""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _safe_text(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _measurements(goal: Goal) -> Iterator[tuple[date, float, str, str]]:
+    return (
+        Measurement.objects.filter(goal=goal)
+        .order_by("date", "id")
+        .values_list("date", "value", "note", "source")
+        .iterator(chunk_size=2000)
+    )
+
+
+class _Echo:
+    """A file-like object whose write returns what it was given, for streaming csv rows."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """CSV text, a line at a time, starting with a UTF-8 byte-order mark."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def export_csv_lines(goal: Goal) -> Iterator[str]:
+    """A goal's measurements as CSV lines: date, value, note, source."""
+    rows = (
+        [when.isoformat(), number_text(value), _safe_text(note), _safe_text(source)]
+        for when, value, note, source in _measurements(goal)
+    )
+    return csv_lines(itertools.chain([EXPORT_HEADER], rows))
+
+
+def problems_csv_lines(measurement_import: MeasurementImport) -> Iterator[str]:
+    """An import's stored problems as CSV lines: row, column, problem."""
+    rows = (
+        [p["row"], _safe_text(p["column"]), _safe_text(p["message"])]
+        for p in measurement_import.problems
+    )
+    return csv_lines(itertools.chain([["row", "column", "problem"]], rows))
+
+
+def export_xlsx(goal: Goal, out: IO[bytes]) -> None:
+    """Write a goal's measurements to ``out`` as an XLSX workbook, row by row."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Measurements")
+    for letter, width in zip("ABCD", (12, 12, 50, 24), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.append(EXPORT_HEADER)
+    for when, value, note, source in _measurements(goal):
+        sheet.append([when, value, _text_cell(sheet, note), _text_cell(sheet, source)])
+    workbook.save(out)
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> Cell:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+    return cell

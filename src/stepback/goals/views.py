@@ -1,0 +1,275 @@
+"""Web pages for goals and their measurements, the organisation dashboard, and the chart
+bundle.
+
+htmx requests get fragments of the same templates (``{% partialdef %}``): the goal's live
+block (chart, pace, table) after a measurement is added or deleted, the measurement form
+with its errors, or the dashboard's filtered list. Other requests get the page or a redirect.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from stepback.accounts.roles import Capability
+from stepback.core.access import OrgRequest, get_object_for_member, org_view, public_view
+from stepback.core.htmx import render_page_or_partial
+from stepback.goals import pace, services
+from stepback.goals.chartdata import limit_points
+from stepback.goals.dashboard import DashboardFilterForm, status_counts
+from stepback.goals.forms import GoalForm, MeasurementForm
+from stepback.goals.models import Goal, Measurement
+from stepback.goals.selectors import (
+    goal_for_org,
+    goal_points,
+    goal_spec,
+    goal_status_counts,
+    organisation_totals,
+    with_goal_status_counts,
+)
+from stepback.initiatives.models import Initiative
+from stepback.initiatives.selectors import initiative_for_org
+from stepback.lib import charts
+from stepback.lib.formats import short_date
+
+MEASUREMENTS_PER_PAGE = 50
+GOAL_CHART_HEIGHT = 280
+
+
+def _can(request: OrgRequest, capability: Capability) -> bool:
+    return request.membership.can(capability)
+
+
+# --- the dashboard --------------------------------------------------------------------------
+
+
+@org_view()
+@require_GET
+def dashboard(request: OrgRequest) -> HttpResponse:
+    """Every active initiative with its stage, leader and its goals' pace, filterable.
+
+    A fixed number of queries however many initiatives, goals and measurements there are:
+    the counts come from the pace stored on each goal.
+    """
+    org = request.org
+    totals = organisation_totals(org)
+    active_count = Initiative.objects.for_org(org).active().count()
+    form = DashboardFilterForm(request.GET, organisation=org)
+    initiatives = list(
+        form.apply(with_goal_status_counts(Initiative.objects.for_org(org).active()))
+        .select_related("leader")
+        .order_by("title", "pk")
+    )
+    for initiative in initiatives:
+        counts = goal_status_counts(initiative)
+        initiative.status_counts = status_counts(counts)  # type: ignore[attr-defined]
+    context = {
+        "org": org,
+        "active_count": active_count,
+        "totals": totals,
+        "total_counts": status_counts(totals),
+        "form": form,
+        "initiatives": initiatives,
+        "can_manage": request.membership.can(Capability.MANAGE_INITIATIVES),
+    }
+    # Without initiatives the page has no list to swap: htmx gets the whole page then.
+    return render_page_or_partial(
+        request, "goals/dashboard.html", "initiatives", context, use_partial=bool(active_count)
+    )
+
+
+# --- goals ----------------------------------------------------------------------------------
+
+
+@org_view(Capability.MANAGE_INITIATIVES)
+def goal_create(request: OrgRequest, initiative_id: int) -> HttpResponse:
+    initiative = initiative_for_org(request.org, initiative_id)
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        goal = services.goal_create(initiative=initiative, **form.service_fields())
+        messages.success(request, f"The goal “{goal.name}” is added.")
+        return redirect(
+            "goals:detail", org=request.org.slug, initiative_id=initiative.pk, goal_id=goal.pk
+        )
+    return render(
+        request,
+        "goals/goal_form.html",
+        {"form": form, "initiative": initiative, "goal": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@org_view(Capability.MANAGE_INITIATIVES)
+def goal_edit(request: OrgRequest, initiative_id: int, goal_id: int) -> HttpResponse:
+    goal = goal_for_org(request.org, goal_id, initiative_id=initiative_id)
+    form = GoalForm(request.POST or None, initial=GoalForm.initial_for(goal))
+    if request.method == "POST" and form.is_valid():
+        services.goal_update(goal=goal, **form.service_fields())
+        messages.success(request, "The goal is saved.")
+        return redirect(
+            "goals:detail", org=request.org.slug, initiative_id=initiative_id, goal_id=goal.pk
+        )
+    return render(
+        request,
+        "goals/goal_form.html",
+        {"form": form, "initiative": goal.initiative, "goal": goal},
+        status=400 if form.errors else 200,
+    )
+
+
+@org_view(Capability.MANAGE_INITIATIVES)
+def goal_delete(request: OrgRequest, initiative_id: int, goal_id: int) -> HttpResponse:
+    """Ask first (GET), then delete the goal with all its measurements (POST)."""
+    goal = goal_for_org(request.org, goal_id, initiative_id=initiative_id)
+    if request.method == "POST":
+        services.goal_delete(goal=goal)
+        messages.success(request, f"The goal “{goal.name}” and its measurements are deleted.")
+        return redirect("initiatives:detail", org=request.org.slug, initiative_id=initiative_id)
+    return render(
+        request,
+        "goals/goal_confirm_delete.html",
+        {"goal": goal, "initiative": goal.initiative},
+    )
+
+
+@org_view()
+@require_GET
+def goal_detail(request: OrgRequest, initiative_id: int, goal_id: int) -> HttpResponse:
+    goal = goal_for_org(request.org, goal_id, initiative_id=initiative_id)
+    return render(request, "goals/goal_detail.html", _goal_context(request, goal))
+
+
+def _goal_context(
+    request: OrgRequest, goal: Goal, form: MeasurementForm | None = None
+) -> dict[str, Any]:
+    """Everything the goal page shows; a fixed number of queries however much data there is."""
+    milestones = list(goal.milestones.all())
+    points = goal_points(goal)
+    result = pace.assess(goal_spec(goal, milestones), points, timezone.localdate())
+    series, chart_note = limit_points([(p.when, p.value) for p in points])
+    spec = charts.goal_chart_spec(
+        title=goal.name,
+        unit=goal.unit,
+        measurements=series,
+        planned_path=[(p.when, p.value) for p in result.path],
+        milestones=[(m.date, m.value) for m in milestones],
+        projection=result.projection,
+        height=GOAL_CHART_HEIGHT,
+    )
+    measurements = Paginator(
+        Measurement.objects.filter(goal=goal).select_related("created_by").order_by("-date", "-id"),
+        MEASUREMENTS_PER_PAGE,
+    ).get_page(request.GET.get("page") or request.POST.get("page"))
+    return {
+        "goal": goal,
+        "initiative": goal.initiative,
+        "milestones": milestones,
+        "result": result,
+        "status": result.status.value,
+        "measurement_total": len(points),
+        "spec": spec,
+        "chart_note": chart_note,
+        "measurements": measurements,
+        "form": form or MeasurementForm(initial={"date": timezone.localdate()}),
+        "can_manage": _can(request, Capability.MANAGE_INITIATIVES),
+        "can_contribute": _can(request, Capability.CONTRIBUTE),
+    }
+
+
+# --- measurements ---------------------------------------------------------------------------
+
+
+@org_view(Capability.CONTRIBUTE)
+@require_POST
+def measurement_add(request: OrgRequest, initiative_id: int, goal_id: int) -> HttpResponse:
+    """Add a measurement; htmx gets the refreshed live block, or the form with its errors."""
+    goal = goal_for_org(request.org, goal_id, initiative_id=initiative_id)
+    form = MeasurementForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:  # type: ignore[attr-defined]
+            response = render(
+                request,
+                "goals/goal_detail.html#measurement-form-errors",
+                {"goal": goal, "initiative": goal.initiative, "form": form},
+            )
+            response["HX-Retarget"] = "#measurement-form"
+            response["HX-Reswap"] = "outerHTML"
+            return response
+        return render(
+            request, "goals/goal_detail.html", _goal_context(request, goal, form), status=400
+        )
+    data = form.cleaned_data
+    services.measurement_add(goal=goal, by=request.membership.user, **data)
+    return _goal_changed(request, goal, f"Added {data['value']:g} on {short_date(data['date'])}.")
+
+
+@org_view(Capability.CONTRIBUTE)
+@require_POST
+def measurement_delete(
+    request: OrgRequest, initiative_id: int, goal_id: int, measurement_id: int
+) -> HttpResponse:
+    goal = goal_for_org(request.org, goal_id, initiative_id=initiative_id)
+    measurement = get_object_for_member(request, Measurement, measurement_id, goal=goal)
+    services.measurement_delete(measurement=measurement)
+    return _goal_changed(
+        request,
+        goal,
+        f"Deleted {measurement.value:g} on {short_date(measurement.date)}.",
+    )
+
+
+def _goal_changed(request: OrgRequest, goal: Goal, message: str) -> HttpResponse:
+    """After a change to the data: htmx gets the refreshed live block; others go back to the
+    goal's page they were on."""
+    if request.htmx:  # type: ignore[attr-defined]
+        context = _goal_context(request, goal)
+        context["live_message"] = message
+        return render(request, "goals/goal_detail.html#goal-live", context)
+    messages.success(request, message)
+    url = reverse(
+        "goals:detail",
+        kwargs={"org": request.org.slug, "initiative_id": goal.initiative_id, "goal_id": goal.pk},
+    )
+    page = request.POST.get("page")
+    return redirect(f"{url}?page={page}" if page and page.isdigit() else url)
+
+
+# --- the chart bundle -----------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _bundle() -> tuple[bytes, bytes, str]:
+    """The bundle, gzipped and hashed (for the ETag) once per process: it is about 1 MB."""
+    body = charts.vega_embed_bundle().encode()
+    return body, gzip.compress(body, compresslevel=9), hashlib.sha256(body).hexdigest()[:20]
+
+
+@public_view
+@require_GET
+def vega_embed_js(request: HttpRequest) -> HttpResponse:
+    """The vega-embed bundle from our own origin (no CDN), cached for a year by version URL."""
+    body, compressed, digest = _bundle()
+    etag = f'"{digest}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+        response = HttpResponse(
+            compressed if use_gzip else body, content_type="text/javascript; charset=utf-8"
+        )
+        if use_gzip:
+            response["Content-Encoding"] = "gzip"
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Vary"] = "Accept-Encoding"
+    return response

@@ -1,0 +1,130 @@
+"""Forms for observations: the note and the list's filters. They validate; services write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from stepback.core.forms import MARKDOWN_HELP, DateInput, FilterForm
+from stepback.goals.models import Goal
+from stepback.initiatives.models import Initiative
+from stepback.observations.models import Observation, ObservationQuerySet, Tag
+
+MAX_TAGS = 20
+TAG_MAX_LENGTH = 50
+
+
+class ObservationForm(forms.Form):
+    """An observation; tags are typed as a comma-separated list, goals are this initiative's."""
+
+    date = forms.DateField(widget=DateInput(), help_text="When it happened.")
+    kind = forms.ChoiceField(choices=Observation.Kind.choices)
+    title = forms.CharField(
+        max_length=200,
+        help_text="For example “Year 8 science: predicting before reading”.",
+        error_messages={"required": "Give the observation a title."},
+    )
+    body = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=f"What you saw or heard, and what it suggests. {MARKDOWN_HELP}",
+    )
+    tags = forms.CharField(
+        required=False,
+        max_length=600,
+        help_text="Separated by commas, for example “questioning, year 8”.",
+    )
+    goals = forms.ModelMultipleChoiceField(
+        label="Linked goals",
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text="The goals this observation tells you something about.",
+    )
+
+    def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = initiative.goals.order_by("name", "pk")  # type: ignore[attr-defined]
+
+    @classmethod
+    def initial_for(cls, observation: Observation) -> dict[str, Any]:
+        return {
+            "date": observation.date,
+            "kind": observation.kind,
+            "title": observation.title,
+            "body": observation.body,
+            "tags": ", ".join(tag.name for tag in observation.tags.all()),
+            "goals": [goal.pk for goal in observation.goals.all()],
+        }
+
+    def clean_date(self) -> dt.date:
+        when: dt.date = self.cleaned_data["date"]
+        if when > timezone.localdate():
+            raise forms.ValidationError("An observation cannot be dated in the future.")
+        return when
+
+    def clean_tags(self) -> list[str]:
+        names: list[str] = []
+        for raw in self.cleaned_data["tags"].split(","):
+            name = " ".join(raw.split()).lower()
+            if name and name not in names:
+                names.append(name)
+        too_long = [name for name in names if len(name) > TAG_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                f"Keep each tag to {TAG_MAX_LENGTH} characters: “{too_long[0][:20]}…” is longer."
+            )
+        if len(names) > MAX_TAGS:
+            raise forms.ValidationError(f"Use at most {MAX_TAGS} tags.")
+        return names
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned values as keyword arguments for ``observation_create``/``_update``."""
+        data = self.cleaned_data
+        return {
+            "date": data["date"],
+            "kind": data["kind"],
+            "title": data["title"],
+            "body": data["body"],
+            "tags": data["tags"],
+            "goals": list(data["goals"]),
+        }
+
+
+class ObservationFilterForm(FilterForm):
+    """The list's filters."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    tag = forms.ChoiceField(required=False)
+    goal = forms.ModelChoiceField(
+        queryset=Goal.objects.none(), required=False, empty_label="Any goal"
+    )
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Observation.Kind.choices])
+    date_from = forms.DateField(label="From", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To", required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = (
+            Tag.objects.filter(observations__initiative=initiative)
+            .values_list("name", flat=True)
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["tag"].choices = [("", "Any tag"), *((name, name) for name in names)]  # type: ignore[attr-defined]
+        self.fields["goal"].queryset = initiative.goals.order_by("name", "pk")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date must not be before the start date.")
+        return data
+
+    def apply(self, queryset: ObservationQuerySet) -> ObservationQuerySet:
+        """Narrow ``queryset`` by every valid filter."""
+        return queryset.matching(**self.valid_filters())

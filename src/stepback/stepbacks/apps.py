@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StepbacksConfig(AppConfig):
+    name = "stepback.stepbacks"
+    label = "stepbacks"
+    verbose_name = "Stepback reviews"

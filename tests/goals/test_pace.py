@@ -1,0 +1,410 @@
+"""Unit tests for the pure pace module (no Django needed)."""
+
+from __future__ import annotations
+
+import csv
+import math
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from stepback.goals.pace import (
+    STALE_AFTER_DAYS,
+    GoalSpec,
+    Point,
+    Status,
+    assess,
+    expected_value,
+    planned_path,
+    usable_points,
+)
+
+# Reading score, 50% -> 75% from January 2024 to January 2027: 25 points planned.
+READING = GoalSpec(
+    higher_is_better=True,
+    target_value=75,
+    target_date=date(2027, 1, 1),
+    baseline_value=50,
+    baseline_date=date(2024, 1, 1),
+    unit="%",
+)
+QUARTERS = [
+    date(2024, 4, 1),
+    date(2024, 7, 1),
+    date(2024, 10, 1),
+    date(2025, 1, 1),
+    date(2025, 4, 1),
+    date(2025, 7, 1),
+    date(2025, 10, 1),
+]
+
+
+def series(dates: list[date], values: list[float]) -> list[Point]:
+    return [Point(d, v) for d, v in zip(dates, values, strict=True)]
+
+
+def test_it_labels_every_status() -> None:
+    assert [s.label for s in Status] == [
+        "On pace",
+        "At risk",
+        "Off track",
+        "Not enough data",
+        "Achieved",
+    ]
+    assert Status("on_pace") is Status.ON_PACE
+
+
+def test_it_draws_the_planned_path_flat_outside_baseline_and_target() -> None:
+    base = Point(date(2024, 1, 1), 50)
+    assert expected_value(READING, date(2023, 6, 1), base) == 50
+    assert expected_value(READING, date(2024, 1, 1), base) == 50
+    assert expected_value(READING, date(2025, 7, 2), base) == pytest.approx(62.5, abs=0.05)
+    assert expected_value(READING, date(2027, 1, 1), base) == 75
+    assert expected_value(READING, date(2030, 1, 1), base) == 75
+
+
+def test_it_judges_on_pace_at_risk_and_off_track_by_distance_behind_the_path() -> None:
+    as_of = date(2025, 7, 15)
+    # Expected on 1 July 2025 is 62.48; 5% of 25 points is 1.25, 15% is 3.75.
+    on = assess(READING, [Point(date(2025, 7, 1), 61.5)], as_of)
+    risk = assess(READING, [Point(date(2025, 7, 1), 60)], as_of)
+    off = assess(READING, [Point(date(2025, 7, 1), 58)], as_of)
+    assert (on.status, risk.status, off.status) == (
+        Status.ON_PACE,
+        Status.AT_RISK,
+        Status.OFF_TRACK,
+    )
+    assert off.expected == pytest.approx(62.48, abs=0.01)
+    assert off.shortfall == pytest.approx((62.48 - 58) / 25, abs=0.001)
+
+
+def test_it_writes_a_reason_a_person_understands() -> None:
+    goal = GoalSpec(
+        higher_is_better=True,
+        target_value=75,
+        target_date=date(2027, 6, 30),
+        baseline_value=50,
+        baseline_date=date(2024, 6, 30),
+        unit="%",
+    )
+    measurements = [
+        Point(date(2024, 12, 31), 53),
+        Point(date(2025, 6, 30), 56),
+        Point(date(2025, 12, 31), 56),
+    ]
+    result = assess(goal, measurements, as_of=date(2025, 12, 31))
+    assert result.status is Status.OFF_TRACK
+    assert result.reason == (
+        "Latest 56% is 6.5 points behind the 62.5% expected by now; "
+        "at the current trend it reaches 63.2% by June 2027, short of 75%."
+    )
+
+
+def test_it_works_for_lower_is_better_goals() -> None:
+    # Under-5 mortality, 90 -> 30 deaths per 1,000 over ten years: 60 expected after five.
+    goal = GoalSpec(
+        higher_is_better=False,
+        target_value=30,
+        target_date=date(2030, 1, 1),
+        baseline_value=90,
+        baseline_date=date(2020, 1, 1),
+        unit="deaths per 1,000",
+    )
+    as_of = date(2025, 1, 15)
+    on = assess(goal, [Point(date(2025, 1, 1), 59)], as_of)
+    risk = assess(goal, [Point(date(2025, 1, 1), 66)], as_of)
+    off = assess(goal, [Point(date(2025, 1, 1), 75)], as_of)
+    done = assess(goal, [Point(date(2025, 1, 1), 29)], as_of)
+    assert [r.status for r in (on, risk, off, done)] == [
+        Status.ON_PACE,
+        Status.AT_RISK,
+        Status.OFF_TRACK,
+        Status.ACHIEVED,
+    ]
+    assert risk.reason.startswith(
+        "Latest 66 deaths per 1,000 is 6 behind the 60 deaths per 1,000 expected by now"
+    )
+    assert on.reason.startswith("Latest 59 deaths per 1,000 is 1 ahead of the 60 ")
+    assert (
+        done.reason
+        == "Latest 29 deaths per 1,000 (January 2025) beats the target of 30 deaths per 1,000."
+    )
+    assert on.projection is not None
+    assert on.projection.low <= on.projection.value <= on.projection.high
+
+
+def test_it_uses_the_first_measurement_as_baseline_when_the_goal_has_none() -> None:
+    goal = GoalSpec(higher_is_better=True, target_value=40, target_date=date(2026, 1, 1))
+    measurements = [Point(date(2025, 1, 1), 20), Point(date(2025, 7, 2), 30)]
+    result = assess(goal, measurements, as_of=date(2025, 7, 2))
+    assert result.baseline == Point(date(2025, 1, 1), 20)
+    assert result.expected == pytest.approx(30, abs=0.1)
+    assert result.status is Status.ON_PACE
+
+
+def test_it_says_not_enough_data_for_a_single_measurement() -> None:
+    goal = GoalSpec(higher_is_better=True, target_value=40, target_date=date(2026, 1, 1))
+    result = assess(goal, [Point(date(2025, 1, 1), 45)], as_of=date(2025, 2, 1))
+    assert result.status is Status.NOT_ENOUGH_DATA
+    assert result.reason == "Only one measurement so far; add another to judge pace."
+    assert result.expected is None and result.projection is None
+    assert result.latest == Point(date(2025, 1, 1), 45)
+
+
+def test_it_says_not_enough_data_with_only_a_baseline_or_nothing() -> None:
+    only_baseline = assess(READING, [], as_of=date(2025, 1, 1))
+    assert only_baseline.status is Status.NOT_ENOUGH_DATA
+    assert only_baseline.reason == "Only the baseline so far; add a measurement to judge pace."
+    # A measurement on the baseline date is the baseline itself, not a second point.
+    same_day = assess(READING, [Point(date(2024, 1, 1), 50)], as_of=date(2025, 1, 1))
+    assert same_day.status is Status.NOT_ENOUGH_DATA
+    assert "do not count" in same_day.reason
+    nothing = assess(
+        GoalSpec(higher_is_better=True, target_value=1, target_date=date(2026, 1, 1)),
+        [],
+        as_of=date(2025, 1, 1),
+    )
+    assert nothing.status is Status.NOT_ENOUGH_DATA
+    assert nothing.reason.startswith("No measurements yet")
+    before_baseline = assess(READING, [Point(date(2024, 6, 1), 55)], as_of=date(2023, 6, 1))
+    assert before_baseline.status is Status.NOT_ENOUGH_DATA
+    assert "January 2024" in before_baseline.reason
+
+
+def test_it_ignores_measurements_after_as_of() -> None:
+    measurements = [Point(date(2025, 1, 1), 58), Point(date(2025, 6, 1), 20)]
+    result = assess(READING, measurements, as_of=date(2025, 3, 1))
+    assert result.latest == Point(date(2025, 1, 1), 58)
+    assert result.status is Status.ON_PACE
+
+
+def test_it_averages_duplicate_dates_and_accepts_any_order() -> None:
+    d1, d2 = date(2024, 7, 1), date(2025, 1, 1)
+    shuffled = [Point(d2, 57), Point(d1, 54), Point(d2, 59), Point(d1, 55)]
+    assert usable_points(shuffled, as_of=d2) == [Point(d1, 54.5), Point(d2, 58)]
+    tidy = [Point(d1, 54.5), Point(d2, 58)]
+    assert assess(READING, shuffled, d2) == assess(READING, tidy, d2)
+    assert assess(READING, shuffled, d2) == assess(READING, list(reversed(shuffled)), d2)
+
+
+def test_it_handles_irregular_dates() -> None:
+    # Uneven gaps (3 days, 5 months, 1 year) right on the path: on pace, trend lands on target.
+    base = Point(date(2024, 1, 1), 50)
+    dates = [date(2024, 1, 4), date(2024, 6, 9), date(2025, 6, 20), date(2025, 6, 23)]
+    on_path = [Point(d, expected_value(READING, d, base)) for d in dates]
+    result = assess(READING, on_path, as_of=date(2025, 7, 1))
+    assert result.status is Status.ON_PACE
+    assert result.projection is not None
+    assert result.projection.value == pytest.approx(75)
+
+
+def test_it_gives_an_honest_band_for_noisy_data() -> None:
+    # A noisy climb along the path: still on pace, but the band is wide and covers the target.
+    noise = [1.5, -2.0, 2.5, -1.0, 2.0, -1.5, 0.5]
+    base = Point(date(2024, 1, 1), 50)
+    noisy = [
+        Point(d, expected_value(READING, d, base) + e) for d, e in zip(QUARTERS, noise, strict=True)
+    ]
+    result = assess(READING, noisy, as_of=date(2025, 10, 15))
+    assert result.status is Status.ON_PACE
+    p = result.projection
+    assert p is not None and p.when == READING.target_date
+    assert p.low < 75 < p.high
+    assert p.high - p.low > 5
+    smooth = [
+        Point(d, expected_value(READING, d, base) + 0.1 * (-1) ** i) for i, d in enumerate(QUARTERS)
+    ]
+    q = assess(READING, smooth, as_of=date(2025, 10, 15)).projection
+    assert q is not None and q.high - q.low < p.high - p.low
+
+
+def test_it_gives_a_wide_band_with_only_two_points() -> None:
+    result = assess(READING, [Point(date(2025, 1, 1), 58)], as_of=date(2025, 1, 1))
+    p = result.projection
+    assert p is not None
+    # From "progress stops at 58" to "progress doubles".
+    assert p.low == pytest.approx(58)
+    assert p.high - p.value == pytest.approx(p.value - 58)
+    # Flat data still gets at least +-15% of the planned change (3.75 points).
+    flat = GoalSpec(True, 75, date(2027, 1, 1), 50, date(2024, 1, 1))
+    q = assess(flat, [Point(date(2026, 12, 31), 74.99)], as_of=date(2027, 1, 1)).projection
+    assert q is not None and q.high - q.low == pytest.approx(7.5)
+
+
+def test_it_follows_milestones() -> None:
+    # A slow start, then a fast finish: 50 -> 52 by January 2025 -> 75 by January 2027.
+    goal = GoalSpec(
+        higher_is_better=True,
+        target_value=75,
+        target_date=date(2027, 1, 1),
+        baseline_value=50,
+        baseline_date=date(2024, 1, 1),
+        milestones=(Point(date(2025, 1, 1), 52),),
+        unit="%",
+    )
+    base = Point(date(2024, 1, 1), 50)
+    assert planned_path(goal, base) == (
+        base,
+        Point(date(2025, 1, 1), 52),
+        Point(date(2027, 1, 1), 75),
+    )
+    assert expected_value(goal, date(2026, 1, 1), base) == pytest.approx(63.5, abs=0.05)
+    # On the slow first leg: on pace here, though far behind a straight-line plan.
+    measurements = [Point(date(2024, 7, 1), 51), Point(date(2025, 1, 1), 52)]
+    assert assess(goal, measurements, date(2025, 1, 1)).status is Status.ON_PACE
+    assert assess(READING, measurements, date(2025, 1, 1)).status is Status.OFF_TRACK
+    # Missing the milestone counts as falling behind.
+    assert assess(goal, [Point(date(2025, 1, 1), 48)], date(2025, 1, 1)).status is Status.OFF_TRACK
+
+
+def test_it_caps_on_pace_at_at_risk_when_the_trend_falls_short() -> None:
+    flattening = series(QUARTERS, [55, 60, 63, 64, 64.6, 65, 65.3])
+    result = assess(READING, flattening, as_of=date(2025, 10, 15))
+    assert result.shortfall is not None and result.shortfall < 0  # ahead of the path today
+    assert result.status is Status.AT_RISK
+    assert result.reason == (
+        "Latest 65.3% is 0.7 points ahead of the 64.6% expected by now; "
+        "at the current trend it reaches 70.8% by January 2027, short of 75%."
+    )
+
+
+def test_it_lifts_off_track_to_at_risk_when_the_trend_catches_up() -> None:
+    accelerating = series(QUARTERS, [45, 45, 47, 50, 53.5, 57, 60.5])
+    result = assess(READING, accelerating, as_of=date(2025, 10, 15))
+    assert result.shortfall is not None and result.shortfall > READING.at_risk_tolerance
+    assert result.status is Status.AT_RISK
+    assert "beating 75%" in result.reason
+
+
+def test_it_judges_a_past_target_date_by_the_latest_value_without_projection() -> None:
+    late = [Point(date(2025, 1, 1), 60), Point(date(2027, 3, 1), 70)]
+    result = assess(READING, late, as_of=date(2027, 4, 1))
+    assert result.projection is None
+    assert result.expected == 75
+    assert result.status is Status.OFF_TRACK
+    assert result.reason == (
+        "The target date (January 2027) has passed and the latest 70% (March 2027) "
+        "is 5 points short of 75%."
+    )
+    met = assess(READING, [Point(date(2027, 3, 1), 76)], as_of=date(2027, 4, 1))
+    assert met.status is Status.ACHIEVED
+
+
+def test_it_projects_to_a_passed_target_date_when_no_measurement_came_after_it() -> None:
+    measurements = [Point(date(2025, 1, 1), 58), Point(date(2026, 1, 1), 66)]
+    result = assess(READING, measurements, as_of=date(2027, 6, 1))
+    assert result.projection is not None and result.projection.when == date(2027, 1, 1)
+    assert "it would have reached" in result.reason
+    assert result.stale and "months old" in result.reason
+
+
+def test_it_flags_stale_data_without_changing_the_status() -> None:
+    measurements = [Point(date(2025, 1, 1), 58.3)]
+    fresh = assess(READING, measurements, as_of=date(2025, 1, 1))
+    old = assess(READING, measurements, as_of=date(2025, 1, 1).replace(month=9))
+    assert not fresh.stale and old.stale
+    assert (date(2025, 9, 1) - date(2025, 1, 1)).days > STALE_AFTER_DAYS
+    assert fresh.status is old.status is Status.ON_PACE
+    assert old.reason.endswith("The latest measurement is over 8 months old; add a newer one.")
+    assert "expected by January 2025" in old.reason
+
+
+def test_it_handles_zero_planned_change() -> None:
+    # "Keep attendance at 90%": shortfall is measured against the target value itself.
+    keep = GoalSpec(True, 90, date(2026, 1, 1), 90, date(2025, 1, 1), unit="%")
+    as_of = date(2025, 6, 1)
+    assert assess(keep, [Point(as_of, 91)], as_of).status is Status.ACHIEVED
+    assert assess(keep, [Point(as_of, 87)], as_of).status is Status.ON_PACE  # 3 of 90: 3.3%
+    assert assess(keep, [Point(as_of, 85)], as_of).status is Status.AT_RISK  # 5 of 90: 5.6%
+    assert assess(keep, [Point(as_of, 70)], as_of).status is Status.OFF_TRACK
+    # Target and baseline both zero: any shortfall at all is off track; no division by zero.
+    zero = GoalSpec(False, 0, date(2026, 1, 1), 0, date(2025, 1, 1))
+    assert assess(zero, [Point(as_of, 0)], as_of).status is Status.ACHIEVED
+    bad = assess(zero, [Point(as_of, 2)], as_of)
+    assert bad.status is Status.OFF_TRACK and bad.shortfall == math.inf
+
+
+def test_it_formats_numbers_and_units_sensibly() -> None:
+    goal = GoalSpec(True, 1200, date(2027, 1, 1), 200, date(2024, 1, 1), unit="teachers")
+    result = assess(goal, [Point(date(2025, 1, 1), 300.0000001)], as_of=date(2025, 1, 1))
+    assert result.reason.startswith("Latest 300 teachers is 234 behind the 534 teachers expected")
+    assert "1,200 teachers" in result.reason
+
+
+def test_it_rejects_inconsistent_tolerances() -> None:
+    with pytest.raises(ValueError):
+        GoalSpec(True, 1, date(2026, 1, 1), on_pace_tolerance=0.2, at_risk_tolerance=0.1)
+    with pytest.raises(ValueError):
+        GoalSpec(True, math.nan, date(2026, 1, 1))
+
+
+# --- Real trajectories: under-5 mortality and Millennium Development Goal 4 -------------------
+# MDG 4: cut the 1990 under-5 mortality rate by two thirds by 2015. Values are deaths per 1,000
+# live births (Gapminder child mortality, UN IGME based, CC BY 4.0), 1990..2015.
+MALDIVES = [85.81, 81.02, 76.34, 71.71, 67.11, 62.43, 57.74, 53.03, 48.35, 43.75, 39.24, 34.93,
+            30.95, 27.36, 27.11, 21.67, 19.48, 17.67, 16.19, 14.94, 13.85, 12.9, 12.05, 11.28,
+            10.59, 9.98]  # fmt: skip
+SOMALIA = [179.25, 176.03, 173.78, 172.67, 172.39, 172.39, 172.39, 172.39, 172.39, 172.39,
+           172.39, 172.39, 172.39, 172.39, 172.39, 172.34, 171.88, 169.87, 166.27, 162.06,
+           157.18, 152.13, 147.16, 142.29, 137.87, 133.38]  # fmt: skip
+# shared/ lies beside the repository, on developer machines and in CI.
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "under5-mortality-1990-2015.csv"
+
+
+def mdg4(rates: list[float], as_of_year: int) -> tuple[GoalSpec, list[Point], date]:
+    goal = GoalSpec(
+        higher_is_better=False,
+        target_value=rates[0] / 3,
+        target_date=date(2015, 12, 31),
+        baseline_value=rates[0],
+        baseline_date=date(1990, 12, 31),
+        unit="per 1,000",
+    )
+    points = [Point(date(1990 + i, 12, 31), v) for i, v in enumerate(rates)]
+    return goal, points, date(as_of_year, 12, 31)
+
+
+def test_it_says_a_country_that_met_mdg4_achieved_it() -> None:
+    result = assess(*mdg4(MALDIVES, 2015))
+    assert result.status is Status.ACHIEVED
+    assert (
+        result.reason == "Latest 10 per 1,000 (December 2015) beats the target of 28.6 per 1,000."
+    )
+    # Halfway, the Maldives were well ahead of the path and heading past the target.
+    midway = assess(*mdg4(MALDIVES, 2002))
+    assert midway.status is Status.ON_PACE
+    assert midway.projection is not None and midway.projection.value < MALDIVES[0] / 3
+
+
+def test_it_says_a_country_that_clearly_missed_mdg4_is_off_track() -> None:
+    result = assess(*mdg4(SOMALIA, 2015))
+    assert result.status is Status.OFF_TRACK
+    assert result.reason.startswith("The target date (December 2015) has passed")
+    # And it was visibly off track a decade earlier, with a trend far from the target.
+    early = assess(*mdg4(SOMALIA, 2005))
+    assert early.status is Status.OFF_TRACK
+    assert early.projection is not None and early.projection.low > SOMALIA[0] / 3
+
+
+@pytest.mark.skipif(not DATA.exists(), reason="shared under-5 mortality data not available")
+def test_it_classifies_every_country_by_its_2015_rate() -> None:
+    rates: dict[str, dict[int, float]] = {}
+    with DATA.open(newline="") as f:
+        for row in csv.DictReader(f):
+            rates.setdefault(row["country"], {})[int(row["year"])] = float(
+                row["under5_deaths_per_1000"]
+            )
+    assert len(rates) > 150
+    for country, by_year in rates.items():
+        result = assess(*mdg4([by_year[y] for y in range(1990, 2016)], 2015))
+        ratio = by_year[2015] / by_year[1990]  # 1/3 is the target; behind = (ratio - 1/3) / (2/3)
+        if ratio <= 1 / 3:
+            expected = Status.ACHIEVED
+        elif ratio <= 1 / 3 + 0.05 * 2 / 3:
+            expected = Status.ON_PACE
+        elif ratio <= 1 / 3 + 0.15 * 2 / 3:
+            expected = Status.AT_RISK
+        else:
+            expected = Status.OFF_TRACK
+        assert result.status is expected, country
