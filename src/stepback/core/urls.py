@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stepback.core import views
+from stepback.core import activity_views, views
 
 app_name = "core"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("o/<slug:org>/", views.dashboard, name="dashboard"),
+    path("o/<slug:org>/activity/", activity_views.activity, name="activity"),
 ]

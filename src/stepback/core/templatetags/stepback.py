@@ -4,6 +4,11 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
+from stepback.accounts.models import Membership
+from stepback.accounts.roles import Capability
+from stepback.core.audit import describe
+from stepback.core.models import AuditEntry
+
 register = template.Library()
 
 _WIDGET_CLASSES = {
@@ -28,3 +33,19 @@ def bootstrap(field: BoundField) -> SafeString:
     if field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_help"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def can(membership: Membership | None, capability: str) -> bool:
+    """Whether the membership's role has the capability.
+
+    ``{% if current_membership|can:"view_activity" %}``: templates show a link only to
+    those it will let in.
+    """
+    return membership is not None and membership.can(Capability(capability))
+
+
+@register.filter
+def audit_sentence(entry: AuditEntry) -> str:
+    """The entry as its sentence (``core.audit.describe``, the one place that builds it)."""
+    return describe(entry)
