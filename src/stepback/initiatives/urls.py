@@ -16,6 +16,7 @@ urlpatterns = [
     path(_INITIATIVE + "archive/", views.initiative_archive, name="archive"),
     path(_INITIATIVE + "stage/", views.initiative_stage, name="stage"),
     path(_INITIATIVE + "checklist/", views.checklist_tick, name="checklist_tick"),
+    path(_INITIATIVE + "activity/", views.initiative_activity, name="activity"),
     path(_INITIATIVE + "goals/new/", views.goal_create, name="goal_create"),
     path(_GOAL, views.goal_detail, name="goal"),
     path(_GOAL + "edit/", views.goal_edit, name="goal_edit"),

@@ -494,3 +494,32 @@ def vega_embed_js(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["Vary"] = "Accept-Encoding"
     return response
+
+
+# --- activity -------------------------------------------------------------------------------
+
+
+@org_view(Capability.VIEW_ACTIVITY)
+@require_GET
+def initiative_activity(request: OrgRequest, initiative_id: int) -> HttpResponse:
+    """The initiative's audit log: the organisation's activity page, narrowed to it."""
+    from stepback.core.activity_views import render_activity
+    from stepback.core.selectors import audit_entries
+
+    initiative = initiative_or_404(request, initiative_id)
+    org = request.org.slug
+    detail_url = reverse("initiatives:detail", kwargs={"org": org, "initiative_id": initiative.pk})
+    context = {
+        "title": "Activity",
+        "intro": f"Who changed what in “{initiative.title}”, newest first.",
+        "list_url": reverse(
+            "initiatives:activity", kwargs={"org": org, "initiative_id": initiative.pk}
+        ),
+        "breadcrumbs": [
+            ("Initiatives", reverse("initiatives:list", kwargs={"org": org})),
+            (initiative.title, detail_url),
+            ("Activity", None),
+        ],
+    }
+    entries = audit_entries(organisation=request.org, initiative_id=initiative.pk)
+    return render_activity(request, entries, context)
