@@ -164,7 +164,7 @@ def _audit_entries(organisation: Organisation, count: int, rng: random.Random) -
     start = timezone.now() - timedelta(days=730)
     batch: list[AuditEntry] = []
     for n in range(count):
-        verb, target_type = AUDIT_VERBS[n % len(AUDIT_VERBS)]
+        verb, target_type = rng.choice(AUDIT_VERBS)
         value = round(rng.uniform(40, 90), 1)
         batch.append(
             AuditEntry(
