@@ -27,6 +27,9 @@ def _at_least_two(text: str) -> int:
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--measurements", type=int, default=1_000_000, help="default 1,000,000")
+    parser.add_argument(
+        "--audit-entries", type=int, default=200_000, help="audit log entries, default 200,000"
+    )
     parser.add_argument("--initiatives", type=int, default=50, help="default 50")
     parser.add_argument("--goals-per-initiative", type=int, default=5, help="default 5")
     parser.add_argument("--runs", type=_at_least_two, default=20, help="timed runs per target")
@@ -57,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     run(
         measurements=args.measurements,
+        audit_entries=args.audit_entries,
         initiatives=args.initiatives,
         goals_per_initiative=args.goals_per_initiative,
         runs=args.runs,

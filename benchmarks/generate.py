@@ -1,9 +1,11 @@
-"""An organisation at product scale: 50 initiatives, 250 goals and 1,000,000 measurements.
+"""An organisation at product scale: 50 initiatives, 250 goals, 1,000,000 measurements, and
+200,000 entries of the audit log.
 
 Rows go in with ``bulk_create`` in batches, built lazily so memory stays flat. Each goal
 gets two years of noisy values moving at its own speed, so the stored paces are a
 realistic mix; one goal holds the 10,000 points the pace timing reads. After loading,
-every goal's pace is refreshed through the real service, as the daily task would.
+every goal's pace is refreshed through the real service, as the daily task would. The
+audit entries spread over the same two years, five people and every initiative.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils import timezone
 
 from stepback.accounts.models import ApiToken, Membership, Organisation, User, hash_token
 from stepback.accounts.roles import Role
+from stepback.core.models import AuditEntry
 from stepback.goals.models import Goal, Measurement
 from stepback.goals.services import BULK_BATCH_SIZE, goal_refresh_pace
 from stepback.initiatives.models import Initiative
@@ -29,6 +32,14 @@ USER_EMAIL = "bench@stepback.example"
 API_TOKEN = "sbk_bench-read-only-token"
 CHUNK = 50_000  # measurements built in memory at a time
 STAGES = list(Stage)
+AUDIT_PEOPLE = 4  # members besides the bench user, so the entries have several actors
+AUDIT_VERBS = [
+    ("goal.update", "goal"),
+    ("measurement.add", "measurement"),
+    ("measurements.import", "goal"),
+    ("observation.create", "observation"),
+    ("initiative.update", "initiative"),
+]
 
 
 @dataclass(frozen=True)
@@ -39,11 +50,17 @@ class BenchOrg:
     goal: Goal  # a goal with a typical number of points
     pace_goal: Goal  # the goal with the most points (10,000 at full scale)
     measurements: int
+    actor: User  # a member with a share of the audit entries
     seconds: float | None  # None when the data was already there
 
 
-def find(*, initiatives: int, goals_per_initiative: int, measurements: int) -> BenchOrg | None:
-    """The benchmark organisation if it exists at exactly this size, else None."""
+def find(
+    *, initiatives: int, goals_per_initiative: int, measurements: int, audit_entries: int = 0
+) -> BenchOrg | None:
+    """The benchmark organisation if it exists at exactly this size, else None.
+
+    Only the audit entries at another count are remade in place: they are quick to make.
+    """
     organisation = Organisation.objects.filter(slug=ORG_SLUG).first()
     if organisation is None:
         return None
@@ -54,6 +71,9 @@ def find(*, initiatives: int, goals_per_initiative: int, measurements: int) -> B
     )
     if sizes != (initiatives, initiatives * goals_per_initiative, measurements):
         return None
+    if AuditEntry.objects.filter(organisation=organisation).count() != audit_entries:
+        with transaction.atomic():
+            _audit_entries(organisation, audit_entries, random.Random(audit_entries))
     return _bench(organisation, measurements, None)
 
 
@@ -62,6 +82,7 @@ def generate(
     initiatives: int = 50,
     goals_per_initiative: int = 5,
     measurements: int = 1_000_000,
+    audit_entries: int = 200_000,
     pace_points: int = 10_000,
     seed: int = 2024,
 ) -> BenchOrg:
@@ -120,7 +141,48 @@ def generate(
         Measurement.objects.bulk_create(batch, batch_size=BULK_BATCH_SIZE)
         for goal in Goal.objects.filter(organisation=organisation):
             goal_refresh_pace(goal=goal, as_of=today)
+        _audit_entries(organisation, audit_entries, rng)
     return _bench(organisation, measurements, time.perf_counter() - started)
+
+
+def _audit_entries(organisation: Organisation, count: int, rng: random.Random) -> None:
+    """Replace the organisation's audit entries with ``count`` spread over two years."""
+    AuditEntry.objects.filter(organisation=organisation).delete()
+    people = [USER_EMAIL] + [f"bench{n}@stepback.example" for n in range(1, AUDIT_PEOPLE + 1)]
+    actors = []
+    for n, email in enumerate(people):
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email, None, name=f"Bench Person {n}"
+        )
+        Membership.objects.get_or_create(
+            user=user, organisation=organisation, defaults={"role": Role.OWNER}
+        )
+        actors.append(user.pk)
+    initiatives = list(
+        Initiative.objects.filter(organisation=organisation).values_list("pk", flat=True)
+    )
+    span = timedelta(days=730).total_seconds()
+    start = timezone.now() - timedelta(days=730)
+    batch: list[AuditEntry] = []
+    for n in range(count):
+        verb, target_type = rng.choice(AUDIT_VERBS)
+        value = round(rng.uniform(40, 90), 1)
+        batch.append(
+            AuditEntry(
+                organisation_id=organisation.pk,
+                actor_id=actors[n % len(actors)],
+                verb=verb,
+                target_type=target_type,
+                target_id=rng.randrange(1, 1_000_000),
+                initiative_id=initiatives[n % len(initiatives)] if initiatives else None,
+                changes={"target_value": [value, value + 5]},
+                created_at=start + timedelta(seconds=span * n / max(count, 1)),
+            )
+        )
+        if len(batch) >= CHUNK:
+            AuditEntry.objects.bulk_create(batch, batch_size=BULK_BATCH_SIZE)
+            batch = []
+    AuditEntry.objects.bulk_create(batch, batch_size=BULK_BATCH_SIZE)
 
 
 def _split(total: int, goals: int, pace_points: int) -> list[int]:
@@ -170,6 +232,12 @@ def _bench(organisation: Organisation, measurements: int, seconds: float | None)
     membership = Membership.objects.select_related("user").get(
         organisation=organisation, user__email=USER_EMAIL
     )
+    actor = (
+        User.objects.filter(memberships__organisation=organisation)
+        .exclude(pk=membership.user_id)
+        .order_by("email")
+        .first()
+    )
     return BenchOrg(
         organisation=organisation,
         user=membership.user,
@@ -177,6 +245,7 @@ def _bench(organisation: Organisation, measurements: int, seconds: float | None)
         goal=goal,
         pace_goal=pace_goal,
         measurements=measurements,
+        actor=actor or membership.user,
         seconds=seconds,
     )
 

@@ -39,6 +39,7 @@ class Timing:
 def run(
     *,
     measurements: int,
+    audit_entries: int | None = None,
     initiatives: int = 50,
     goals_per_initiative: int = 5,
     runs: int = 20,
@@ -46,15 +47,22 @@ def run(
     output: Path,
     report: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """Make (or reuse) the benchmark organisation, time every target, write ``output``."""
+    """Make (or reuse) the benchmark organisation, time every target, write ``output``.
+
+    ``audit_entries`` defaults to a fifth of ``measurements``.
+    """
     size = {
         "initiatives": initiatives,
         "goals_per_initiative": goals_per_initiative,
         "measurements": measurements,
+        "audit_entries": measurements // 5 if audit_entries is None else audit_entries,
     }
     bench = None if fresh else find(**size)
     if bench is None:
-        report(f"Generating {initiatives} initiatives and {measurements:,} measurements…")
+        report(
+            f"Generating {initiatives} initiatives, {measurements:,} measurements and "
+            f"{size['audit_entries']:,} audit entries…"
+        )
         bench = generate(**size)
         report(f"Generated in {bench.seconds or 0:.1f} s.")
     else:
@@ -94,11 +102,17 @@ def measure(bench: BenchOrg, *, runs: int) -> list[Timing]:
     points = goal_points(bench.pace_goal)
     today = timezone.localdate()
     n = bench.pace_goal.measurement_count
+    activity_url = f"/o/{org}/activity/"
+    person_kind = f"?actor={bench.actor.pk}&kind=goal"
     targets: list[tuple[str, Callable[[], None]]] = [
         ("Organisation dashboard", page(client, f"/o/{org}/")),
         ("Initiative page", page(client, initiative_url)),
         (f"Goal page ({bench.goal.measurement_count:,} points)", page(client, goal_url)),
         ("API: list initiatives", page(api, f"/api/v1/orgs/{org}/initiatives")),
+        ("Activity page", page(client, activity_url)),
+        ("Activity page: one person, one kind", page(client, activity_url + person_kind)),
+        ("Initiative activity page", page(client, f"{initiative_url}activity/")),
+        ("API: list activity", page(api, f"/api/v1/orgs/{org}/activity?kind=goal")),
         (f"Pace: read and assess {n:,} points", lambda: _discard(goal_assess(bench.pace_goal))),
         (
             f"Pace: assess {n:,} points in memory",

@@ -30,6 +30,7 @@ CAPABILITY_ROWS = {
     Capability.CONTRIBUTE: "Contribute data: measurements and observations",
     Capability.MANAGE_INITIATIVES: "Manage initiatives and goals",
     Capability.MANAGE_MEMBERS: "Manage members and invitations",
+    Capability.VIEW_ACTIVITY: "See the activity: who changed what, and when",
 }
 
 

@@ -38,6 +38,7 @@ class Capability(StrEnum):
     CONTRIBUTE = "contribute"  # enter measurements and observations
     MANAGE_INITIATIVES = "manage_initiatives"  # create and edit initiatives and goals
     MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove
+    VIEW_ACTIVITY = "view_activity"  # read the activity log: who did what, when
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -47,6 +48,9 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     ),
     Capability.MANAGE_INITIATIVES: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT}),
     Capability.MANAGE_MEMBERS: frozenset({Role.ADMIN}),
+    # The log names people and what each did: it is for those who run the work and own
+    # parts of it (balance, stepback packs), not for contributors and onlookers.
+    Capability.VIEW_ACTIVITY: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT, Role.OWNER}),
 }
 
 # Capabilities that only change data; a read-only API token never has them.

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from stepback.accounts.api import router as accounts_router
 from stepback.api.auth import TokenAuth
+from stepback.core.api import router as core_router
 from stepback.initiatives.api import router as initiatives_router
 
 
@@ -80,3 +81,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("", accounts_router)
 api.add_router("", initiatives_router)
+api.add_router("", core_router)

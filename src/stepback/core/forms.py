@@ -6,6 +6,10 @@ from typing import Any
 
 from django import forms
 
+from stepback.accounts.models import Organisation, User
+from stepback.core import audit
+from stepback.core.models import AuditEntryQuerySet
+
 
 class FilterForm(forms.Form):
     """Filters read from the query string. A page lists the invalid ones and ignores them."""
@@ -34,3 +38,40 @@ class DateInput(forms.DateInput):
 class NumberInput(forms.NumberInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__({"step": "any", **(attrs or {})})
+
+
+class ActivityFilterForm(FilterForm):
+    """The activity pages' filters: who, what kind, and which days."""
+
+    actor: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Person", queryset=User.objects.none(), required=False, empty_label="Anyone"
+    )
+    kind = forms.ChoiceField(label="Kind", required=False)
+    date_from = forms.DateField(label="From", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To", required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(memberships__organisation=organisation).order_by(
+            "name", "email"
+        )
+        self.fields["actor"].queryset = people  # type: ignore[attr-defined]
+        self.fields["actor"].label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", "Any kind"), *audit.KINDS.items()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date must not be before the start date.")
+        return data
+
+    def apply(self, entries: AuditEntryQuerySet) -> AuditEntryQuerySet:
+        """Narrow ``entries`` by every valid filter."""
+        filters = self.valid_filters()
+        return entries.matching(
+            actor=filters.get("actor"),
+            kind=filters.get("kind") or None,
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )

@@ -14,4 +14,5 @@ urlpatterns = [
     path(_INITIATIVE + "archive/", views.initiative_archive, name="archive"),
     path(_INITIATIVE + "stage/", views.initiative_stage, name="stage"),
     path(_INITIATIVE + "checklist/", views.checklist_tick, name="checklist_tick"),
+    path(_INITIATIVE + "activity/", views.initiative_activity, name="activity"),
 ]

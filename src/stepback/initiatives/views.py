@@ -19,7 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from stepback.accounts.roles import Capability
 from stepback.core.access import OrgRequest, org_view
+from stepback.core.activity import render_activity
 from stepback.core.htmx import redirect_page
+from stepback.core.selectors import audit_entries
 from stepback.goals.selectors import attach_sparklines, status_count_rows, with_goal_status_counts
 from stepback.initiatives import services
 from stepback.initiatives.forms import InitiativeForm
@@ -232,3 +234,26 @@ def checklist_tick(request: OrgRequest, initiative_id: int) -> HttpResponse:
         "initiatives:detail", kwargs={"org": request.org.slug, "initiative_id": initiative.pk}
     )
     return redirect(f"{url}#stage-{stage.value}")
+
+
+@org_view(Capability.VIEW_ACTIVITY)
+@require_GET
+def initiative_activity(request: OrgRequest, initiative_id: int) -> HttpResponse:
+    """The initiative's audit log: the organisation's activity page, narrowed to it."""
+    initiative = initiative_for_org(request.org, initiative_id)
+    org = request.org.slug
+    detail_url = reverse("initiatives:detail", kwargs={"org": org, "initiative_id": initiative.pk})
+    context = {
+        "title": "Activity",
+        "intro": f"Who changed what in “{initiative.title}”, newest first.",
+        "list_url": reverse(
+            "initiatives:activity", kwargs={"org": org, "initiative_id": initiative.pk}
+        ),
+        "breadcrumbs": [
+            ("Initiatives", reverse("initiatives:list", kwargs={"org": org})),
+            (initiative.title, detail_url),
+            ("Activity", None),
+        ],
+    }
+    entries = audit_entries(organisation=request.org, initiative_id=initiative.pk)
+    return render_activity(request, entries, context)

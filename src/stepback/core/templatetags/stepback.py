@@ -4,7 +4,11 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
+from stepback.accounts.models import Membership
+from stepback.accounts.roles import Capability
+from stepback.core.audit import describe
 from stepback.core.markdown import render_markdown
+from stepback.core.models import AuditEntry
 
 register = template.Library()
 
@@ -35,3 +39,19 @@ def bootstrap(field: BoundField) -> SafeString:
 @register.filter
 def markdown(text: str) -> SafeString:
     return mark_safe(render_markdown(text))  # sanitised by nh3 in render_markdown
+
+
+@register.filter
+def can(membership: Membership | None, capability: str) -> bool:
+    """Whether the membership's role has the capability.
+
+    ``{% if current_membership|can:"view_activity" %}``: templates show a link only to
+    those it will let in.
+    """
+    return membership is not None and membership.can(Capability(capability))
+
+
+@register.filter
+def audit_sentence(entry: AuditEntry) -> str:
+    """The entry as its sentence (``core.audit.describe``, the one place that builds it)."""
+    return describe(entry)

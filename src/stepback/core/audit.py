@@ -1,0 +1,244 @@
+"""Writing the audit log, and saying what an entry means.
+
+Every service that writes records one entry, inside its own transaction, so the entry
+commits or rolls back with the change it describes::
+
+    from stepback.core import audit
+
+    GOAL_FIELDS = ("name", "unit", "target_value", "target_date")
+
+    @transaction.atomic
+    def goal_update(*, goal, by, **fields):
+        before = audit.snapshot(goal, GOAL_FIELDS)
+        ...  # change and save the goal
+        audit.record(
+            organisation=goal.initiative.organisation,
+            actor=by,
+            verb="goal.update",
+            target=goal,
+            initiative_id=goal.initiative_id,
+            changes=audit.diff(before, audit.snapshot(goal, GOAL_FIELDS)),
+        )
+
+``record`` is one INSERT and reads nothing. ``describe`` turns an entry into the sentence
+the pages and the API show ("Ana Lopez updated goal #12: target value 80 → 85"); it is the
+only place that sentence is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from django.db import models, transaction
+
+from stepback.accounts.models import Organisation, User
+from stepback.core.models import AuditEntry
+
+# JSON values as the ``changes`` column stores them.
+Json = None | bool | int | float | str | list[Any] | dict[str, Any]
+Target = models.Model | tuple[str, int]
+
+MAX_TEXT = 200  # longer strings are cut in ``changes``: the log is not a copy of the data
+MAX_SHOWN_CHANGES = 4  # how many changes a sentence lists before "and N more"
+
+# The kinds the activity filters offer: the first part of a verb, and its label. A new
+# app that records entries adds its kinds here (strings only: core imports no feature app).
+KINDS: dict[str, str] = {
+    "initiative": "Initiatives",
+    "goal": "Goals",
+    "measurement": "Measurements",
+    "observation": "Observations",
+    "member": "Members",
+    "invitation": "Invitations",
+}
+
+# The past tense of each action (the last part of a verb), for the sentence.
+PAST_TENSE: dict[str, str] = {
+    "add": "added",
+    "create": "created",
+    "update": "updated",
+    "delete": "deleted",
+    "remove": "removed",
+    "import": "imported",
+    "archive": "archived",
+    "restore": "restored",
+    "tick": "ticked",
+    "untick": "unticked",
+    "invite": "invited",
+    "accept": "accepted",
+    "revoke": "revoked",
+    "change_role": "changed the role of",
+    "set_stage": "moved the stage of",
+}
+
+
+class AuditError(RuntimeError):
+    """``record`` was called outside a transaction."""
+
+
+def record(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    verb: str,
+    target: Target,
+    changes: Mapping[str, Any] | None = None,
+    initiative_id: int | None = None,
+) -> AuditEntry:
+    """Store one entry: ``actor`` did ``verb`` to ``target`` in ``organisation``.
+
+    Call it inside the service's ``transaction.atomic()``, so the entry and the change
+    commit together or not at all (``AuditError`` otherwise). ``target`` is a saved model
+    instance (its type is the model's name) or a ``(type, id)`` pair; ``changes`` is
+    ``{field: [old, new]}`` for an update (see ``snapshot`` and ``diff``) or a few facts
+    for other writes, made JSON-safe here. One INSERT; nothing is read.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditError(f"audit.record({verb!r}) must run inside the service's transaction.")
+    if isinstance(target, models.Model):
+        target_type, target_id = target._meta.model_name or "", target.pk
+    else:
+        target_type, target_id = target
+    if target_id is None:
+        raise AuditError(f"audit.record({verb!r}): the target is not saved yet.")
+    return AuditEntry.objects.create(
+        organisation_id=organisation.pk,
+        actor_id=actor.pk if actor is not None else None,
+        verb=verb,
+        target_type=target_type,
+        target_id=target_id,
+        initiative_id=initiative_id,
+        changes={str(key): json_value(value) for key, value in (changes or {}).items()},
+    )
+
+
+# --- what changed ---------------------------------------------------------------------------
+
+
+def json_value(value: Any) -> Json:
+    """``value`` as JSON: dates as ISO strings, decimals and floats as numbers, rows as ids,
+    choices as their value, long text cut to ``MAX_TEXT`` characters."""
+    if value is None or isinstance(value, bool | int):
+        return value.value if isinstance(value, Enum) else value
+    if isinstance(value, Enum):
+        return json_value(value.value)
+    if isinstance(value, str):
+        return value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
+    if isinstance(value, float | Decimal):
+        number = float(value)
+        return number if math.isfinite(number) else str(value)
+    if isinstance(value, dt.date | dt.time):  # datetimes are dates too
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [json_value(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    return json_value(str(value))
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Json]:
+    """The JSON values of an allow-list of ``instance``'s fields, to ``diff`` later.
+
+    A foreign key gives its id (no query); a many-to-many field its sorted ids (one query,
+    or none when prefetched); a name that is not a field reads the attribute.
+    """
+    values: dict[str, Json] = {}
+    for name in fields:
+        try:
+            field = instance._meta.get_field(name)
+        except Exception:  # not a field: a property or a plain attribute
+            values[name] = json_value(getattr(instance, name))
+            continue
+        if field.many_to_many:
+            values[name] = sorted(related.pk for related in getattr(instance, name).all())
+        elif field.is_relation:
+            values[name] = json_value(getattr(instance, field.attname))  # type: ignore[union-attr]
+        else:
+            values[name] = json_value(getattr(instance, name))
+    return values
+
+
+def diff(before: Mapping[str, Json], after: Mapping[str, Json]) -> dict[str, list[Json]]:
+    """``{field: [old, new]}`` for each field whose value differs, in ``after``'s order.
+
+    A field only one side has counts as ``None`` on the other.
+    """
+    fields = list(after) + [name for name in before if name not in after]
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in fields
+        if before.get(name) != after.get(name)
+    }
+
+
+# --- the sentence ---------------------------------------------------------------------------
+
+
+def describe(entry: AuditEntry) -> str:
+    """The entry as a sentence: "Ana Lopez updated goal #12: target value 80 → 85".
+
+    Reads ``entry.actor``: select it with the entry (``core.selectors`` does).
+    """
+    actor = entry.actor.display_name if entry.actor else "Someone"
+    kind, _, action = entry.verb.partition(".")
+    past = PAST_TENSE.get(action, f"did “{entry.verb}” to")
+    target = f"{entry.target_type.replace('_', ' ')} #{entry.target_id}"
+    if kind in (entry.target_type, f"{entry.target_type}s") or not action:
+        sentence = f"{actor} {past} {target}"
+    else:
+        sentence = f"{actor} {past} {kind.replace('_', ' ')} for {target}"
+    details = _details(entry.changes)
+    return f"{sentence}: {details}" if details else sentence
+
+
+def _label(field: str) -> str:
+    return field.removesuffix("_id").replace("_", " ")
+
+
+def _shown(value: Json, *, quote: bool = True) -> str:
+    if value is None or value == "" or value == []:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.0f}"
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return ", ".join(_shown(v, quote=False) for v in value)
+    text = str(value) if not isinstance(value, dict) else ", ".join(value)
+    text = text if len(text) <= 60 else text[:59] + "…"
+    return f"“{text}”" if quote and not _looks_like_a_date(text) else text
+
+
+def _looks_like_a_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _details(changes: Any) -> str:
+    if not isinstance(changes, dict) or not changes:
+        return ""
+    parts = []
+    for field, value in changes.items():
+        if isinstance(value, list) and len(value) == 2:
+            parts.append(f"{_label(field)} {_shown(value[0])} → {_shown(value[1])}")
+        else:
+            parts.append(f"{_label(field)} {_shown(value)}")
+    extra = len(parts) - MAX_SHOWN_CHANGES
+    shown = ", ".join(parts[:MAX_SHOWN_CHANGES])
+    return f"{shown} and {extra} more" if extra > 0 else shown
