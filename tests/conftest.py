@@ -52,7 +52,7 @@ def make_member(org: Organisation, role: Role | str = Role.MEMBER, email: str = 
 
 def make_initiative(org: Organisation, title: str = "", **fields: Any) -> Initiative:
     return initiative_services.initiative_create(
-        organisation=org, title=title or f"Initiative {next(_counter)}", **fields
+        actor=None, organisation=org, title=title or f"Initiative {next(_counter)}", **fields
     )
 
 
@@ -66,8 +66,12 @@ def make_goal(initiative: Initiative, name: str = "", **fields: Any) -> Goal:
         "target_date": date(2027, 1, 1),
         **fields,
     }
+    milestones = values.pop("milestones", ())
     return goal_services.goal_create(
-        initiative=initiative, name=name or f"Goal {next(_counter)}", **values
+        initiative=initiative,
+        actor=None,
+        fields={"name": name or f"Goal {next(_counter)}", **values},
+        milestones=milestones,
     )
 
 

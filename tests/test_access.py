@@ -78,14 +78,16 @@ def _invitation(tenant: Tenant, user: User) -> int:
 def _initiative(tenant: Tenant, user: User) -> int:
     """The walker's initiative, made once (archiving it on a walk keeps it reachable)."""
     initiative = Initiative.objects.filter(organisation=tenant.org, title="Walker").first()
-    return (initiative or initiative_create(organisation=tenant.org, title="Walker")).pk
+    return (initiative or initiative_create(actor=None, organisation=tenant.org, title="Walker")).pk
 
 
 def _goal(tenant: Tenant, user: User) -> int:
     """A goal of the walker's initiative, made again if a walked route deleted it."""
     initiative = Initiative.objects.get(pk=_initiative(tenant, user))
     goal = initiative.goals.filter(name="Walker goal").first() or goal_create(
-        initiative=initiative, name="Walker goal", target_value=10, target_date=date(2030, 1, 1)
+        initiative=initiative,
+        actor=None,
+        fields={"name": "Walker goal", "target_value": 10, "target_date": date(2030, 1, 1)},
     )
     return goal.pk
 
@@ -93,20 +95,20 @@ def _goal(tenant: Tenant, user: User) -> int:
 def _measurement(tenant: Tenant, user: User) -> int:
     """A fresh measurement each time, so a walker's successful delete leaves the next one."""
     goal = Goal.objects.get(pk=_goal(tenant, user))
-    return measurement_add(goal=goal, date=date(2025, 1, 1), value=1.0, by=None).pk
+    return measurement_add(goal=goal, date=date(2025, 1, 1), value=1.0, actor=None).pk
 
 
 def _measurement_import(tenant: Tenant, user: User) -> int:
     """A fresh upload each time, so a walker's commit leaves the next one to map."""
     goal = Goal.objects.get(pk=_goal(tenant, user))
     content = b"date,value\n2025-01-02,3\n"
-    return import_create(goal=goal, filename="walker.csv", content=content, by=None).pk
+    return import_create(goal=goal, filename="walker.csv", content=content, actor=None).pk
 
 
 def _observation(tenant: Tenant, user: User) -> int:
     """A fresh observation of the acting user's each time (only authors and managers may edit)."""
     initiative = Initiative.objects.get(pk=_initiative(tenant, user))
-    return observation_create(initiative=initiative, title="Walker note", author=user).pk
+    return observation_create(initiative=initiative, title="Walker note", actor=user).pk
 
 
 SAMPLES: dict[str, Sample] = {

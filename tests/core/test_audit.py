@@ -38,7 +38,7 @@ def test_it_records_an_entry_and_reads_it_back(tenant: Tenant) -> None:
         )
     assert [q["sql"].split(" ", 1)[0] for q in queries.captured_queries] == ["INSERT"]
 
-    [entry] = audit_entries(organisation=tenant.org)
+    [entry] = audit_entries(organisation=tenant.org).filter(verb="goal.update")
     assert (entry.actor, entry.verb, entry.target_type, entry.target_id) == (
         leader,
         "goal.update",

@@ -14,8 +14,8 @@ from stepback.api.api import api
 from stepback.cli import ALIASES
 from stepback.demo.accounts import PEOPLE, SITE_ADMIN
 from stepback.demo.site import DEMO_PASSWORD
+from stepback.goals.api import MAX_BULK_ITEMS
 from stepback.goals.imports import BACKGROUND_ROWS, KEEP_DAYS, MAX_UPLOAD_BYTES
-from stepback.initiatives.api import MAX_BULK_ITEMS
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()

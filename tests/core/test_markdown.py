@@ -90,6 +90,7 @@ def test_it_formats_quantities_and_percentages() -> None:
 
 def test_the_initiative_page_shows_the_need_for_change_safely(tenant: Tenant) -> None:
     initiative = services.initiative_create(
+        actor=None,
         organisation=tenant.org,
         title="Reading",
         current_state="Scores are **flat**. <script>document.cookie</script>",

@@ -52,17 +52,22 @@ def choose_file(page: Page, name: str, content: bytes) -> None:
 def test_it_imports_a_spreadsheet_after_showing_every_problem(page: Page) -> None:
     org = make_org("Riverside School", "riverside")
     make_member(org, Role.MEMBER, "kim@riverside.example")
-    initiative = initiative_services.initiative_create(organisation=org, title="Learning Sprints")
+    initiative = initiative_services.initiative_create(
+        actor=None, organisation=org, title="Learning Sprints"
+    )
     goal = services.goal_create(
         initiative=initiative,
-        name="Reading comprehension",
-        unit="%",
-        baseline_value=60,
-        baseline_date=date(2023, 9, 1),
-        target_value=75,
-        target_date=date(2025, 6, 30),
+        actor=None,
+        fields={
+            "name": "Reading comprehension",
+            "unit": "%",
+            "baseline_value": 60,
+            "baseline_date": date(2023, 9, 1),
+            "target_value": 75,
+            "target_date": date(2025, 6, 30),
+        },
     )
-    services.measurement_add(goal=goal, date=date(2023, 12, 5), value=61, by=None)
+    services.measurement_add(goal=goal, date=date(2023, 12, 5), value=61, actor=None)
 
     sign_in(page, "kim@riverside.example", PASSWORD)
     page.goto(
@@ -124,12 +129,16 @@ def _import_being_checked(**fields: object) -> MeasurementImport:
     """A member Kim's import in Riverside that the background worker is checking."""
     org = make_org("Riverside School", "riverside")
     make_member(org, Role.MEMBER, "kim@riverside.example")
-    initiative = initiative_services.initiative_create(organisation=org, title="Learning Sprints")
+    initiative = initiative_services.initiative_create(
+        actor=None, organisation=org, title="Learning Sprints"
+    )
     goal = services.goal_create(
-        initiative=initiative, name="Reading", target_value=75, target_date=date(2025, 6, 30)
+        initiative=initiative,
+        actor=None,
+        fields={"name": "Reading", "target_value": 75, "target_date": date(2025, 6, 30)},
     )
     measurement_import = imports.import_create(
-        goal=goal, filename="district-export.csv", content=b"date,value\n2024-01-01,1\n", by=None
+        goal=goal, filename="district-export.csv", content=b"date,value\n2024-01-01,1\n", actor=None
     )
     MeasurementImport.objects.filter(pk=measurement_import.pk).update(
         state=MeasurementImport.State.VALIDATING, **fields

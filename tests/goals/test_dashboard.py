@@ -44,7 +44,7 @@ def portfolio(tenant: Tenant) -> dict[str, Initiative]:
     phonics = make_initiative(tenant.org, "Daily phonics", leader=leader, stage=Stage.PLAN)
     archived = make_initiative(tenant.org, "Old timetable project", leader=leader)
     _goals(archived, "off_track")
-    initiative_archive(initiative=archived)
+    initiative_archive(actor=None, initiative=archived)
     return {"reading": reading, "calm": calm, "phonics": phonics}
 
 

@@ -35,7 +35,7 @@ def goal(tenant: Tenant) -> Goal:
     services.measurements_add_many(
         goal=goal,
         items=[services.MeasurementIn(d, v, note, source) for d, v, note, source in MEASUREMENTS],
-        by=None,
+        actor=None,
     )
     return goal
 
@@ -114,7 +114,7 @@ def test_text_that_looks_like_a_formula_is_never_run(tenant: Tenant) -> None:
         value=-3,
         note='=HYPERLINK("x")',
         source="@SUM(A1)",
-        by=None,
+        actor=None,
     )
     client = tenant.client(Role.VIEWER)
     rows = list(csv.reader(io.StringIO(content(client.get(export_url(goal))).decode("utf-8-sig"))))
@@ -158,7 +158,7 @@ def test_an_export_imports_again_unchanged(tenant: Tenant, goal: Goal, kind: str
     exported = content(tenant.client(Role.VIEWER).get(export_url(goal, kind)))
     copy = make_goal(tenant.org, name="Copy")
     measurement_import = imports.import_create(
-        goal=copy, filename=f"export.{kind}", content=exported, by=None
+        goal=copy, filename=f"export.{kind}", content=exported, actor=None
     )
     assert measurement_import.mapping == {
         "date": "date",
@@ -174,6 +174,6 @@ def test_an_export_imports_again_unchanged(tenant: Tenant, goal: Goal, kind: str
     imports.import_check(measurement_import=measurement_import)
     assert measurement_import.problems == []
     assert imports.import_claim(measurement_import=measurement_import)
-    imports.import_commit(measurement_import=measurement_import, by=None)
+    imports.import_commit(measurement_import=measurement_import, actor=None)
     assert measurement_import.state == MeasurementImport.State.DONE
     assert stored(copy) == stored(goal) == MEASUREMENTS

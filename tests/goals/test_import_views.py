@@ -53,7 +53,7 @@ def post_file(client: Client, goal: Goal, content: bytes, name: str = "scores.cs
 
 
 def uploaded(goal: Goal, content: bytes = GOOD, name: str = "scores.csv") -> MeasurementImport:
-    return imports.import_create(goal=goal, filename=name, content=content, by=None)
+    return imports.import_create(goal=goal, filename=name, content=content, actor=None)
 
 
 def checked(goal: Goal, content: bytes = GOOD, note: str | None = "note") -> MeasurementImport:
@@ -477,7 +477,7 @@ def test_a_commit_retried_after_a_crash_never_stores_a_row_twice(
                 )
                 for row, when, value in rows[:stored_before_crash]
             ],
-            by=None,
+            actor=None,
         )
     page = client.get(url("import_preview", measurement_import)).content.decode()
     assert "Trying again never stores a row twice." in page

@@ -18,7 +18,7 @@ from tests.conftest import Tenant
 
 @pytest.fixture
 def initiative(tenant: Tenant) -> Initiative:
-    return services.initiative_create(organisation=tenant.org, title="Learning Sprints")
+    return services.initiative_create(actor=None, organisation=tenant.org, title="Learning Sprints")
 
 
 def url(initiative: Initiative, suffix: str = "") -> str:
@@ -53,7 +53,10 @@ def make_goal(initiative: Initiative, **fields: Any) -> Goal:
         "milestones": [(date(2025, 12, 31), 68.0)],
     }
     values.update(fields)
-    return goal_services.goal_create(initiative=initiative, **values)
+    milestones = values.pop("milestones")
+    return goal_services.goal_create(
+        initiative=initiative, actor=None, fields=values, milestones=milestones
+    )
 
 
 def test_it_shows_an_empty_goal_form_with_sensible_defaults(
@@ -106,7 +109,7 @@ def test_it_creates_a_lower_is_better_goal_without_a_baseline(
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"name": ""}, "name", "This field is required."),
+        ({"name": ""}, "name", "Give the goal a name."),
         ({"target_value": ""}, "target_value", "This field is required."),
         ({"target_date": ""}, "target_date", "This field is required."),
         ({"target_value": "seventy"}, "target_value", "Enter a number."),
@@ -131,8 +134,8 @@ def test_it_creates_a_lower_is_better_goal_without_a_baseline(
             "at_risk_percent",
             "The at-risk share must be at least the on-pace share (20%).",
         ),
-        ({"on_pace_percent": "-1"}, "on_pace_percent", "greater than or equal to 0"),
-        ({"at_risk_percent": "101"}, "at_risk_percent", "less than or equal to 100"),
+        ({"on_pace_percent": "-1"}, "on_pace_percent", "Use a share between 0% and 100%."),
+        ({"at_risk_percent": "101"}, "at_risk_percent", "Use a share between 0% and 100%."),
         ({"at_risk_percent": "a lot"}, "at_risk_percent", "Enter a number."),
         (
             {"milestones": "2024-06-30 62"},
@@ -232,7 +235,7 @@ def test_it_asks_before_deleting_a_goal_then_deletes_it_with_its_data(
     tenant: Tenant, initiative: Initiative
 ) -> None:
     goal = make_goal(initiative)
-    goal_services.measurement_add(goal=goal, date=date(2025, 3, 1), value=62, by=None)
+    goal_services.measurement_add(goal=goal, date=date(2025, 3, 1), value=62, actor=None)
     client = tenant.client(Role.LEADER)
 
     confirm = client.get(url(initiative, f"{goal.pk}/delete/"))
@@ -252,7 +255,7 @@ def test_it_finds_a_goal_only_under_its_own_initiative(
     tenant: Tenant, initiative: Initiative
 ) -> None:
     goal = make_goal(initiative)
-    other = services.initiative_create(organisation=tenant.org, title="Other")
+    other = services.initiative_create(actor=None, organisation=tenant.org, title="Other")
     client = tenant.client(Role.LEADER)
 
     assert client.get(url(other, f"{goal.pk}/")).status_code == 404
@@ -261,7 +264,7 @@ def test_it_finds_a_goal_only_under_its_own_initiative(
 
 
 def test_it_does_not_add_a_goal_to_another_organisations_initiative(tenant: Tenant) -> None:
-    theirs = services.initiative_create(organisation=tenant.other_org, title="Theirs")
+    theirs = services.initiative_create(actor=None, organisation=tenant.other_org, title="Theirs")
     response = tenant.client(Role.ADMIN).post(url(theirs, "new/"), goal_data())
     assert response.status_code == 404
     assert not Goal.objects.exists()

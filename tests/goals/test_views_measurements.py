@@ -24,17 +24,22 @@ HTMX = {"HX-Request": "true"}
 
 @pytest.fixture
 def goal(tenant: Tenant) -> Goal:
-    initiative = services.initiative_create(organisation=tenant.org, title="Learning Sprints")
+    initiative = services.initiative_create(
+        actor=None, organisation=tenant.org, title="Learning Sprints"
+    )
     today = timezone.localdate()
     return goal_services.goal_create(
         initiative=initiative,
-        name="Reading comprehension",
-        unit="%",
-        baseline_value=60.0,
-        baseline_date=today - timedelta(days=200),
-        target_value=75.0,
-        target_date=today + timedelta(days=365),
         milestones=[(today + timedelta(days=100), 68.0)],
+        actor=None,
+        fields={
+            "name": "Reading comprehension",
+            "unit": "%",
+            "baseline_value": 60.0,
+            "baseline_date": today - timedelta(days=200),
+            "target_value": 75.0,
+            "target_date": today + timedelta(days=365),
+        },
     )
 
 
@@ -68,9 +73,9 @@ def add(client: Client, goal: Goal, htmx: bool = True, **data: Any) -> Any:
 
 def test_it_shows_the_goal_page_with_chart_pace_and_table(tenant: Tenant, goal: Goal) -> None:
     today = timezone.localdate()
-    goal_services.measurement_add(goal=goal, date=today - timedelta(days=100), value=63, by=None)
+    goal_services.measurement_add(goal=goal, date=today - timedelta(days=100), value=63, actor=None)
     goal_services.measurement_add(
-        goal=goal, date=today - timedelta(days=10), value=67, by=tenant.user(Role.MEMBER)
+        goal=goal, date=today - timedelta(days=10), value=67, actor=tenant.user(Role.MEMBER)
     )
 
     response = tenant.client(Role.VIEWER).get(goal_url(goal))
@@ -200,8 +205,8 @@ def test_it_shows_measurement_errors_on_the_full_page_without_htmx(
 
 
 def test_it_deletes_a_measurement_in_place(tenant: Tenant, goal: Goal) -> None:
-    keep = goal_services.measurement_add(goal=goal, date=date(2025, 1, 1), value=61, by=None)
-    drop = goal_services.measurement_add(goal=goal, date=date(2025, 2, 1), value=99, by=None)
+    keep = goal_services.measurement_add(goal=goal, date=date(2025, 1, 1), value=61, actor=None)
+    drop = goal_services.measurement_add(goal=goal, date=date(2025, 2, 1), value=99, actor=None)
 
     response = tenant.client(Role.MEMBER).post(
         goal_url(goal, f"measurements/{drop.pk}/delete/"), headers=HTMX
@@ -217,7 +222,9 @@ def test_it_deletes_a_measurement_in_place(tenant: Tenant, goal: Goal) -> None:
 
 
 def test_it_deletes_a_measurement_and_returns_to_the_same_page(tenant: Tenant, goal: Goal) -> None:
-    measurement = goal_services.measurement_add(goal=goal, date=date(2025, 1, 1), value=61, by=None)
+    measurement = goal_services.measurement_add(
+        goal=goal, date=date(2025, 1, 1), value=61, actor=None
+    )
     response = tenant.client(Role.MEMBER).post(
         goal_url(goal, f"measurements/{measurement.pk}/delete/"), {"page": "3"}
     )
@@ -228,9 +235,13 @@ def test_it_deletes_a_measurement_and_returns_to_the_same_page(tenant: Tenant, g
 
 def test_it_deletes_only_measurements_of_the_goal_in_the_url(tenant: Tenant, goal: Goal) -> None:
     other = goal_services.goal_create(
-        initiative=goal.initiative, name="Other", target_value=1, target_date=date(2030, 1, 1)
+        initiative=goal.initiative,
+        actor=None,
+        fields={"name": "Other", "target_value": 1, "target_date": date(2030, 1, 1)},
     )
-    measurement = goal_services.measurement_add(goal=other, date=date(2025, 1, 1), value=1, by=None)
+    measurement = goal_services.measurement_add(
+        goal=other, date=date(2025, 1, 1), value=1, actor=None
+    )
     response = tenant.client(Role.ADMIN).post(
         goal_url(goal, f"measurements/{measurement.pk}/delete/")
     )
@@ -251,7 +262,7 @@ def test_it_shows_five_thousand_measurements_in_bounded_queries_and_a_light_char
             goal_services.MeasurementIn(date=start + timedelta(days=n), value=60 + (n % 7))
             for n in range(5000)
         ],
-        by=None,
+        actor=None,
     )
     client = tenant.client(Role.MEMBER)
     client.get(goal_url(goal))
@@ -279,7 +290,7 @@ def test_it_pages_through_measurements_newest_first(tenant: Tenant, goal: Goal) 
             goal_services.MeasurementIn(date=date(2024, 1, 1) + timedelta(days=n), value=n)
             for n in range(120)
         ],
-        by=None,
+        actor=None,
     )
     client = tenant.client(Role.VIEWER)
 

@@ -108,7 +108,11 @@ def test_it_refuses_a_leader_from_another_organisation(tenant: Tenant, leader_ap
         "post", "/initiatives", {"title": "Sneaky", "leader_id": tenant.outsider.pk}
     )
     assert response.status_code == 422
-    assert "not a member" in response.json()["detail"]
+    [error] = response.json()["errors"]
+    assert error == {
+        "field": "leader_id",
+        "message": f"User {tenant.outsider.pk} is not a member of this organisation.",
+    }
 
 
 @pytest.mark.parametrize(
@@ -144,7 +148,9 @@ def test_it_refuses_a_target_before_the_baseline(
         },
     )
     assert response.status_code == 422
-    assert "after baseline_date" in json.dumps(response.json())
+    assert response.json()["errors"] == [
+        {"field": "target_date", "message": "The target date must be after the baseline date."}
+    ]
 
 
 def test_it_stores_ten_thousand_measurements_in_one_request(
@@ -291,7 +297,7 @@ def test_it_stores_nothing_twice_when_the_same_keys_arrive_concurrently(
     def racing_add_many(**kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 1:
-            real_add_many(goal=goal, items=kwargs["items"][:5], by=None)
+            real_add_many(goal=goal, items=kwargs["items"][:5], actor=None)
             raise IntegrityError("UNIQUE constraint failed: one_measurement_per_idempotency_key")
         return real_add_many(**kwargs)
 
@@ -323,10 +329,11 @@ def test_it_caps_a_page_at_the_maximum_limit(tenant: Tenant, leader_api: Api, go
     assert [e["field"] for e in too_many.json()["errors"]] == ["query.limit"]
 
 
-def test_it_ignores_fields_a_client_may_not_set(
+def test_it_refuses_fields_a_client_may_not_set(
     tenant: Tenant, leader_api: Api, goal: Goal
 ) -> None:
-    """Ids of the organisation, the initiative or the stored pace in a body change nothing."""
+    """Ids of the organisation, the initiative or the stored pace in a body are refused,
+    each by name, and change nothing."""
     theirs = make_initiative(tenant.other_org, "Theirs")
     forged = {"organisation_id": tenant.other_org.pk, "initiative_id": theirs.pk}
     body = {
@@ -337,11 +344,19 @@ def test_it_ignores_fields_a_client_may_not_set(
         "measurement_count": 99,
         **forged,
     }
-    assert leader_api.send("put", f"/goals/{goal.pk}", body).status_code == 200
+    response = leader_api.send("put", f"/goals/{goal.pk}", body)
+    assert response.status_code == 422
+    assert {error["field"] for error in response.json()["errors"]} == {
+        "status",
+        "measurement_count",
+        "organisation_id",
+        "initiative_id",
+    }
     response = leader_api.send("patch", f"/initiatives/{goal.initiative_id}", forged)
-    assert response.status_code == 200
+    assert response.status_code == 422
+    assert {error["field"] for error in response.json()["errors"]} == set(forged)
     goal.refresh_from_db()
-    assert goal.name == "Renamed"
+    assert goal.name == "Reading comprehension"
     assert (goal.organisation_id, goal.initiative.organisation_id) == (tenant.org.pk,) * 2
     assert goal.status != "achieved" and goal.measurement_count == 0
     assert not theirs.goals.exists()

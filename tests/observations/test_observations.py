@@ -30,7 +30,7 @@ def notes(tenant: Tenant):  # type: ignore[no-untyped-def]
 
     def note(title: str, day: date, **fields):  # type: ignore[no-untyped-def]
         return observation_create(
-            initiative=initiative, title=title, author=author, date=day, **fields
+            initiative=initiative, title=title, actor=author, date=day, **fields
         )
 
     note(
@@ -63,7 +63,7 @@ def notes(tenant: Tenant):  # type: ignore[no-untyped-def]
 def test_it_lists_an_initiatives_observations_newest_first(tenant: Tenant, notes) -> None:  # type: ignore[no-untyped-def]
     initiative, _, _ = notes
     other = make_initiative(tenant.org, "Other")
-    observation_create(initiative=other, title="Not this one", author=None)
+    observation_create(initiative=other, title="Not this one", actor=None)
 
     response = tenant.client(Role.VIEWER).get(_url(tenant, initiative.pk))
 
@@ -170,7 +170,7 @@ def test_it_shows_25_a_page_and_keeps_the_filters_in_page_links(tenant: Tenant) 
         observation_create(
             initiative=initiative,
             title=f"Visit {n:02d}",
-            author=None,
+            actor=None,
             date=start + timedelta(days=n),
             tags=["visits"],
         )
@@ -210,7 +210,7 @@ def test_it_renders_notes_as_safe_markdown(tenant: Tenant) -> None:
     observation_create(
         initiative=initiative,
         title="Careful",
-        author=None,
+        actor=None,
         body='**Bold** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror="y">',
     )
     html = tenant.client(Role.MEMBER).get(_url(tenant, initiative.pk)).content.decode()
@@ -267,7 +267,7 @@ def test_it_shows_the_latest_five_on_the_initiative_page(tenant: Tenant) -> None
         observation_create(
             initiative=initiative,
             title=f"Meeting {n}",
-            author=tenant.user(Role.SUPPORT),
+            actor=tenant.user(Role.SUPPORT),
             date=date(2025, 1, 1) + timedelta(days=n),
             tags=["meetings"],
         )

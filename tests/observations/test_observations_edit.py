@@ -34,7 +34,7 @@ def _note(initiative: Initiative, author: User | None, **fields: object) -> Obse
     return observation_create(
         initiative=initiative,
         title="Original",
-        author=author,
+        actor=author,
         body="First notes.",
         tags=["visits"],
         **fields,

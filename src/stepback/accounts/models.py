@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from stepback.accounts.roles import ROLE_CHOICES, Capability, Role, role_can
+from stepback.accounts.roles import ROLE_CHOICES, Capability, Role, may_change_authored, role_can
 
 
 class UserManager(BaseUserManager["User"]):
@@ -105,6 +105,10 @@ class Membership(models.Model):
 
     def can(self, capability: Capability) -> bool:
         return role_can(self.role, capability)
+
+    def may_change_authored(self, rule: str, author_id: int | None) -> bool:
+        """The roles matrix's author rule (``roles.AUTHOR_RULES``) for a row by ``author_id``."""
+        return may_change_authored(self.role, rule, is_author=author_id == self.user_id)
 
     @property
     def role_label(self) -> str:

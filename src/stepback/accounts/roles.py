@@ -53,6 +53,21 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_ACTIVITY: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT, Role.OWNER}),
 }
 
+# Rows a person writes themselves: who may change their own, and who may change anyone's.
+# ``org_view(..., author_rule=...)`` names the rule a page applies, and the access walker
+# checks both halves on every such page.
+AUTHOR_RULES: dict[str, tuple[Capability, Capability]] = {
+    # Authors may edit their own observations; the initiative's managers may edit any.
+    "observation": (Capability.CONTRIBUTE, Capability.MANAGE_INITIATIVES),
+}
+
+
+def may_change_authored(role: str, rule: str, *, is_author: bool) -> bool:
+    """Whether ``role`` may change a row of ``rule``'s kind (its own, when ``is_author``)."""
+    own, anyone = AUTHOR_RULES[rule]
+    return role_can(role, anyone) or (is_author and role_can(role, own))
+
+
 # Capabilities that only change data; a read-only API token never has them.
 WRITE_CAPABILITIES = frozenset(
     {Capability.CONTRIBUTE, Capability.MANAGE_INITIATIVES, Capability.MANAGE_MEMBERS}

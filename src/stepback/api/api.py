@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as RuleError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -11,7 +12,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from stepback.accounts.api import router as accounts_router
 from stepback.api.auth import TokenAuth
 from stepback.core.api import router as core_router
+from stepback.core.api_errors import field_errors
+from stepback.goals.api import router as goals_router
 from stepback.initiatives.api import router as initiatives_router
+from stepback.observations.api import router as observations_router
 
 
 class OfflineSwagger(Swagger):
@@ -64,6 +68,16 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     )
 
 
+@api.exception_handler(RuleError)
+def on_rule_error(request: HttpRequest, exc: RuleError) -> HttpResponse:
+    """A service refused the input: the same messages the web form shows, by field."""
+    return api.create_response(
+        request,
+        {"detail": "The request is not valid.", "errors": field_errors(exc)},
+        status=422,
+    )
+
+
 @api.exception_handler(RequestDataTooBig)
 def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
@@ -81,4 +95,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("", accounts_router)
 api.add_router("", initiatives_router)
+api.add_router("", goals_router)
+api.add_router("", observations_router)
 api.add_router("", core_router)

@@ -41,8 +41,15 @@ class OrgRequest(HttpRequest):
     membership: Membership
 
 
-def org_view(capability: Capability = Capability.VIEW) -> Callable[[ViewFunc], ViewFunc]:
-    """Require a signed-in member of the URL's organisation whose role has ``capability``."""
+def org_view(
+    capability: Capability = Capability.VIEW, *, author_rule: str | None = None
+) -> Callable[[ViewFunc], ViewFunc]:
+    """Require a signed-in member of the URL's organisation whose role has ``capability``.
+
+    ``author_rule`` names the roles matrix's rule (``roles.AUTHOR_RULES``) that the view
+    applies to the row it changes, with ``require_author_rule``; it is recorded for the
+    access walker.
+    """
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @login_required
@@ -67,9 +74,18 @@ def org_view(capability: Capability = Capability.VIEW) -> Callable[[ViewFunc], V
             return view(request, *args, **kwargs)
 
         wrapper.access_rule = capability  # type: ignore[attr-defined]
+        wrapper.author_rule = author_rule  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
+
+
+def require_author_rule(request: HttpRequest, rule: str, author_id: int | None) -> None:
+    """403 unless the roles matrix lets this member change a row of ``rule``'s kind by
+    ``author_id``."""
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    if not membership.may_change_authored(rule, author_id):
+        raise PermissionDenied("Only its author or the initiative's managers can change this.")
 
 
 def public_view(view: ViewFunc) -> ViewFunc:

@@ -84,7 +84,7 @@ class AuditError(RuntimeError):
 
 def record(
     *,
-    organisation: Organisation,
+    organisation: Organisation | int,
     actor: User | None,
     verb: str,
     target: Target,
@@ -97,7 +97,8 @@ def record(
     commit together or not at all (``AuditError`` otherwise). ``target`` is a saved model
     instance (its type is the model's name) or a ``(type, id)`` pair; ``changes`` is
     ``{field: [old, new]}`` for an update (see ``snapshot`` and ``diff``) or a few facts
-    for other writes, made JSON-safe here. One INSERT; nothing is read.
+    for other writes, made JSON-safe here. ``organisation`` may be given as its id, so a
+    service need not load it. One INSERT; nothing is read.
     """
     if not transaction.get_connection().in_atomic_block:
         raise AuditError(f"audit.record({verb!r}) must run inside the service's transaction.")
@@ -108,7 +109,7 @@ def record(
     if target_id is None:
         raise AuditError(f"audit.record({verb!r}): the target is not saved yet.")
     return AuditEntry.objects.create(
-        organisation_id=organisation.pk,
+        organisation_id=organisation if isinstance(organisation, int) else organisation.pk,
         actor_id=actor.pk if actor is not None else None,
         verb=verb,
         target_type=target_type,

@@ -5,10 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from stepback.accounts.models import Organisation, User
 from stepback.core import audit
 from stepback.core.models import AuditEntryQuerySet
+
+
+class ServiceForm(forms.BaseForm):
+    """A form whose rules live in a service: it parses the input, the service checks it.
+
+    ``add_service_errors`` shows a service's ``ValidationError`` on the form, each message on
+    the field it names (``service_fields`` maps a service's name to the form's, where they
+    differ) and the rest above the form.
+    """
+
+    service_fields_map: dict[str, str] = {}
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            field = self.service_fields_map.get(name, name)
+            self.add_error(field if field in self.fields else None, errors)
 
 
 class FilterForm(forms.Form):

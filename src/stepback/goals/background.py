@@ -19,11 +19,11 @@ def import_check_or_queue(*, measurement_import: MeasurementImport) -> None:
         tasks.measurement_import_check(measurement_import.pk)
 
 
-def import_commit_or_queue(*, measurement_import: MeasurementImport, by: User) -> None:
+def import_commit_or_queue(*, measurement_import: MeasurementImport, actor: User) -> None:
     """Store a claimed import now, or queue it for the worker when it is large; then
     ``measurement_import.state`` says how far it got."""
     if measurement_import.row_count < imports.BACKGROUND_ROWS:
-        imports.import_commit(measurement_import=measurement_import, by=by)
+        imports.import_commit(measurement_import=measurement_import, actor=actor)
     else:
-        tasks.measurement_import_commit(measurement_import.pk, by.pk)
+        tasks.measurement_import_commit(measurement_import.pk, actor.pk)
         measurement_import.refresh_from_db(fields=["state", "imported_count"])

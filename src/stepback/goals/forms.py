@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
-from stepback.core.forms import DateInput, NumberInput
+from stepback.core.forms import DateInput, NumberInput, ServiceForm
 from stepback.goals.models import Goal
+from stepback.goals.services import NOTE_LENGTH, SOURCE_LENGTH, GoalChanges
 from stepback.lib.formats import trim_number
 from stepback.lib.tabular import parse_number
 
-MAX_MILESTONES = 50
 #: Decimals kept when a stored number goes back into a form: enough, without float noise.
 PLAIN_DECIMALS = 6
 _MILESTONE_LINE = re.compile(r"(?P<date>[^\s,;]+)[\s,;]+(?P<value>.+)")
@@ -24,10 +22,20 @@ _MILESTONE_LINE = re.compile(r"(?P<date>[^\s,;]+)[\s,;]+(?P<value>.+)")
 DIRECTION_CHOICES = [("higher", "Higher is better"), ("lower", "Lower is better")]
 
 
-class GoalForm(forms.Form):
+class GoalForm(ServiceForm, forms.Form):
     """A goal and its measure. Tolerances are entered as percentages, stored as fractions."""
 
-    name = forms.CharField(max_length=200, help_text="For example “Reading comprehension”.")
+    service_fields_map = {
+        "higher_is_better": "direction",
+        "on_pace_tolerance": "on_pace_percent",
+        "at_risk_tolerance": "at_risk_percent",
+    }
+
+    name = forms.CharField(
+        max_length=200,
+        help_text="For example “Reading comprehension”.",
+        error_messages={"required": "Give the goal a name."},
+    )
     description = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -55,18 +63,14 @@ class GoalForm(forms.Form):
     on_pace_percent = forms.FloatField(
         label="On pace within (%)",
         initial=5,
-        min_value=0,
-        max_value=100,
-        widget=NumberInput(),
+        widget=NumberInput({"min": 0, "max": 100}),
         help_text="How far behind the planned path a goal may be and still be on pace, as a "
         "share of the planned change (baseline to target). From 50 to 70, 5% allows 1 point.",
     )
     at_risk_percent = forms.FloatField(
         label="At risk within (%)",
         initial=15,
-        min_value=0,
-        max_value=100,
-        widget=NumberInput(),
+        widget=NumberInput({"min": 0, "max": 100}),
         help_text="Behind by more than the on-pace share but no more than this: at risk. "
         "Further behind: off track.",
     )
@@ -91,9 +95,10 @@ class GoalForm(forms.Form):
         }
 
     def clean_milestones(self) -> list[tuple[date, float]]:
+        """Read one milestone a line; the goal service checks where they may lie."""
         errors: list[str] = []
         milestones: list[tuple[date, float]] = []
-        seen: dict[date, int] = {}
+        self._milestone_lines: list[int] = []
         for number, raw in enumerate(self.cleaned_data["milestones"].splitlines(), start=1):
             line = raw.strip()
             if not line:
@@ -112,64 +117,18 @@ class GoalForm(forms.Form):
             except ValueError:
                 errors.append(f"Line {number}: “{match['value'].strip()}” is not a number.")
                 continue
-            if when in seen:
-                errors.append(f"Line {number}: line {seen[when]} already has {when.isoformat()}.")
-                continue
-            seen[when] = number
             milestones.append((when, value))
-        if len(milestones) > MAX_MILESTONES:
-            errors.append(f"Use at most {MAX_MILESTONES} milestones.")
+            self._milestone_lines.append(number)
         if errors:
             raise forms.ValidationError(errors)
-        self._milestone_lines = {when: number for when, number in seen.items()}
-        return sorted(milestones)
+        return milestones
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        baseline_value, baseline_date = data.get("baseline_value"), data.get("baseline_date")
-        target_date = data.get("target_date")
-        half_a_baseline = (baseline_value is None) != (baseline_date is None)
-        if half_a_baseline and not {"baseline_value", "baseline_date"} & set(self.errors):
-            missing = "baseline_date" if baseline_date is None else "baseline_value"
-            self.add_error(
-                missing,
-                "Give both the baseline value and its date, or leave both empty "
-                "(then the first measurement serves as the baseline).",
-            )
-        if baseline_date and target_date and target_date <= baseline_date:
-            self.add_error("target_date", "The target date must be after the baseline date.")
-        on_pace, at_risk = data.get("on_pace_percent"), data.get("at_risk_percent")
-        if on_pace is not None and at_risk is not None and on_pace > at_risk:
-            self.add_error(
-                "at_risk_percent",
-                "The at-risk share must be at least the on-pace share "
-                f"({trim_number(on_pace, PLAIN_DECIMALS)}%).",
-            )
-        if target_date and "milestones" in data:
-            self._check_milestone_dates(data["milestones"], baseline_date, target_date)
-        return data
+    def milestone_line(self, position: int) -> str:
+        """Names the service's milestone ``position`` (from 1) by its line in the box."""
+        return f"Line {self._milestone_lines[position - 1]}"
 
-    def _check_milestone_dates(
-        self, milestones: list[tuple[date, float]], start: date | None, end: date
-    ) -> None:
-        errors = []
-        for when, _ in milestones:
-            line = self._milestone_lines[when]
-            if when >= end:
-                errors.append(
-                    f"Line {line}: {when.isoformat()} is not before the target date "
-                    f"({end.isoformat()})."
-                )
-            elif start is not None and when <= start:
-                errors.append(
-                    f"Line {line}: {when.isoformat()} is not after the baseline date "
-                    f"({start.isoformat()})."
-                )
-        if errors:
-            self.add_error("milestones", errors)
-
-    def service_fields(self) -> dict[str, Any]:
-        """The cleaned values as keyword arguments for ``goal_create``/``goal_update``."""
+    def service_fields(self) -> GoalChanges:
+        """The cleaned values as the goal services' ``fields``."""
         data = self.cleaned_data
         return {
             "name": data["name"],
@@ -180,22 +139,19 @@ class GoalForm(forms.Form):
             "baseline_date": data["baseline_date"],
             "target_value": data["target_value"],
             "target_date": data["target_date"],
-            "milestones": data["milestones"],
             "on_pace_tolerance": data["on_pace_percent"] / 100,
             "at_risk_tolerance": data["at_risk_percent"] / 100,
         }
 
 
-class MeasurementForm(forms.Form):
+class MeasurementForm(ServiceForm, forms.Form):
+    """One dated value; ``measurement_problems`` in the goal services holds its rules."""
+
     date = forms.DateField(widget=DateInput())
     value = forms.FloatField(widget=NumberInput())
-    note = forms.CharField(max_length=500, required=False)
+    note = forms.CharField(required=False, widget=forms.TextInput({"maxlength": NOTE_LENGTH}))
     source = forms.CharField(
-        max_length=200, required=False, help_text="Where the number comes from."
+        required=False,
+        widget=forms.TextInput({"maxlength": SOURCE_LENGTH}),
+        help_text="Where the number comes from.",
     )
-
-    def clean_date(self) -> datetime.date:
-        when: datetime.date = self.cleaned_data["date"]
-        if when > timezone.localdate():
-            raise forms.ValidationError("A measurement cannot be dated in the future.")
-        return when

@@ -195,7 +195,7 @@ def import_start(request: OrgRequest, goal_id: int) -> HttpResponse:
                 goal=goal,
                 filename=upload.name or "upload",
                 content=upload.read(),
-                by=request.membership.user,
+                actor=request.membership.user,
             )
         except TableError as error:
             form.add_error("file", str(error))
@@ -368,7 +368,7 @@ def import_commit(request: OrgRequest, import_id: int) -> HttpResponse:
     if not imports.import_claim(measurement_import=measurement_import):
         return _to_preview(request, measurement_import)
     background.import_commit_or_queue(
-        measurement_import=measurement_import, by=request.membership.user
+        measurement_import=measurement_import, actor=request.membership.user
     )
     return _after_commit(request, measurement_import, goal_url)
 
@@ -402,7 +402,7 @@ def import_retry(request: OrgRequest, import_id: int) -> HttpResponse:
         background.import_check_or_queue(measurement_import=measurement_import)
         return _to_preview(request, measurement_import)
     background.import_commit_or_queue(
-        measurement_import=measurement_import, by=request.membership.user
+        measurement_import=measurement_import, actor=request.membership.user
     )
     return _after_commit(request, measurement_import, _goal_url(request, measurement_import.goal))
 

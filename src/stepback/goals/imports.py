@@ -91,7 +91,7 @@ def too_large_message(size: int) -> str:
 
 
 def import_create(
-    *, goal: Goal, filename: str, content: bytes, by: User | None
+    *, goal: Goal, filename: str, content: bytes, actor: User | None
 ) -> MeasurementImport:
     """Store an upload with a suggested column mapping.
 
@@ -109,7 +109,7 @@ def import_create(
         content=content,
         mapping={field: suggested[field] for field in FIELDS},
         row_count=len(table.rows),
-        created_by=by,
+        created_by=actor,
     )
 
 
@@ -276,6 +276,7 @@ def _check(
     rows: list[ParsedRow] = []
     problems: list[RowProblem] = []
     earlier: dict[date, tuple[int, float]] = {}
+    today = timezone.localdate()
     for start in range(0, len(table.rows), CHUNK_ROWS):
         end = start + CHUNK_ROWS
         chunk = dataclasses.replace(
@@ -286,7 +287,7 @@ def _check(
         stored = _stored_values(measurement_import, {row.when for row in preview.rows})
         in_chunk: dict[date, tuple[int, float]] = {}
         for row in preview.rows:
-            problems.extend(_row_problems(row, mapping, in_chunk, earlier, stored))
+            problems.extend(_row_problems(row, mapping, in_chunk, earlier, stored, today))
         for when, first in in_chunk.items():
             earlier.setdefault(when, first)
         rows.extend(preview.rows)
@@ -321,7 +322,15 @@ def _row_problems(
     in_chunk: dict[date, tuple[int, float]],
     earlier: dict[date, tuple[int, float]],
     stored: dict[date, set[float]],
+    today: date,
 ) -> Iterator[RowProblem]:
+    # The rules every door shares (services.measurement_problems): a date not in the
+    # future, a value in range. Lengths are reported below, in the import's own words.
+    rules = services.measurement_problems(when=row.when, value=row.value, today=today)
+    for field in ("date", "value"):
+        if field in rules:
+            message = rules[field].rstrip(".")
+            yield RowProblem(row.row, getattr(mapping, field), message[0].lower() + message[1:])
     # A date repeated within the chunk is reported by tabular.validate; only its first
     # occurrence in the chunk is compared with the earlier chunks.
     first_in_chunk = in_chunk.setdefault(row.when, (row.row, row.value))[0] == row.row
@@ -421,7 +430,9 @@ def import_restart(*, measurement_import: MeasurementImport) -> bool:
     return True
 
 
-def import_commit(*, measurement_import: MeasurementImport, by: User | None) -> MeasurementImport:
+def import_commit(
+    *, measurement_import: MeasurementImport, actor: User | None
+) -> MeasurementImport:
     """Store every row of a claimed import in one transaction, or nothing.
 
     The rows are checked again first: measurements may have been added since the preview.
@@ -451,7 +462,9 @@ def import_commit(*, measurement_import: MeasurementImport, by: User | None) -> 
                 )
                 for row in rows
             ],
-            by=by,
+            actor=actor,
+            verb="measurement.import",
+            facts={"import": measurement_import.pk, "file": measurement_import.filename},
             on_progress=lambda done: _report_commit(measurement_import, "storing", done),
         )
     except Exception:

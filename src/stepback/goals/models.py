@@ -7,18 +7,33 @@ moved here in state only, so no data moved.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from stepback.accounts.models import Organisation
+from stepback.core.services import check_number
 from stepback.goals.pace import Status
 from stepback.initiatives.models import Initiative
+from stepback.lib.formats import trim_number
 
 # The pace statuses a goal stores; their names and labels are pace.Status's.
 STATUS_CHOICES = [(status.value, status.label) for status in Status]
 STATUS_KEYS = [key for key, _ in STATUS_CHOICES]
 STATUS_LABELS = dict(STATUS_CHOICES)
+
+SHARE_MESSAGE = "Use a share between 0% and 100%."
+HALF_A_BASELINE = (
+    "Give both the baseline value and its date, or leave both empty "
+    "(then the first measurement serves as the baseline)."
+)
+
+
+def check_share(value: float) -> None:
+    """A validator: a tolerance is a share of the planned change, from 0 to 1."""
+    if not 0 <= value <= 1:
+        raise ValidationError(SHARE_MESSAGE, code="share")
 
 
 class GoalQuerySet(models.QuerySet["Goal"]):
@@ -36,20 +51,22 @@ class Goal(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="goals")
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="goals")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, error_messages={"blank": "Give the goal a name."})
     description = models.TextField(blank=True)
     unit = models.CharField(max_length=30, blank=True, help_text='For example "%" or "teachers".')
     higher_is_better = models.BooleanField(default=True)
-    baseline_value = models.FloatField(null=True, blank=True)
+    baseline_value = models.FloatField(null=True, blank=True, validators=[check_number])
     baseline_date = models.DateField(null=True, blank=True)
-    target_value = models.FloatField()
+    target_value = models.FloatField(validators=[check_number])
     target_date = models.DateField()
     on_pace_tolerance = models.FloatField(
         default=0.05,
+        validators=[check_share],
         help_text="Share of the planned change a goal may be behind and still be on pace.",
     )
     at_risk_tolerance = models.FloatField(
         default=0.15,
+        validators=[check_share],
         help_text="Behind by more than the on-pace share but no more than this: at risk.",
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -77,6 +94,24 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The rules between fields: a whole baseline or none, a target after it, and
+        tolerances in order."""
+        errors: dict[str, str] = {}
+        if (self.baseline_value is None) != (self.baseline_date is None):
+            missing = "baseline_date" if self.baseline_date is None else "baseline_value"
+            errors[missing] = HALF_A_BASELINE
+        if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
+            errors["target_date"] = "The target date must be after the baseline date."
+        on_pace, at_risk = self.on_pace_tolerance, self.at_risk_tolerance
+        if on_pace is not None and at_risk is not None and on_pace > at_risk:
+            errors["at_risk_tolerance"] = (
+                "The at-risk share must be at least the on-pace share "
+                f"({trim_number(on_pace * 100, 6)}%)."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Milestone(models.Model):

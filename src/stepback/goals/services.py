@@ -1,25 +1,33 @@
 """Writes to goals, their milestones and measurements.
 
-Views, the API, imports, the CLI and tasks all call these functions; each is
-atomic. Every write that changes a goal's data refreshes its stored pace.
+Views, the API, imports, the demo and tasks all call these functions; each is atomic,
+checks its rules (``ValidationError`` with field names, the same for every caller),
+records one audit entry, and refreshes the goal's stored pace when its data changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from stepback.accounts.models import User
+from stepback.core import audit
+from stepback.core.services import MAX_ABS_NUMBER, NUMBER_RANGE_MESSAGE, model_update, validate
 from stepback.goals import pace
 from stepback.goals.models import Goal, Measurement, Milestone
 from stepback.goals.selectors import goal_assess
 from stepback.initiatives.models import Initiative
 
+MAX_MILESTONES = 50
+NOTE_LENGTH = Measurement._meta.get_field("note").max_length or 500
+SOURCE_LENGTH = Measurement._meta.get_field("source").max_length or 200
+FUTURE_MEASUREMENT = "A measurement cannot be dated in the future."
 # SQLite allows 32,766 variables a statement; 10 fields a row keeps batches well under it.
 BULK_BATCH_SIZE = 2000
 
@@ -49,50 +57,164 @@ def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResu
     return result
 
 
-def _set_milestones(goal: Goal, milestones: Iterable[tuple[date, float]]) -> None:
+class GoalChanges(TypedDict, total=False):
+    """The fields ``goal_create`` and ``goal_update`` take besides milestones; any other
+    name is refused."""
+
+    name: str
+    description: str
+    unit: str
+    higher_is_better: bool
+    baseline_value: float | None
+    baseline_date: date | None
+    target_value: float
+    target_date: date
+    on_pace_tolerance: float
+    at_risk_tolerance: float
+
+
+GOAL_FIELDS = frozenset(GoalChanges.__annotations__)
+#: The fields the goal's pieces are validated without, since the service sets them.
+_SET_BY_SERVICE = ("organisation", "initiative")
+
+
+def milestone_label(position: int) -> str:
+    """How a milestone is named in messages: by its place in the list, from 1."""
+    return f"Milestone {position}"
+
+
+def _check_milestones(
+    goal: Goal,
+    milestones: Sequence[tuple[date, float]],
+    label: Callable[[int], str] = milestone_label,
+) -> None:
+    """Milestones lie strictly between the baseline and target dates, one per date.
+
+    ``label(position)`` names a milestone in messages (the form names lines instead).
+    """
+    errors: list[str] = []
+    seen: dict[date, int] = {}
+    for position, (when, value) in enumerate(milestones, start=1):
+        name = label(position)
+        if when in seen:
+            errors.append(f"{name}: {label(seen[when]).lower()} already has {when.isoformat()}.")
+            continue
+        seen[when] = position
+        if not abs(value) <= MAX_ABS_NUMBER:
+            errors.append(f"{name}: {NUMBER_RANGE_MESSAGE}")
+        if goal.target_date and when >= goal.target_date:
+            errors.append(
+                f"{name}: {when.isoformat()} is not before the target date "
+                f"({goal.target_date.isoformat()})."
+            )
+        elif goal.baseline_date and when <= goal.baseline_date:
+            errors.append(
+                f"{name}: {when.isoformat()} is not after the baseline date "
+                f"({goal.baseline_date.isoformat()})."
+            )
+    if len(milestones) > MAX_MILESTONES:
+        errors.append(f"Use at most {MAX_MILESTONES} milestones.")
+    if errors:
+        raise ValidationError({"milestones": errors})
+
+
+def _set_milestones(goal: Goal, milestones: Sequence[tuple[date, float]]) -> None:
     goal.milestones.all().delete()
     Milestone.objects.bulk_create(Milestone(goal=goal, date=d, value=v) for d, v in milestones)
+
+
+def _record(goal: Goal, actor: User | None, verb: str, changes: Any = None) -> None:
+    audit.record(
+        organisation=goal.organisation_id,
+        actor=actor,
+        verb=verb,
+        target=goal,
+        initiative_id=goal.initiative_id,
+        changes=changes,
+    )
+
+
+def _milestone_facts(milestones: Sequence[tuple[date, float]]) -> list[str]:
+    return [f"{when.isoformat()} {value:g}" for when, value in milestones]
 
 
 @transaction.atomic
 def goal_create(
     *,
     initiative: Initiative,
-    name: str,
-    target_value: float,
-    target_date: date,
-    milestones: Iterable[tuple[date, float]] = (),
-    **fields: Any,
+    actor: User | None,
+    fields: GoalChanges,
+    milestones: Sequence[tuple[date, float]] = (),
+    milestone_name: Callable[[int], str] = milestone_label,
 ) -> Goal:
-    goal = Goal.objects.create(
-        organisation=initiative.organisation,
-        initiative=initiative,
-        name=name,
-        target_value=target_value,
-        target_date=target_date,
-        **fields,
-    )
-    _set_milestones(goal, milestones)
+    """Add a goal to an initiative. ``fields`` needs at least a name, a target value and
+    a target date; the others have the model's defaults."""
+    goal = Goal(organisation=initiative.organisation, initiative=initiative)
+    unknown = sorted(set(fields) - GOAL_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed." for name in unknown})
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    _validate_goal(goal, milestones, milestone_name)
+    goal.save()
+    _set_milestones(goal, sorted(milestones))
+    _record(goal, actor, "goal.create", {"name": goal.name})
     goal_refresh_pace(goal=goal)
     return goal
+
+
+def _validate_goal(
+    goal: Goal, milestones: Sequence[tuple[date, float]], label: Callable[[int], str]
+) -> None:
+    """Every problem of the goal and its milestones at once, by field."""
+    errors: dict[str, list[str]] = {}
+    try:
+        validate(goal, exclude=_SET_BY_SERVICE)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        _check_milestones(goal, milestones, label)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
 def goal_update(
-    *, goal: Goal, milestones: Iterable[tuple[date, float]] | None = None, **fields: Any
+    *,
+    goal: Goal,
+    actor: User | None,
+    changes: GoalChanges,
+    milestones: Sequence[tuple[date, float]] | None = None,
+    milestone_name: Callable[[int], str] = milestone_label,
 ) -> Goal:
-    for name, value in fields.items():
-        setattr(goal, name, value)
-    goal.save()
-    if milestones is not None:
-        _set_milestones(goal, milestones)
+    """Change the given fields and, when given, replace the milestones."""
+    unknown = sorted(set(changes) - GOAL_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed." for name in unknown})
+    current = [(m.date, m.value) for m in goal.milestones.all()]
+    # The changes are checked on a copy first, with the new milestones, so that a refused
+    # update leaves ``goal`` as it was.
+    candidate = Goal(**{f.attname: getattr(goal, f.attname) for f in goal._meta.concrete_fields})
+    candidate._state.adding = False
+    for name, value in changes.items():
+        setattr(candidate, name, value)
+    _validate_goal(candidate, current if milestones is None else milestones, milestone_name)
+    changed = model_update(goal, changes, allowed=GOAL_FIELDS, exclude=_SET_BY_SERVICE)
+    if milestones is not None and sorted(milestones) != current:
+        _set_milestones(goal, sorted(milestones))
+        changed["milestones"] = [_milestone_facts(current), _milestone_facts(sorted(milestones))]
+    if changed:
+        _record(goal, actor, "goal.update", changed)
     goal_refresh_pace(goal=goal)
     return goal
 
 
 @transaction.atomic
-def goal_delete(*, goal: Goal) -> None:
+def goal_delete(*, goal: Goal, actor: User | None) -> None:
     """Delete a goal with its milestones and measurements."""
+    _record(goal, actor, "goal.delete", {"name": goal.name})
     goal.delete()
 
 
@@ -108,6 +230,24 @@ class MeasurementIn:
     idempotency_key: str | None = None
 
 
+def measurement_problems(
+    *, when: date, value: float, note: str = "", source: str = "", today: date | None = None
+) -> dict[str, str]:
+    """What is wrong with one measurement, by field: the rules every door shares (the
+    form, the API, imports). Empty when it may be stored."""
+    problems: dict[str, str] = {}
+    if when > (today or timezone.localdate()):
+        problems["date"] = FUTURE_MEASUREMENT
+    if not abs(value) <= MAX_ABS_NUMBER:
+        problems["value"] = NUMBER_RANGE_MESSAGE
+    for field, text, limit in (("note", note, NOTE_LENGTH), ("source", source, SOURCE_LENGTH)):
+        if len(text) > limit:
+            problems[field] = (
+                f"Ensure this value has at most {limit} characters (it has {len(text)})."
+            )
+    return problems
+
+
 @dataclass(frozen=True)
 class BulkResult:
     created: int
@@ -116,8 +256,17 @@ class BulkResult:
 
 @transaction.atomic
 def measurement_add(
-    *, goal: Goal, date: date, value: float, by: User | None, note: str = "", source: str = ""
+    *,
+    goal: Goal,
+    actor: User | None,
+    date: date,
+    value: float,
+    note: str = "",
+    source: str = "",
 ) -> Measurement:
+    problems = measurement_problems(when=date, value=value, note=note, source=source)
+    if problems:
+        raise ValidationError(problems)
     measurement = Measurement.objects.create(
         organisation_id=goal.organisation_id,
         goal=goal,
@@ -125,34 +274,77 @@ def measurement_add(
         value=value,
         note=note,
         source=source,
-        created_by=by,
+        created_by=actor,
     )
+    _record_measurement(goal, actor, "measurement.add", measurement, date, value)
     goal_refresh_pace(goal=goal)
     return measurement
 
 
+def _record_measurement(
+    goal: Goal, actor: User | None, verb: str, measurement: Measurement, when: date, value: float
+) -> None:
+    audit.record(
+        organisation=goal.organisation_id,
+        actor=actor,
+        verb=verb,
+        target=measurement,
+        initiative_id=goal.initiative_id,
+        changes={"goal": goal.pk, "date": when, "value": value},
+    )
+
+
 @transaction.atomic
-def measurement_delete(*, measurement: Measurement) -> None:
+def measurement_delete(*, measurement: Measurement, actor: User | None) -> None:
     goal = measurement.goal
+    _record_measurement(
+        goal, actor, "measurement.delete", measurement, measurement.date, measurement.value
+    )
     measurement.delete()
     goal_refresh_pace(goal=goal)
+
+
+def _check_items(items: Sequence[MeasurementIn]) -> None:
+    """Every item's problems, named ``items[i].field`` as the API names them."""
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    keys: dict[str, int] = {}
+    for index, item in enumerate(items):
+        key = item.idempotency_key
+        if key is not None and key in keys:
+            errors[f"items[{index}].idempotency_key"] = [
+                f"items[{index}] repeats the idempotency_key of items[{keys[key]}]: {key!r}."
+            ]
+        elif key is not None:
+            keys[key] = index
+        problems = measurement_problems(
+            when=item.date, value=item.value, note=item.note, source=item.source, today=today
+        )
+        for field, message in problems.items():
+            errors.setdefault(f"items[{index}].{field}", []).append(message)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
 def measurements_add_many(
     *,
     goal: Goal,
+    actor: User | None,
     items: Sequence[MeasurementIn],
-    by: User | None,
+    verb: str = "measurement.add_many",
+    facts: dict[str, Any] | None = None,
     on_progress: Callable[[int], object] | None = None,
 ) -> BulkResult:
-    """Store many measurements at once, all or nothing.
+    """Store many measurements at once, all or nothing, with one audit entry for them all.
 
     Items whose idempotency key is already stored for this goal (a retried
-    request) are skipped, so a retry never creates duplicates. Keys must be
-    unique within one call; callers validate that first. ``on_progress`` is
-    called with the number of rows written so far after each batch.
+    request) are skipped, so a retry never creates duplicates; keys must be
+    unique within one call. ``on_progress`` is
+    called with the number of rows written so far after each batch. ``verb`` and
+    ``facts`` say in the audit log where the items came from (an import, the API).
     """
+    _check_items(items)
     keys = [item.idempotency_key for item in items if item.idempotency_key]
     stored: set[str] = set()
     for start in range(0, len(keys), BULK_BATCH_SIZE):
@@ -173,7 +365,7 @@ def measurements_add_many(
             note=item.note,
             source=item.source,
             idempotency_key=item.idempotency_key,
-            created_by=by,
+            created_by=actor,
             created_at=now,
         )
         for item in items
@@ -183,5 +375,15 @@ def measurements_add_many(
         Measurement.objects.bulk_create(new[start : start + BULK_BATCH_SIZE])
         if on_progress is not None:
             on_progress(min(start + BULK_BATCH_SIZE, len(new)))
+    result = BulkResult(created=len(new), already_stored=len(items) - len(new))
+    if result.created:
+        audit.record(
+            organisation=goal.organisation_id,
+            actor=actor,
+            verb=verb,
+            target=goal,
+            initiative_id=goal.initiative_id,
+            changes={"created": result.created, **(facts or {})},
+        )
     goal_refresh_pace(goal=goal)
-    return BulkResult(created=len(new), already_stored=len(items) - len(new))
+    return result

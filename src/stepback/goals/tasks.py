@@ -37,8 +37,8 @@ def measurement_import_commit(import_id: int, user_id: int | None) -> str:
     """Store a large, claimed import in the background (see ``imports.import_commit``)."""
     measurement_import = MeasurementImport.objects.select_related("goal").get(pk=import_id)
     if measurement_import.state == MeasurementImport.State.COMMITTING:
-        by = User.objects.filter(pk=user_id).first() if user_id else None
-        imports.import_commit(measurement_import=measurement_import, by=by)
+        actor = User.objects.filter(pk=user_id).first() if user_id else None
+        imports.import_commit(measurement_import=measurement_import, actor=actor)
     return measurement_import.state
 
 

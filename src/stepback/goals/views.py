@@ -14,6 +14,7 @@ import hashlib
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from stepback.accounts.roles import Capability
 from stepback.core.access import OrgRequest, get_object_for_member, org_view, public_view
 from stepback.core.htmx import render_page_or_partial
+from stepback.core.pages import form_page
 from stepback.goals import pace, services
 from stepback.goals.chartdata import limit_points
 from stepback.goals.dashboard import DashboardFilterForm, status_counts
@@ -95,36 +97,44 @@ def dashboard(request: OrgRequest) -> HttpResponse:
 def goal_create(request: OrgRequest, initiative_id: int) -> HttpResponse:
     initiative = initiative_for_org(request.org, initiative_id)
     form = GoalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        goal = services.goal_create(initiative=initiative, **form.service_fields())
+
+    def save() -> HttpResponse:
+        goal = services.goal_create(
+            initiative=initiative,
+            actor=request.membership.user,
+            fields=form.service_fields(),
+            milestones=form.cleaned_data["milestones"],
+            milestone_name=form.milestone_line,
+        )
         messages.success(request, f"The goal “{goal.name}” is added.")
         return redirect(
             "goals:detail", org=request.org.slug, initiative_id=initiative.pk, goal_id=goal.pk
         )
-    return render(
-        request,
-        "goals/goal_form.html",
-        {"form": form, "initiative": initiative, "goal": None},
-        status=400 if form.errors else 200,
-    )
+
+    context = {"initiative": initiative, "goal": None}
+    return form_page(request, form, "goals/goal_form.html", context, save)
 
 
 @org_view(Capability.MANAGE_INITIATIVES)
 def goal_edit(request: OrgRequest, initiative_id: int, goal_id: int) -> HttpResponse:
     goal = goal_for_org(request.org, goal_id, initiative_id=initiative_id)
     form = GoalForm(request.POST or None, initial=GoalForm.initial_for(goal))
-    if request.method == "POST" and form.is_valid():
-        services.goal_update(goal=goal, **form.service_fields())
+
+    def save() -> HttpResponse:
+        services.goal_update(
+            goal=goal,
+            actor=request.membership.user,
+            changes=form.service_fields(),
+            milestones=form.cleaned_data["milestones"],
+            milestone_name=form.milestone_line,
+        )
         messages.success(request, "The goal is saved.")
         return redirect(
             "goals:detail", org=request.org.slug, initiative_id=initiative_id, goal_id=goal.pk
         )
-    return render(
-        request,
-        "goals/goal_form.html",
-        {"form": form, "initiative": goal.initiative, "goal": goal},
-        status=400 if form.errors else 200,
-    )
+
+    context = {"initiative": goal.initiative, "goal": goal}
+    return form_page(request, form, "goals/goal_form.html", context, save)
 
 
 @org_view(Capability.MANAGE_INITIATIVES)
@@ -132,7 +142,7 @@ def goal_delete(request: OrgRequest, initiative_id: int, goal_id: int) -> HttpRe
     """Ask first (GET), then delete the goal with all its measurements (POST)."""
     goal = goal_for_org(request.org, goal_id, initiative_id=initiative_id)
     if request.method == "POST":
-        services.goal_delete(goal=goal)
+        services.goal_delete(goal=goal, actor=request.membership.user)
         messages.success(request, f"The goal “{goal.name}” and its measurements are deleted.")
         return redirect("initiatives:detail", org=request.org.slug, initiative_id=initiative_id)
     return render(
@@ -195,7 +205,13 @@ def measurement_add(request: OrgRequest, initiative_id: int, goal_id: int) -> Ht
     """Add a measurement; htmx gets the refreshed live block, or the form with its errors."""
     goal = goal_for_org(request.org, goal_id, initiative_id=initiative_id)
     form = MeasurementForm(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.measurement_add(goal=goal, actor=request.membership.user, **data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+    if form.errors:
         if request.htmx:  # type: ignore[attr-defined]
             response = render(
                 request,
@@ -208,8 +224,6 @@ def measurement_add(request: OrgRequest, initiative_id: int, goal_id: int) -> Ht
         return render(
             request, "goals/goal_detail.html", _goal_context(request, goal, form), status=400
         )
-    data = form.cleaned_data
-    services.measurement_add(goal=goal, by=request.membership.user, **data)
     return _goal_changed(request, goal, f"Added {data['value']:g} on {short_date(data['date'])}.")
 
 
@@ -220,7 +234,7 @@ def measurement_delete(
 ) -> HttpResponse:
     goal = goal_for_org(request.org, goal_id, initiative_id=initiative_id)
     measurement = get_object_for_member(request, Measurement, measurement_id, goal=goal)
-    services.measurement_delete(measurement=measurement)
+    services.measurement_delete(measurement=measurement, actor=request.membership.user)
     return _goal_changed(
         request,
         goal,

@@ -1,55 +1,54 @@
-"""API routes for initiatives, goals, measurements and observations.
+"""API routes for initiatives, with their goals' pace counts.
+
+Schemas parse types only; the initiative services check the rules and answer a bad input
+with the same message as the web form (422 naming the field).
 
 No ``from __future__ import annotations`` here: ninja evaluates these annotations at import.
 """
 
 import datetime as dt
-import math
-from typing import Annotated, Self
+from typing import cast
 
-from django.db import IntegrityError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import field_validator, model_validator
 
-from stepback.accounts.models import Membership, Organisation, User
+from stepback.accounts.models import Organisation, User
 from stepback.accounts.roles import Capability
 from stepback.api.auth import access, api_membership
-from stepback.goals import services as goal_services
-from stepback.goals.models import Goal, Measurement
+from stepback.core.api_errors import api_names, strict_config
 from stepback.goals.selectors import goal_status_counts, with_goal_status_counts
 from stepback.initiatives import services
 from stepback.initiatives.models import Initiative
+from stepback.initiatives.services import NOT_A_MEMBER
 from stepback.initiatives.stages import Stage
-from stepback.observations import services as observation_services
-from stepback.observations.forms import MAX_TAGS, TAG_MAX_LENGTH
-from stepback.observations.models import Observation
 
 router = Router(tags=["initiatives"])
-
-MAX_BULK_ITEMS = 50_000
 
 
 def _org(request: HttpRequest) -> Organisation:
     return api_membership(request).organisation
 
 
-def _member_user(organisation: Organisation, user_id: int | None) -> User | None:
-    """The user with this id if they belong to the organisation (422 otherwise); None stays None."""
-    if user_id is None:
-        return None
-    membership = (
-        Membership.objects.select_related("user")
-        .filter(organisation=organisation, user_id=user_id)
-        .first()
-    )
-    if membership is None:
-        raise HttpError(422, f"User {user_id} is not a member of this organisation.")
-    return membership.user
+#: Where the API names a service's field otherwise.
+API_NAMES = {"leader": "leader_id", "support_team": "support_team_ids"}
+
+
+def _users(user_ids: list[int], field: str) -> list[User]:
+    """The users of these ids, for the service to check that they are members; an id with
+    no user at all gets the same answer as another organisation's member."""
+    users = User.objects.in_bulk(user_ids)
+    missing = [pk for pk in dict.fromkeys(user_ids) if pk not in users]
+    if missing:
+        raise ValidationError({field: [NOT_A_MEMBER.format(id=pk) for pk in missing]})
+    return [users[pk] for pk in dict.fromkeys(user_ids)]
+
+
+def _user(user_id: int | None) -> User | None:
+    return None if user_id is None else _users([user_id], "leader_id")[0]
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -94,8 +93,10 @@ class InitiativeOut(Schema):
 
 
 class InitiativeIn(Schema):
-    title: str = Field(min_length=1, max_length=200)
-    summary: str = Field("", max_length=300)
+    model_config = strict_config()
+
+    title: str
+    summary: str = ""
     current_state: str = ""
     problem: str = ""
     desired_state: str = ""
@@ -103,13 +104,15 @@ class InitiativeIn(Schema):
     leader_id: int | None = None
     support_team_ids: list[int] = []
     start_date: dt.date | None = None
-    monthly_review_months: int = Field(3, ge=0, le=24)
-    review_interval_months: int = Field(3, ge=1, le=24)
+    monthly_review_months: int = Field(3, ge=0)
+    review_interval_months: int = Field(3, ge=0)
 
 
 class InitiativePatch(Schema):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    summary: str | None = Field(None, max_length=300)
+    model_config = strict_config()
+
+    title: str | None = None
+    summary: str | None = None
     current_state: str | None = None
     problem: str | None = None
     desired_state: str | None = None
@@ -117,175 +120,9 @@ class InitiativePatch(Schema):
     leader_id: int | None = None
     support_team_ids: list[int] | None = None
     start_date: dt.date | None = None
-    monthly_review_months: int | None = Field(None, ge=0, le=24)
-    review_interval_months: int | None = Field(None, ge=1, le=24)
+    monthly_review_months: int | None = Field(None, ge=0)
+    review_interval_months: int | None = Field(None, ge=0)
     archived: bool | None = None
-
-
-class MilestoneIO(Schema):
-    date: dt.date
-    value: float
-
-
-class PaceOut(Schema):
-    status: str
-    reason: str
-    latest_value: float | None
-    latest_date: dt.date | None
-    measurement_count: int
-    as_of: dt.date | None
-
-
-class GoalOut(Schema):
-    id: int
-    initiative_id: int
-    name: str
-    description: str
-    unit: str
-    higher_is_better: bool
-    baseline_value: float | None
-    baseline_date: dt.date | None
-    target_value: float
-    target_date: dt.date
-    on_pace_tolerance: float
-    at_risk_tolerance: float
-    milestones: list[MilestoneIO]
-    pace: PaceOut
-
-    @staticmethod
-    def resolve_milestones(obj: Goal) -> list[dict[str, object]]:
-        return [{"date": m.date, "value": m.value} for m in obj.milestones.all()]
-
-    @staticmethod
-    def resolve_pace(obj: Goal) -> dict[str, object]:
-        return {
-            "status": obj.status,
-            "reason": obj.status_reason,
-            "latest_value": obj.latest_value,
-            "latest_date": obj.latest_date,
-            "measurement_count": obj.measurement_count,
-            "as_of": obj.status_as_of,
-        }
-
-
-def _finite(value: float | None) -> float | None:
-    if value is not None and not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    return value
-
-
-class GoalIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    unit: str = Field("", max_length=30)
-    higher_is_better: bool = True
-    baseline_value: float | None = None
-    baseline_date: dt.date | None = None
-    target_value: float
-    target_date: dt.date
-    on_pace_tolerance: float = Field(0.05, ge=0, le=10)
-    at_risk_tolerance: float = Field(0.15, ge=0, le=10)
-    milestones: list[MilestoneIO] = []
-
-    _check_finite = field_validator("baseline_value", "target_value")(_finite)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        if (self.baseline_value is None) != (self.baseline_date is None):
-            raise ValueError("Give both baseline_value and baseline_date, or neither.")
-        if self.baseline_date and self.target_date <= self.baseline_date:
-            raise ValueError("target_date must be after baseline_date.")
-        if self.at_risk_tolerance < self.on_pace_tolerance:
-            raise ValueError("at_risk_tolerance must be at least on_pace_tolerance.")
-        return self
-
-
-class MeasurementOut(Schema):
-    id: int
-    date: dt.date
-    value: float
-    note: str
-    source: str
-    idempotency_key: str | None
-    created_at: dt.datetime
-
-
-class MeasurementItem(Schema):
-    date: dt.date
-    value: float
-    note: str = Field("", max_length=500)
-    source: str = Field("", max_length=200)
-    idempotency_key: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        description="Unique per goal. A retried request with the same key stores nothing twice.",
-    )
-
-    _check_finite = field_validator("value")(_finite)
-
-
-class MeasurementBatch(Schema):
-    items: list[MeasurementItem] = Field(min_length=1, max_length=MAX_BULK_ITEMS)
-
-    @model_validator(mode="after")
-    def _unique_keys(self) -> Self:
-        seen: dict[str, int] = {}
-        for index, item in enumerate(self.items):
-            key = item.idempotency_key
-            if key is None:
-                continue
-            if key in seen:
-                raise ValueError(
-                    f"items[{index}] repeats the idempotency_key of items[{seen[key]}]: {key!r}."
-                )
-            seen[key] = index
-        return self
-
-
-class BatchResult(Schema):
-    created: int
-    already_stored: int
-    pace: PaceOut
-
-
-class ObservationOut(Schema):
-    id: int
-    initiative_id: int
-    date: dt.date
-    kind: str
-    title: str
-    body: str
-    author_id: int | None
-    tags: list[str]
-    goal_ids: list[int]
-
-    @staticmethod
-    def resolve_tags(obj: Observation) -> list[str]:
-        return [tag.name for tag in obj.tags.all()]
-
-    @staticmethod
-    def resolve_goal_ids(obj: Observation) -> list[int]:
-        return [goal.pk for goal in obj.goals.all()]
-
-
-class ObservationIn(Schema):
-    title: str = Field(min_length=1, max_length=200)
-    body: str = ""
-    date: dt.date | None = None
-    kind: Observation.Kind = Observation.Kind.OTHER
-    tags: list[Annotated[str, Field(min_length=1, max_length=TAG_MAX_LENGTH)]] = Field(
-        [], max_length=MAX_TAGS
-    )
-    goal_ids: list[int] = []
-
-
-class ObservationFilters(Schema):
-    tag: str | None = None
-    goal_id: int | None = None
-    q: str | None = Field(None, description="Words that must all appear in the title or body.")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
 
 
 # --- initiatives -----------------------------------------------------------------------------
@@ -326,18 +163,17 @@ def list_initiatives(
     summary="Create an initiative",
 )
 def create_initiative(request: HttpRequest, org: str, payload: InitiativeIn) -> Status[object]:
-    organisation = _org(request)
+    membership = api_membership(request)
+    organisation = membership.organisation
     data = payload.dict()
-    leader = _member_user(organisation, data.pop("leader_id"))
-    team = [_member_user(organisation, pk) for pk in data.pop("support_team_ids")]
-    if data["start_date"] is None:
-        data.pop("start_date")
-    initiative = services.initiative_create(
-        organisation=organisation,
-        leader=leader,
-        support_team=[user for user in team if user],
-        **data,
-    )
+    with api_names(API_NAMES):
+        initiative = services.initiative_create(
+            organisation=organisation,
+            actor=membership.user,
+            leader=_user(data.pop("leader_id")),
+            support_team=_users(data.pop("support_team_ids"), "support_team_ids"),
+            **data,
+        )
     return Status(201, _initiative(organisation, initiative.pk))
 
 
@@ -360,184 +196,22 @@ def get_initiative(request: HttpRequest, org: str, initiative_id: int) -> object
 def update_initiative(
     request: HttpRequest, org: str, initiative_id: int, payload: InitiativePatch
 ) -> object:
-    organisation = _org(request)
+    membership = api_membership(request)
+    organisation = membership.organisation
     initiative = _initiative(organisation, initiative_id)
     data = payload.dict(exclude_unset=True)
     archived = data.pop("archived", None)
     team_ids = data.pop("support_team_ids", None)
     if "leader_id" in data:
-        data["leader"] = _member_user(organisation, data.pop("leader_id"))
-    team = None if team_ids is None else [_member_user(organisation, pk) for pk in team_ids]
-    services.initiative_update(
-        initiative=initiative,
-        support_team=None if team is None else [u for u in team if u],
-        **{k: v for k, v in data.items() if v is not None or k == "leader"},
-    )
-    if archived is not None:
-        services.initiative_archive(initiative=initiative, archived=archived)
-    return _initiative(organisation, initiative_id)
-
-
-# --- goals -----------------------------------------------------------------------------------
-
-
-def _goal(organisation: Organisation, goal_id: int) -> Goal:
-    return get_object_or_404(
-        Goal.objects.for_org(organisation).prefetch_related("milestones"), pk=goal_id
-    )
-
-
-@router.get(
-    "/orgs/{org}/initiatives/{initiative_id}/goals",
-    response=list[GoalOut],
-    **access(Capability.VIEW),
-    summary="List an initiative's goals",
-)
-def list_goals(request: HttpRequest, org: str, initiative_id: int) -> object:
-    initiative = _initiative(_org(request), initiative_id)
-    return initiative.goals.prefetch_related("milestones").order_by("name", "id")
-
-
-@router.post(
-    "/orgs/{org}/initiatives/{initiative_id}/goals",
-    response={201: GoalOut},
-    **access(Capability.MANAGE_INITIATIVES),
-    summary="Add a goal to an initiative",
-)
-def create_goal(
-    request: HttpRequest, org: str, initiative_id: int, payload: GoalIn
-) -> Status[object]:
-    organisation = _org(request)
-    initiative = _initiative(organisation, initiative_id)
-    data = payload.dict()
-    milestones = [(m["date"], m["value"]) for m in data.pop("milestones")]
-    goal = goal_services.goal_create(initiative=initiative, milestones=milestones, **data)
-    return Status(201, _goal(organisation, goal.pk))
-
-
-@router.get(
-    "/orgs/{org}/goals/{goal_id}",
-    response=GoalOut,
-    **access(Capability.VIEW),
-    summary="Get a goal with its pace",
-)
-def get_goal(request: HttpRequest, org: str, goal_id: int) -> object:
-    return _goal(_org(request), goal_id)
-
-
-@router.put(
-    "/orgs/{org}/goals/{goal_id}",
-    response=GoalOut,
-    **access(Capability.MANAGE_INITIATIVES),
-    summary="Replace a goal's definition",
-)
-def update_goal(request: HttpRequest, org: str, goal_id: int, payload: GoalIn) -> object:
-    organisation = _org(request)
-    goal = _goal(organisation, goal_id)
-    data = payload.dict()
-    milestones = [(m["date"], m["value"]) for m in data.pop("milestones")]
-    goal_services.goal_update(goal=goal, milestones=milestones, **data)
-    return _goal(organisation, goal_id)
-
-
-# --- measurements ----------------------------------------------------------------------------
-
-
-@router.get(
-    "/orgs/{org}/goals/{goal_id}/measurements",
-    response=list[MeasurementOut],
-    **access(Capability.VIEW),
-    summary="List a goal's measurements, oldest first",
-)
-@paginate(LimitOffsetPagination)
-def list_measurements(request: HttpRequest, org: str, goal_id: int) -> QuerySet[Measurement]:
-    goal = _goal(_org(request), goal_id)
-    return Measurement.objects.filter(goal=goal).order_by("date", "id")
-
-
-@router.post(
-    "/orgs/{org}/goals/{goal_id}/measurements",
-    response={200: BatchResult, 201: BatchResult},
-    **access(Capability.CONTRIBUTE),
-    summary="Add measurements in bulk",
-    description=(
-        f"Up to {MAX_BULK_ITEMS:,} items a request, stored all or nothing. Give each item an "
-        "`idempotency_key` so that retrying a request never stores an item twice: items whose "
-        "key is already stored are counted in `already_stored` and skipped. Answers 201 when "
-        "anything was created, 200 when everything was already stored."
-    ),
-)
-def add_measurements(
-    request: HttpRequest, org: str, goal_id: int, payload: MeasurementBatch
-) -> Status[object]:
-    membership = api_membership(request)
-    goal = _goal(membership.organisation, goal_id)
-    items = [goal_services.MeasurementIn(**item.dict()) for item in payload.items]
-    try:
-        result = goal_services.measurements_add_many(goal=goal, items=items, by=membership.user)
-    except IntegrityError:
-        # The same keys arrived in a concurrent request that committed first: store the
-        # rest once more, now seeing its rows, so the retry still never stores twice.
-        result = goal_services.measurements_add_many(goal=goal, items=items, by=membership.user)
-    goal.refresh_from_db()
-    return Status(
-        201 if result.created else 200,
-        {
-            "created": result.created,
-            "already_stored": result.already_stored,
-            "pace": GoalOut.resolve_pace(goal),
-        },
-    )
-
-
-# --- observations ----------------------------------------------------------------------------
-
-
-@router.get(
-    "/orgs/{org}/initiatives/{initiative_id}/observations",
-    response=list[ObservationOut],
-    **access(Capability.VIEW),
-    summary="List and search an initiative's observations, newest first",
-)
-@paginate(LimitOffsetPagination)
-def list_observations(
-    request: HttpRequest,
-    org: str,
-    initiative_id: int,
-    filters: Query[ObservationFilters],
-) -> QuerySet[Observation]:
-    initiative = _initiative(_org(request), initiative_id)
-    return (
-        initiative.observations.matching(
-            q=filters.q,
-            tag=filters.tag.strip().lower() if filters.tag else None,
-            goal=filters.goal_id,
-            date_from=filters.date_from,
-            date_to=filters.date_to,
+        data["leader"] = _user(data.pop("leader_id"))
+    changes = {name: value for name, value in data.items() if value is not None or name == "leader"}
+    with api_names(API_NAMES):
+        services.initiative_update(
+            initiative=initiative,
+            actor=membership.user,
+            changes=cast(services.InitiativeChanges, changes),
+            support_team=None if team_ids is None else _users(team_ids, "support_team_ids"),
         )
-        .prefetch_related("tags", "goals")
-        .order_by("-date", "-id")
-    )
-
-
-@router.post(
-    "/orgs/{org}/initiatives/{initiative_id}/observations",
-    response={201: ObservationOut},
-    **access(Capability.CONTRIBUTE),
-    summary="Record an observation",
-)
-def create_observation(
-    request: HttpRequest, org: str, initiative_id: int, payload: ObservationIn
-) -> Status[object]:
-    membership = api_membership(request)
-    initiative = _initiative(membership.organisation, initiative_id)
-    goals = list(initiative.goals.filter(pk__in=payload.goal_ids))
-    if len(goals) != len(set(payload.goal_ids)):
-        raise HttpError(422, "Every goal_id must be a goal of this initiative.")
-    data = payload.dict(exclude={"goal_ids", "tags"})
-    if data["date"] is None:
-        data.pop("date")
-    observation = observation_services.observation_create(
-        initiative=initiative, author=membership.user, tags=payload.tags, goals=goals, **data
-    )
-    return Status(201, Observation.objects.prefetch_related("tags", "goals").get(pk=observation.pk))
+    if archived is not None:
+        services.initiative_archive(initiative=initiative, actor=membership.user, archived=archived)
+    return _initiative(organisation, initiative_id)

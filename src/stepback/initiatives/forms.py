@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 
 from stepback.accounts.models import Organisation, User
-from stepback.core.forms import MARKDOWN_HELP, DateInput
+from stepback.core.forms import MARKDOWN_HELP, DateInput, ServiceForm
 from stepback.initiatives.models import Initiative
+from stepback.initiatives.services import InitiativeChanges
 from stepback.initiatives.stages import STAGE_CHOICES
 
 
@@ -19,11 +20,23 @@ def member_label(user: User) -> str:
 
 
 class MemberChoiceField(forms.ModelChoiceField):
+    """A member of the organisation; any other id gets the service's message."""
+
+    default_error_messages = {
+        "invalid_choice": "User %(value)s is not a member of this organisation."
+    }
+
     def label_from_instance(self, obj: User) -> str:
         return member_label(obj)
 
 
 class MembersChoiceField(forms.ModelMultipleChoiceField):
+    """Members of the organisation; any other id gets the service's message."""
+
+    default_error_messages = {
+        "invalid_choice": "User %(value)s is not a member of this organisation."
+    }
+
     def label_from_instance(self, obj: User) -> str:
         return member_label(obj)
 
@@ -32,7 +45,7 @@ def org_members(organisation: Organisation) -> QuerySet[User]:
     return User.objects.filter(memberships__organisation=organisation).order_by("name", "email")
 
 
-class InitiativeForm(forms.ModelForm):
+class InitiativeForm(ServiceForm, forms.ModelForm):
     """Leader and support team can only be members of the initiative's organisation."""
 
     leader = MemberChoiceField(queryset=User.objects.none(), required=False)
@@ -78,6 +91,7 @@ class InitiativeForm(forms.ModelForm):
             "monthly_review_months": "Stepbacks are monthly at first; 3 is usual.",
             "review_interval_months": "After the monthly ones; 3 (quarterly) is usual.",
         }
+        error_messages = {"title": {"required": "Give the initiative a title."}}
         widgets = {
             "current_state": forms.Textarea(attrs={"rows": 4}),
             "problem": forms.Textarea(attrs={"rows": 3}),
@@ -94,20 +108,14 @@ class InitiativeForm(forms.ModelForm):
         self.fields["monthly_review_months"].widget.attrs.update(min=0, max=24)
         self.fields["review_interval_months"].widget.attrs.update(min=1, max=24)
 
-    def clean_monthly_review_months(self) -> int:
-        months: int = self.cleaned_data["monthly_review_months"]
-        if months > 24:
-            raise forms.ValidationError("Use at most 24 months of monthly stepbacks.")
-        return months
-
-    def clean_review_interval_months(self) -> int:
-        months: int = self.cleaned_data["review_interval_months"]
-        if not 1 <= months <= 24:
-            raise forms.ValidationError("Choose between 1 and 24 months.")
-        return months
-
     def service_fields(self) -> dict[str, Any]:
         """The cleaned values as keyword arguments for the initiative services."""
         data = dict(self.cleaned_data)
         data["support_team"] = list(data["support_team"])
         return data
+
+    def changes(self) -> tuple[InitiativeChanges, list[User]]:
+        """The cleaned values as ``initiative_update``'s changes, and the support team."""
+        data = self.service_fields()
+        team = data.pop("support_team")
+        return cast(InitiativeChanges, data), team

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -24,7 +25,9 @@ class Initiative(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="initiatives"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(
+        max_length=200, error_messages={"blank": "Give the initiative a title."}
+    )
     summary = models.CharField(max_length=300, blank=True)
     current_state = models.TextField(blank=True, help_text="Markdown.")
     problem = models.TextField(blank=True, help_text="Markdown.")
@@ -42,10 +45,17 @@ class Initiative(models.Model):
     start_date = models.DateField(default=date.today)
     stage = models.CharField(max_length=20, choices=STAGE_CHOICES, default=Stage.IDENTIFY)
     monthly_review_months = models.PositiveSmallIntegerField(
-        default=3, help_text="Stepbacks are monthly for this many months from the start."
+        default=3,
+        help_text="Stepbacks are monthly for this many months from the start.",
+        validators=[MaxValueValidator(24, "Use at most 24 months of monthly stepbacks.")],
     )
     review_interval_months = models.PositiveSmallIntegerField(
-        default=3, help_text="After that, a stepback every this many months."
+        default=3,
+        help_text="After that, a stepback every this many months.",
+        validators=[
+            MinValueValidator(1, "Choose between 1 and 24 months."),
+            MaxValueValidator(24, "Choose between 1 and 24 months."),
+        ],
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

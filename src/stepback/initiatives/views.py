@@ -21,6 +21,7 @@ from stepback.accounts.roles import Capability
 from stepback.core.access import OrgRequest, org_view
 from stepback.core.activity import render_activity
 from stepback.core.htmx import redirect_page
+from stepback.core.pages import form_page
 from stepback.core.selectors import audit_entries
 from stepback.goals.selectors import attach_sparklines, status_count_rows, with_goal_status_counts
 from stepback.initiatives import services
@@ -77,16 +78,16 @@ def initiative_create(request: OrgRequest) -> HttpResponse:
         organisation=request.org,
         initial={"leader": request.membership.user.pk},
     )
-    if request.method == "POST" and form.is_valid():
-        initiative = services.initiative_create(organisation=request.org, **form.service_fields())
+
+    def save() -> HttpResponse:
+        changes, team = form.changes()
+        initiative = services.initiative_create(
+            organisation=request.org, actor=request.membership.user, support_team=team, **changes
+        )
         messages.success(request, f"“{initiative.title}” is created. Add its goals next.")
         return redirect("initiatives:detail", org=request.org.slug, initiative_id=initiative.pk)
-    return render(
-        request,
-        "initiatives/initiative_form.html",
-        {"form": form, "initiative": None},
-        status=400 if form.errors else 200,
-    )
+
+    return form_page(request, form, "initiatives/initiative_form.html", {"initiative": None}, save)
 
 
 @org_view(Capability.MANAGE_INITIATIVES)
@@ -96,16 +97,17 @@ def initiative_edit(request: OrgRequest, initiative_id: int) -> HttpResponse:
     form = InitiativeForm(
         request.POST or None, instance=copy.copy(initiative), organisation=request.org
     )
-    if request.method == "POST" and form.is_valid():
-        services.initiative_update(initiative=initiative, **form.service_fields())
+
+    def save() -> HttpResponse:
+        changes, team = form.changes()
+        services.initiative_update(
+            initiative=initiative, actor=request.membership.user, changes=changes, support_team=team
+        )
         messages.success(request, "The initiative is saved.")
         return redirect("initiatives:detail", org=request.org.slug, initiative_id=initiative.pk)
-    return render(
-        request,
-        "initiatives/initiative_form.html",
-        {"form": form, "initiative": initiative},
-        status=400 if form.errors else 200,
-    )
+
+    context = {"initiative": initiative}
+    return form_page(request, form, "initiatives/initiative_form.html", context, save)
 
 
 @org_view(Capability.MANAGE_INITIATIVES)
@@ -114,7 +116,9 @@ def initiative_archive(request: OrgRequest, initiative_id: int) -> HttpResponse:
     """Archive (``archive=1``) or bring back (``archive=0``) an initiative."""
     initiative = initiative_for_org(request.org, initiative_id)
     archive = request.POST.get("archive", "1") != "0"
-    services.initiative_archive(initiative=initiative, archived=archive)
+    services.initiative_archive(
+        initiative=initiative, actor=request.membership.user, archived=archive
+    )
     if archive:
         messages.success(request, f"“{initiative.title}” is archived.")
     else:
@@ -133,7 +137,7 @@ def initiative_stage(request: OrgRequest, initiative_id: int) -> HttpResponse:
         stage = Stage(request.POST.get("stage", ""))
     except ValueError:
         return HttpResponseBadRequest("Choose one of the six stages.")
-    services.initiative_set_stage(initiative=initiative, stage=stage)
+    services.initiative_set_stage(initiative=initiative, actor=request.membership.user, stage=stage)
     messages.success(request, f"The initiative is now at stage {stage.number}: {stage.label}.")
     return redirect("initiatives:detail", org=request.org.slug, initiative_id=initiative.pk)
 
@@ -218,7 +222,7 @@ def checklist_tick(request: OrgRequest, initiative_id: int) -> HttpResponse:
         stage=stage,
         item_key=item.key,
         done=request.POST.get("done") == "1",
-        by=request.membership.user,
+        actor=request.membership.user,
     )
     if request.htmx:  # type: ignore[attr-defined]
         return render(

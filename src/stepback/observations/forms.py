@@ -1,23 +1,19 @@
-"""Forms for observations: the note and the list's filters. They validate; services write."""
+"""Forms for observations: the note and the list's filters. They parse; services check and write."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
-from stepback.core.forms import MARKDOWN_HELP, DateInput, FilterForm
+from stepback.core.forms import MARKDOWN_HELP, DateInput, FilterForm, ServiceForm
 from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation, ObservationQuerySet, Tag
-
-MAX_TAGS = 20
-TAG_MAX_LENGTH = 50
+from stepback.observations.services import ObservationChanges
 
 
-class ObservationForm(forms.Form):
+class ObservationForm(ServiceForm, forms.Form):
     """An observation; tags are typed as a comma-separated list, goals are this initiative's."""
 
     date = forms.DateField(widget=DateInput(), help_text="When it happened.")
@@ -40,6 +36,7 @@ class ObservationForm(forms.Form):
     )
     goals = forms.ModelMultipleChoiceField(
         label="Linked goals",
+        error_messages={"invalid_choice": "Goal %(value)s is not a goal of this initiative."},
         queryset=Goal.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
@@ -61,37 +58,18 @@ class ObservationForm(forms.Form):
             "goals": [goal.pk for goal in observation.goals.all()],
         }
 
-    def clean_date(self) -> dt.date:
-        when: dt.date = self.cleaned_data["date"]
-        if when > timezone.localdate():
-            raise forms.ValidationError("An observation cannot be dated in the future.")
-        return when
-
     def clean_tags(self) -> list[str]:
-        names: list[str] = []
-        for raw in self.cleaned_data["tags"].split(","):
-            name = " ".join(raw.split()).lower()
-            if name and name not in names:
-                names.append(name)
-        too_long = [name for name in names if len(name) > TAG_MAX_LENGTH]
-        if too_long:
-            raise forms.ValidationError(
-                f"Keep each tag to {TAG_MAX_LENGTH} characters: “{too_long[0][:20]}…” is longer."
-            )
-        if len(names) > MAX_TAGS:
-            raise forms.ValidationError(f"Use at most {MAX_TAGS} tags.")
-        return names
+        """The comma-separated names; the service cleans them and checks their limits."""
+        return self.cleaned_data["tags"].split(",")
 
-    def service_fields(self) -> dict[str, Any]:
-        """The cleaned values as keyword arguments for ``observation_create``/``_update``."""
+    def changes(self) -> ObservationChanges:
+        """The cleaned values as ``observation_update``'s changes (tags and goals apart)."""
         data = self.cleaned_data
         return {
             "date": data["date"],
             "kind": data["kind"],
             "title": data["title"],
             "body": data["body"],
-            "tags": data["tags"],
-            "goals": list(data["goals"]),
         }
 
 

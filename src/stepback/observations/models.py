@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -80,7 +81,9 @@ class Observation(models.Model):
     )
     date = models.DateField(default=date.today)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    title = models.CharField(max_length=200)
+    title = models.CharField(
+        max_length=200, error_messages={"blank": "Give the observation a title."}
+    )
     body = models.TextField(blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -98,3 +101,7 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "An observation cannot be dated in the future."})

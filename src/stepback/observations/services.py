@@ -1,47 +1,135 @@
-"""Writes to observations and the organisation's tags."""
+"""Writes to observations and the organisation's tags.
+
+Each service is atomic, checks its rules (``ValidationError`` with field names, the same
+for the web form and the API) and records one audit entry.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any, TypedDict
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from stepback.accounts.models import Organisation, User
+from stepback.core import audit
+from stepback.core.services import merge_errors, model_update, validate
 from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation, Tag
 
-# --- observations ----------------------------------------------------------------------------
+MAX_TAGS = 20
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length or 50
+NOT_THIS_INITIATIVES_GOAL = "Goal {id} is not a goal of this initiative."
 
 
-def _tags(organisation: Organisation, names: Iterable[str]) -> list[Tag]:
-    clean = sorted({n.strip().lower()[:50] for n in names if n.strip()})
-    existing = {t.name: t for t in Tag.objects.filter(organisation=organisation, name__in=clean)}
-    missing = [Tag(organisation=organisation, name=n) for n in clean if n not in existing]
+class ObservationChanges(TypedDict, total=False):
+    """The fields ``observation_update`` may change; any other name is refused."""
+
+    date: date
+    kind: str
+    title: str
+    body: str
+
+
+OBSERVATION_FIELDS = frozenset(ObservationChanges.__annotations__)
+_SET_BY_SERVICE = ("organisation", "initiative", "author")
+
+
+def clean_tags(names: Iterable[str]) -> list[str]:
+    """Tags as stored: inner spaces collapsed, lower case, each once, in the order given.
+
+    At most ``MAX_TAGS`` of at most ``TAG_MAX_LENGTH`` characters, or a ``ValidationError``
+    on ``tags``.
+    """
+    clean: list[str] = []
+    for raw in names:
+        name = " ".join(raw.split()).lower()
+        if name and name not in clean:
+            clean.append(name)
+    too_long = [name for name in clean if len(name) > TAG_MAX_LENGTH]
+    if too_long:
+        raise ValidationError(
+            {
+                "tags": f"Keep each tag to {TAG_MAX_LENGTH} characters: “{too_long[0][:20]}…” "
+                "is longer."
+            }
+        )
+    if len(clean) > MAX_TAGS:
+        raise ValidationError({"tags": f"Use at most {MAX_TAGS} tags."})
+    return clean
+
+
+def _check_goals(initiative: Initiative, goals: Sequence[Goal]) -> None:
+    wrong = [goal.pk for goal in goals if goal.initiative_id != initiative.pk]
+    if wrong:
+        raise ValidationError({"goals": [NOT_THIS_INITIATIVES_GOAL.format(id=pk) for pk in wrong]})
+
+
+def _errors_of(check: Callable[[], object]) -> ValidationError | None:
+    """The ``ValidationError`` that ``check`` raises, or None: to report every problem."""
+    try:
+        check()
+    except ValidationError as error:
+        return error
+    return None
+
+
+def _tags(organisation: Organisation, names: Sequence[str]) -> list[Tag]:
+    existing = {t.name: t for t in Tag.objects.filter(organisation=organisation, name__in=names)}
+    missing = [Tag(organisation=organisation, name=n) for n in names if n not in existing]
     Tag.objects.bulk_create(missing)
-    return list(Tag.objects.filter(organisation=organisation, name__in=clean))
+    return list(Tag.objects.filter(organisation=organisation, name__in=names))
+
+
+def _record(observation: Observation, actor: User | None, verb: str, changes: Any) -> None:
+    audit.record(
+        organisation=observation.organisation_id,
+        actor=actor,
+        verb=verb,
+        target=observation,
+        initiative_id=observation.initiative_id,
+        changes=changes,
+    )
 
 
 @transaction.atomic
 def observation_create(
     *,
     initiative: Initiative,
+    actor: User | None,
     title: str,
-    author: User | None,
-    tags: Iterable[str] = (),
-    goals: Iterable[Goal] = (),
-    **fields: Any,
+    body: str = "",
+    date: date | None = None,
+    kind: str = Observation.Kind.OTHER,
+    tags: Sequence[str] = (),
+    goals: Sequence[Goal] = (),
 ) -> Observation:
-    observation = Observation.objects.create(
+    """Record an observation; its author is the actor."""
+    observation = Observation(
         organisation=initiative.organisation,
         initiative=initiative,
+        author=actor,
         title=title,
-        author=author,
-        **fields,
+        body=body,
+        date=date or timezone.localdate(),
+        kind=kind,
     )
-    observation.tags.set(_tags(initiative.organisation, tags))
+    names: list[str] = []
+    error = merge_errors(
+        _errors_of(lambda: validate(observation, exclude=_SET_BY_SERVICE)),
+        _errors_of(lambda: _check_goals(initiative, goals)),
+        _errors_of(lambda: names.extend(clean_tags(tags))),
+    )
+    if error:
+        raise error
+    observation.save()
+    observation.tags.set(_tags(initiative.organisation, names))
     observation.goals.set(list(goals))
+    _record(observation, actor, "observation.create", {"title": title})
     return observation
 
 
@@ -49,20 +137,41 @@ def observation_create(
 def observation_update(
     *,
     observation: Observation,
-    tags: Iterable[str] | None = None,
-    goals: Iterable[Goal] | None = None,
-    **fields: Any,
+    actor: User | None,
+    changes: ObservationChanges,
+    tags: Sequence[str] | None = None,
+    goals: Sequence[Goal] | None = None,
 ) -> Observation:
-    for name, value in fields.items():
-        setattr(observation, name, value)
-    observation.save()
+    """Change the given fields and, when given, the tags and the linked goals."""
+    names: list[str] = []
+    error = merge_errors(
+        None if goals is None else _errors_of(lambda: _check_goals(observation.initiative, goals)),
+        None if tags is None else _errors_of(lambda: names.extend(clean_tags(tags))),
+    )
+    if error:
+        raise error
+    changed = model_update(
+        observation, changes, allowed=OBSERVATION_FIELDS, exclude=_SET_BY_SERVICE
+    )
     if tags is not None:
-        observation.tags.set(_tags(observation.organisation, tags))
+        before = sorted(tag.name for tag in observation.tags.all())
+        observation.tags.set(_tags(observation.organisation, names))
+        if sorted(names) != before:
+            changed["tags"] = [before, sorted(names)]
     if goals is not None:
+        changed.update(
+            audit.diff(
+                audit.snapshot(observation, ["goals"]), {"goals": sorted(g.pk for g in goals)}
+            )
+        )
         observation.goals.set(list(goals))
+    if changed:
+        _record(observation, actor, "observation.update", changed)
     return observation
 
 
-def observation_delete(*, observation: Observation) -> None:
+@transaction.atomic
+def observation_delete(*, observation: Observation, actor: User | None) -> None:
     """Delete an observation; its tags stay for other observations to use."""
+    _record(observation, actor, "observation.delete", {"title": observation.title})
     observation.delete()

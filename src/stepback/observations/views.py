@@ -9,7 +9,6 @@ initiatives, may change or delete one.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -17,14 +16,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from stepback.accounts.roles import Capability
-from stepback.core.access import OrgRequest, get_object_for_member, org_view
+from stepback.core.access import (
+    OrgRequest,
+    get_object_for_member,
+    org_view,
+    require_author_rule,
+)
 from stepback.core.htmx import render_page_or_partial
+from stepback.core.pages import form_page
 from stepback.initiatives.selectors import initiative_for_org
-from stepback.observations import services as observation_services
+from stepback.observations import services
 from stepback.observations.forms import ObservationFilterForm, ObservationForm
 from stepback.observations.models import Observation
 
 OBSERVATIONS_PER_PAGE = 25
+#: The roles matrix's rule for changing an observation (``roles.AUTHOR_RULES``).
+AUTHOR_RULE = "observation"
 
 
 def _observation(request: OrgRequest, initiative_id: int, observation_id: int) -> Observation:
@@ -32,17 +39,9 @@ def _observation(request: OrgRequest, initiative_id: int, observation_id: int) -
     return get_object_for_member(request, observations, observation_id, initiative_id=initiative_id)
 
 
-def can_change(request: OrgRequest, observation: Observation) -> bool:
-    """The author may change their own observation; managers may change anyone's."""
-    return observation.author_id == request.membership.user_id or request.membership.can(
-        Capability.MANAGE_INITIATIVES
-    )
-
-
 def _editable(request: OrgRequest, initiative_id: int, observation_id: int) -> Observation:
     observation = _observation(request, initiative_id, observation_id)
-    if not can_change(request, observation):
-        raise PermissionDenied("Only its author or the initiative's managers can change this.")
+    require_author_rule(request, AUTHOR_RULE, observation.author_id)
     return observation
 
 
@@ -83,7 +82,9 @@ def observation_detail(
             "initiative": observation.initiative,
             "tags": list(observation.tags.all()),
             "goals": list(observation.goals.order_by("name")),
-            "can_change": can_change(request, observation),
+            "can_change": request.membership.may_change_authored(
+                AUTHOR_RULE, observation.author_id
+            ),
         },
     )
 
@@ -96,9 +97,14 @@ def observation_create(request: OrgRequest, initiative_id: int) -> HttpResponse:
         initiative=initiative,
         initial={"date": timezone.localdate(), "kind": Observation.Kind.VISIT},
     )
-    if request.method == "POST" and form.is_valid():
-        observation = observation_services.observation_create(
-            initiative=initiative, author=request.membership.user, **form.service_fields()
+
+    def save() -> HttpResponse:
+        observation = services.observation_create(
+            initiative=initiative,
+            actor=request.membership.user,
+            tags=form.cleaned_data["tags"],
+            goals=list(form.cleaned_data["goals"]),
+            **form.changes(),
         )
         messages.success(request, f"The observation “{observation.title}” is saved.")
         return redirect(
@@ -107,15 +113,12 @@ def observation_create(request: OrgRequest, initiative_id: int) -> HttpResponse:
             initiative_id=initiative.pk,
             observation_id=observation.pk,
         )
-    return render(
-        request,
-        "observations/form.html",
-        {"form": form, "initiative": initiative, "observation": None},
-        status=400 if form.errors else 200,
-    )
+
+    context = {"initiative": initiative, "observation": None}
+    return form_page(request, form, "observations/form.html", context, save)
 
 
-@org_view(Capability.CONTRIBUTE)
+@org_view(Capability.CONTRIBUTE, author_rule=AUTHOR_RULE)
 def observation_edit(request: OrgRequest, initiative_id: int, observation_id: int) -> HttpResponse:
     observation = _editable(request, initiative_id, observation_id)
     form = ObservationForm(
@@ -123,8 +126,15 @@ def observation_edit(request: OrgRequest, initiative_id: int, observation_id: in
         initiative=observation.initiative,
         initial=ObservationForm.initial_for(observation),
     )
-    if request.method == "POST" and form.is_valid():
-        observation_services.observation_update(observation=observation, **form.service_fields())
+
+    def save() -> HttpResponse:
+        services.observation_update(
+            observation=observation,
+            actor=request.membership.user,
+            changes=form.changes(),
+            tags=form.cleaned_data["tags"],
+            goals=list(form.cleaned_data["goals"]),
+        )
         messages.success(request, "The observation is saved.")
         return redirect(
             "observations:detail",
@@ -132,22 +142,19 @@ def observation_edit(request: OrgRequest, initiative_id: int, observation_id: in
             initiative_id=initiative_id,
             observation_id=observation.pk,
         )
-    return render(
-        request,
-        "observations/form.html",
-        {"form": form, "initiative": observation.initiative, "observation": observation},
-        status=400 if form.errors else 200,
-    )
+
+    context = {"initiative": observation.initiative, "observation": observation}
+    return form_page(request, form, "observations/form.html", context, save)
 
 
-@org_view(Capability.CONTRIBUTE)
+@org_view(Capability.CONTRIBUTE, author_rule=AUTHOR_RULE)
 def observation_delete(
     request: OrgRequest, initiative_id: int, observation_id: int
 ) -> HttpResponse:
     """Ask first (GET), then delete (POST)."""
     observation = _editable(request, initiative_id, observation_id)
     if request.method == "POST":
-        observation_services.observation_delete(observation=observation)
+        services.observation_delete(observation=observation, actor=request.membership.user)
         messages.success(request, f"The observation “{observation.title}” is deleted.")
         return redirect("observations:list", org=request.org.slug, initiative_id=initiative_id)
     return render(
