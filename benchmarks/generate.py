@@ -17,11 +17,12 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from stepback.accounts.models import ApiToken, Membership, Organisation, User, hash_token
+from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.initiatives.models import Goal, Initiative, Measurement
 from stepback.initiatives.services import BULK_BATCH_SIZE, goal_refresh_pace
 from stepback.initiatives.stages import Stage
+from stepback.tokens.models import ApiToken, hash_token
 
 ORG_SLUG = "bench"
 USER_EMAIL = "bench@stepback.example"

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "stepback.core",
     "stepback.accounts",
+    "stepback.tokens",
     "stepback.initiatives",
     "stepback.api",
 ]

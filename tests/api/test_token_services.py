@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from stepback.accounts.models import ApiToken, hash_token
 from stepback.accounts.roles import Role
 from stepback.api.services import api_token_create, api_token_revoke, api_token_scopes_for
+from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant
 
 

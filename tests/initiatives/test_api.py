@@ -9,10 +9,11 @@ import pytest
 from django.db import IntegrityError
 from django.test import Client
 
-from stepback.accounts.models import ApiToken, User, hash_token
+from stepback.accounts.models import User
 from stepback.accounts.roles import Role
 from stepback.initiatives import services
 from stepback.initiatives.models import Goal, Measurement, Observation
+from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_goal, make_initiative
 
 BASE = "/api/v1/orgs/riverside"

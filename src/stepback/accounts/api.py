@@ -16,11 +16,12 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from stepback.accounts.models import ApiToken, Membership
+from stepback.accounts.models import Membership
 from stepback.accounts.roles import Capability, Role
 from stepback.accounts.services import membership_change_role, membership_remove
 from stepback.api.auth import access, api_membership
 from stepback.core.access import SIGNED_IN
+from stepback.tokens.models import ApiToken
 
 router = Router(tags=["accounts"])
 

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from stepback.accounts.models import ApiToken, Invitation, Membership, Organisation, User
+from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import Role
+from stepback.tokens.models import ApiToken
 
 INVITATION_SALT = "stepback.accounts.invitation"
 SLUG_MAX_LENGTH = 50

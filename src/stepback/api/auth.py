@@ -10,8 +10,9 @@ from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from stepback.accounts.models import ApiToken, Membership, hash_token
+from stepback.accounts.models import Membership
 from stepback.accounts.roles import WRITE_CAPABILITIES, Capability
+from stepback.tokens.models import ApiToken, hash_token
 
 # Refresh last_used_at at most this often, so reads do not all turn into writes.
 LAST_USED_RESOLUTION_SECONDS = 60

@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from stepback.accounts.models import ApiToken, Membership, Organisation, User, hash_token
+from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import WRITE_CAPABILITIES, role_can
+from stepback.tokens.models import ApiToken, hash_token
 
 # The first characters of a token, kept to recognise it in lists ("sbk_" and six more).
 HINT_LENGTH = 10

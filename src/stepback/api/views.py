@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from stepback.accounts.models import ApiToken
 from stepback.api.forms import ApiTokenForm
 from stepback.api.services import api_token_create, api_token_revoke, api_token_scopes_for
 from stepback.core.access import OrgRequest, get_object_for_member, org_view
+from stepback.tokens.models import ApiToken
 
 
 @org_view()
