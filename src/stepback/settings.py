@@ -75,7 +75,6 @@ INSTALLED_APPS = [
     "stepback.accounts",
     "stepback.tokens",
     "stepback.initiatives",
-    "stepback.api",
 ]
 
 MIDDLEWARE = [

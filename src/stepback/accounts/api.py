@@ -19,8 +19,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import Capability, Role
 from stepback.accounts.services import membership_change_role, membership_remove
-from stepback.api.auth import access, api_membership
 from stepback.core.access import SIGNED_IN
+from stepback.tokens.auth import access, api_membership
 from stepback.tokens.models import ApiToken
 
 router = Router(tags=["accounts"])

@@ -9,8 +9,8 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from stepback.accounts.api import router as accounts_router
-from stepback.api.auth import TokenAuth
 from stepback.initiatives.api import router as initiatives_router
+from stepback.tokens.auth import TokenAuth
 
 
 class OfflineSwagger(Swagger):

@@ -18,11 +18,11 @@ from pydantic import field_validator, model_validator
 
 from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import Capability
-from stepback.api.auth import access, api_membership
 from stepback.initiatives import services
 from stepback.initiatives.models import Goal, Initiative, Measurement, Observation
 from stepback.initiatives.observation_forms import MAX_TAGS, TAG_MAX_LENGTH
 from stepback.initiatives.stages import Stage
+from stepback.tokens.auth import access, api_membership
 
 router = Router(tags=["initiatives"])
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import Role
 from stepback.accounts.services import membership_remove
-from stepback.api.auth import LAST_USED_RESOLUTION_SECONDS
+from stepback.tokens.auth import LAST_USED_RESOLUTION_SECONDS
 from stepback.tokens.models import ApiToken
 from tests.api.conftest import call, make_token
 from tests.conftest import Tenant

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from stepback.accounts.roles import Role
-from stepback.api.services import api_token_create, api_token_revoke, api_token_scopes_for
 from stepback.tokens.models import ApiToken, hash_token
+from stepback.tokens.services import api_token_create, api_token_revoke, api_token_scopes_for
 from tests.conftest import Tenant
 
 

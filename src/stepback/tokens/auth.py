@@ -1,4 +1,9 @@
-"""Bearer-token authentication and organisation scoping for the JSON API."""
+"""Bearer-token authentication, and the access rule every API route declares.
+
+``access(rule)`` lives here, beside the token authentication it is made of, so each
+app's ``api.py`` imports it from this lower feature app; ``stepback.api`` only
+assembles the routers and never needs importing back.
+"""
 
 from __future__ import annotations
 
