@@ -56,14 +56,14 @@ def test_it_revokes_only_the_owners_token(tenant: Tenant) -> None:
         user=tenant.user(Role.MEMBER), organisation=tenant.org, name="t", scope="read"
     )
     with pytest.raises(PermissionDenied):
-        api_token_revoke(token=token, by=tenant.user(Role.ADMIN))
+        api_token_revoke(token=token, actor=tenant.user(Role.ADMIN))
     token.refresh_from_db()
     assert token.is_active
 
-    api_token_revoke(token=token, by=tenant.user(Role.MEMBER))
+    api_token_revoke(token=token, actor=tenant.user(Role.MEMBER))
     token.refresh_from_db()
     first = token.revoked_at
     assert first is not None
-    api_token_revoke(token=token, by=tenant.user(Role.MEMBER))
+    api_token_revoke(token=token, actor=tenant.user(Role.MEMBER))
     token.refresh_from_db()
     assert token.revoked_at == first

@@ -153,7 +153,7 @@ def member_update(request: HttpRequest, org: str, member_id: int, payload: Membe
         return membership_change_role(
             membership=member,
             role=payload.role,
-            changed_by=acting.user,
+            actor=acting.user,
         )
     except RuleError as error:
         raise HttpError(409, " ".join(error.messages)) from error
@@ -173,7 +173,7 @@ def member_remove(request: HttpRequest, org: str, member_id: int) -> Status[None
     acting = api_membership(request)
     member = _member(acting, member_id)
     try:
-        membership_remove(membership=member, removed_by=acting.user)
+        membership_remove(membership=member, actor=acting.user)
     except RuleError as error:
         raise HttpError(409, " ".join(error.messages)) from error
     return Status(204, None)

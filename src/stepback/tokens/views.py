@@ -54,6 +54,6 @@ def token_list(request: OrgRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: OrgRequest, token_id: int) -> HttpResponse:
     token = get_object_for_member(request, ApiToken, token_id, user=request.membership.user)
-    api_token_revoke(token=token, by=request.membership.user)
+    api_token_revoke(token=token, actor=request.membership.user)
     messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
     return redirect("tokens:list", org=request.org.slug)
