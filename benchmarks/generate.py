@@ -19,13 +19,14 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from stepback.accounts.models import ApiToken, Membership, Organisation, User, hash_token
+from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
 from stepback.goals.models import Goal, Measurement
 from stepback.goals.services import BULK_BATCH_SIZE, goal_refresh_pace
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.stages import Stage
+from stepback.tokens.models import ApiToken, hash_token
 
 ORG_SLUG = "bench"
 USER_EMAIL = "bench@stepback.example"

@@ -30,7 +30,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from stepback.accounts.models import ApiToken, Invitation, Membership, User, hash_token
+from stepback.accounts.models import Invitation, Membership, User
 from stepback.accounts.roles import CAPABILITIES, WRITE_CAPABILITIES, Capability, Role
 from stepback.api.api import api
 from stepback.core.access import PUBLIC, SIGNED_IN
@@ -40,6 +40,7 @@ from stepback.goals.services import goal_create, measurement_add
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.services import initiative_create
 from stepback.observations.services import observation_create
+from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_member
 
 Sample = Callable[[Tenant, User], Any]
@@ -478,7 +479,7 @@ def test_it_walks_every_url_the_api_serves() -> None:
 # --- Django admin ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/accounts/user/", "/admin/accounts/apitoken/"])
+@pytest.mark.parametrize("path", ["/admin/", "/admin/accounts/user/", "/admin/tokens/apitoken/"])
 def test_it_keeps_the_site_admin_to_superusers(path: str, tenant: Tenant) -> None:
     anonymous = Client().get(path)
     assert anonymous.status_code == 302

@@ -73,11 +73,12 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "stepback.core",
     "stepback.accounts",
+    "stepback.tokens",
+    "stepback.activity",
     "stepback.initiatives",
     "stepback.goals",
     "stepback.observations",
     "stepback.stepbacks",
-    "stepback.api",
 ]
 
 MIDDLEWARE = [

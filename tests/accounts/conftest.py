@@ -9,8 +9,8 @@ from unittest import mock
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
+from stepback.accounts.links import invitation_sign
 from stepback.accounts.models import Invitation
-from stepback.accounts.services import invitation_sign
 
 
 def link_path(message: EmailMessage) -> str:

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from stepback.accounts import services
+from stepback.accounts import links, services
 from stepback.accounts.models import Invitation, Membership, User
 from stepback.accounts.roles import Role
 from tests.accounts.conftest import invitation_path, link_path
@@ -88,7 +88,7 @@ def test_it_refuses_a_second_pending_invitation_for_the_same_email(
 
 def test_it_allows_a_new_invitation_once_the_old_one_is_withdrawn(tenant: Tenant) -> None:
     old = make_invitation(tenant, "new@example.org")
-    services.invitation_revoke(invitation=old, revoked_by=tenant.user(Role.ADMIN))
+    services.invitation_revoke(invitation=old, actor=tenant.user(Role.ADMIN))
     response = tenant.client(Role.ADMIN).post(
         invite_url(tenant), {"email": "new@example.org", "role": "member"}
     )
@@ -282,7 +282,7 @@ def test_it_accepts_a_link_just_inside_its_lifetime(tenant: Tenant) -> None:
 )
 def test_it_refuses_a_tampered_link(tenant: Tenant, tamper: Callable[[str], str]) -> None:
     invitation = make_invitation(tenant)
-    signed = services.invitation_sign(invitation)
+    signed = links.invitation_sign(invitation)
     path = reverse("accounts:invitation_accept", kwargs={"signed": tamper(signed)})
     response = Client().get(path)
     assert response.status_code == 400
@@ -300,7 +300,7 @@ def test_it_refuses_a_link_signed_for_something_else(tenant: Tenant) -> None:
 def test_it_refuses_a_withdrawn_invitation(tenant: Tenant) -> None:
     invitation = make_invitation(tenant)
     path = invitation_path(invitation)
-    services.invitation_revoke(invitation=invitation, revoked_by=tenant.user(Role.ADMIN))
+    services.invitation_revoke(invitation=invitation, actor=tenant.user(Role.ADMIN))
     response = Client().get(path)
     assert response.status_code == 410
     assert "withdrawn" in response.content.decode()

@@ -6,8 +6,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from stepback.accounts.models import ApiToken, Invitation, Membership, hash_token
+from stepback.accounts.models import Invitation, Membership
 from stepback.accounts.roles import Role
+from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_member
 
 MEMBERS = "/o/riverside/members/"

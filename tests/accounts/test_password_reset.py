@@ -23,7 +23,7 @@ def person(db: None) -> User:
 def test_it_emails_a_reset_link_through_the_task_queue(
     person: User, mailoutbox: list[EmailMessage]
 ) -> None:
-    with mock.patch("stepback.accounts.forms.email_send", wraps=tasks.email_send) as task:
+    with mock.patch("stepback.accounts.services.email_send", wraps=tasks.email_send) as task:
         response = Client().post("/accounts/password/reset/", {"email": "Sam@example.org"})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/sent/"

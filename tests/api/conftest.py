@@ -7,8 +7,9 @@ from typing import Any
 
 from django.test import Client
 
-from stepback.accounts.models import ApiToken, Organisation, User
-from stepback.api.services import api_token_create
+from stepback.accounts.models import Organisation, User
+from stepback.tokens.models import ApiToken
+from stepback.tokens.services import api_token_create
 
 
 def make_token(user: User, org: Organisation, scope: str = ApiToken.Scope.READ) -> str:

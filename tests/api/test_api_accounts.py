@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from stepback.accounts.models import ApiToken, Membership
+from stepback.accounts.models import Membership
 from stepback.accounts.roles import Role
+from stepback.tokens.models import ApiToken
 from tests.api.conftest import call, make_token
 from tests.conftest import Tenant, make_member
 

@@ -14,8 +14,8 @@ from django.db import connection
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry, AuditEntryQuerySet
 from stepback.core.selectors import audit_entries
+from tests.activity.test_pages import make_entries
 from tests.conftest import Tenant
-from tests.core.test_activity import make_entries
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
 

@@ -10,9 +10,10 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
-from stepback.accounts.models import ApiToken, Invitation, Membership, Organisation, User
+from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.demo import DEMO_PASSWORD
+from stepback.tokens.models import ApiToken
 
 
 def run_demo(*args: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from stepback.accounts.roles import Role
-from stepback.api.services import api_token_create
+from stepback.tokens.services import api_token_create
 from tests.conftest import PASSWORD, make_member, make_org
 from tests.e2e.conftest import screenshot, sign_in
 

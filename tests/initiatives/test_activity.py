@@ -6,8 +6,8 @@ from typing import Any
 
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
+from tests.activity.test_pages import make_entries
 from tests.conftest import Tenant, make_initiative
-from tests.core.test_activity import make_entries
 
 
 def _url(tenant: Tenant, initiative_id: int, query: str = "") -> str:

@@ -9,11 +9,12 @@ import pytest
 from django.db import IntegrityError
 from django.test import Client
 
-from stepback.accounts.models import ApiToken, User, hash_token
+from stepback.accounts.models import User
 from stepback.accounts.roles import Role
 from stepback.goals import services as goal_services
 from stepback.goals.models import Goal, Measurement
 from stepback.observations.models import Observation
+from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_goal, make_initiative
 
 BASE = "/api/v1/orgs/riverside"

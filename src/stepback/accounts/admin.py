@@ -1,4 +1,4 @@
-"""Django admin for superusers: people, organisations, memberships, invitations, API tokens."""
+"""Django admin for superusers: people, organisations, memberships, invitations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 
 from stepback.accounts.forms import AdminSignInForm
-from stepback.accounts.models import ApiToken, Invitation, Membership, Organisation, User
+from stepback.accounts.models import Invitation, Membership, Organisation, User
 
 # The admin's own sign-in page gets the same rate limit as the site's.
 admin.site.login_form = AdminSignInForm
@@ -123,25 +123,3 @@ class InvitationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation", "invited_by"]
     readonly_fields = ["created_at", "accepted_at"]
     list_select_related = ["organisation", "invited_by"]
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "hint",
-        "user",
-        "organisation",
-        "scope",
-        "created_at",
-        "last_used_at",
-        "revoked_at",
-    ]
-    list_filter = ["scope"]
-    search_fields = ["name", "hint", "user__email", "organisation__name"]
-    readonly_fields = ["token_hash", "hint", "user", "organisation", "created_at", "last_used_at"]
-    list_select_related = ["user", "organisation"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        """Tokens are made by their owner, who alone sees the raw value once."""
-        return False

@@ -16,11 +16,12 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from stepback.accounts.models import ApiToken, Membership
+from stepback.accounts.models import Membership
 from stepback.accounts.roles import Capability, Role
 from stepback.accounts.services import membership_change_role, membership_remove
-from stepback.api.auth import access, api_membership
 from stepback.core.access import SIGNED_IN
+from stepback.tokens.auth import access, api_membership
+from stepback.tokens.models import ApiToken
 
 router = Router(tags=["accounts"])
 
@@ -152,7 +153,7 @@ def member_update(request: HttpRequest, org: str, member_id: int, payload: Membe
         return membership_change_role(
             membership=member,
             role=payload.role,
-            changed_by=acting.user,
+            actor=acting.user,
         )
     except RuleError as error:
         raise HttpError(409, " ".join(error.messages)) from error
@@ -172,7 +173,7 @@ def member_remove(request: HttpRequest, org: str, member_id: int) -> Status[None
     acting = api_membership(request)
     member = _member(acting, member_id)
     try:
-        membership_remove(membership=member, removed_by=acting.user)
+        membership_remove(membership=member, actor=acting.user)
     except RuleError as error:
         raise HttpError(409, " ".join(error.messages)) from error
     return Status(204, None)

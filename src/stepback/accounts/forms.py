@@ -9,10 +9,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from stepback.accounts import ratelimit
+from stepback.accounts import ratelimit, services
 from stepback.accounts.models import User
 from stepback.accounts.roles import ROLE_CHOICES, Role
-from stepback.accounts.tasks import email_send
 
 
 class SignInForm(AuthenticationForm):
@@ -59,7 +58,7 @@ class AdminSignInForm(SignInForm, AdminAuthenticationForm):
 
 
 class TaskPasswordResetForm(PasswordResetForm):
-    """Django's password reset, with the email sent by a background task.
+    """Django's password reset, with the email queued by a service for a background task.
 
     The link starts with ``SITE_URL``, not the request's host, so a forged ``Host``
     header cannot send someone a reset link to another site.
@@ -74,12 +73,10 @@ class TaskPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        if not ratelimit.password_reset_allowed(to_email):
-            return
         context = {**context, "site_url": settings.SITE_URL}
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
-        email_send(subject=subject, body=body, to=[to_email])
+        services.password_reset_email_send(to_email=to_email, subject=subject, body=body)
 
 
 class OrganisationForm(forms.Form):

@@ -1,7 +1,8 @@
 """Writes on organisations, memberships and invitations: the single path for views, API and CLI.
 
 Rule violations raise ``ValidationError`` with a message fit to show the person who
-asked; ``code`` tells callers which field it belongs to where that matters.
+asked; ``code`` tells callers which field it belongs to where that matters. ``actor``
+is the person who asked (``None`` for the system); the audit log will record it.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from stepback.accounts.models import ApiToken, Invitation, Membership, Organisation, User
+from stepback.accounts import ratelimit
+from stepback.accounts.links import INVITATION_SALT
+from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import Role
+from stepback.accounts.tasks import email_send, invitation_send
+from stepback.tokens.services import api_tokens_revoke_for_member
 
-INVITATION_SALT = "stepback.accounts.invitation"
 SLUG_MAX_LENGTH = 50
 
 
@@ -78,7 +81,7 @@ def _last_admin_error(membership: Membership, action: str) -> ValidationError:
 
 @transaction.atomic
 def membership_change_role(
-    *, membership: Membership, role: Role | str, changed_by: User
+    *, membership: Membership, role: Role | str, actor: User | None
 ) -> Membership:
     """Give a member another role; an organisation always keeps at least one admin."""
     role = Role(role)
@@ -92,35 +95,20 @@ def membership_change_role(
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, removed_by: User) -> None:
+def membership_remove(*, membership: Membership, actor: User | None) -> None:
     """Take a person out of an organisation and revoke their API tokens there.
 
     The last admin cannot be removed, not even by themselves.
     """
     if membership.role == Role.ADMIN and not _other_admins_exist(membership):
         raise _last_admin_error(membership, "removed")
-    ApiToken.objects.active().filter(
-        user_id=membership.user_id, organisation_id=membership.organisation_id
-    ).update(revoked_at=timezone.now())
+    api_tokens_revoke_for_member(
+        user=membership.user, organisation=membership.organisation, actor=actor
+    )
     membership.delete()
 
 
 # --- invitations ----------------------------------------------------------------------------
-
-
-def invitation_sign(invitation: Invitation) -> str:
-    """The signed, timestamped token that stands for ``invitation`` in its link."""
-    return signing.dumps(
-        {"invitation": invitation.pk, "send": invitation.send_count},
-        salt=INVITATION_SALT,
-        compress=True,
-    )
-
-
-def invitation_url(invitation: Invitation) -> str:
-    """The absolute link the invitee opens; it expires after INVITATION_MAX_AGE_SECONDS."""
-    path = reverse("accounts:invitation_accept", kwargs={"signed": invitation_sign(invitation)})
-    return settings.SITE_URL + path
 
 
 def invitation_from_signed(signed: str) -> Invitation:
@@ -175,8 +163,6 @@ def invitation_from_signed(signed: str) -> Invitation:
 
 
 def _send_invitation_on_commit(invitation: Invitation) -> None:
-    from stepback.accounts.tasks import invitation_send
-
     invitation_id = invitation.pk
     transaction.on_commit(lambda: invitation_send(invitation_id))
 
@@ -218,7 +204,7 @@ def _pending_for_update(invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def invitation_resend(*, invitation: Invitation, sent_by: User) -> Invitation:
+def invitation_resend(*, invitation: Invitation, actor: User | None) -> Invitation:
     """Email a pending invitation again, with a fresh link; earlier links stop working."""
     invitation = _pending_for_update(invitation)
     invitation.send_count += 1
@@ -228,7 +214,7 @@ def invitation_resend(*, invitation: Invitation, sent_by: User) -> Invitation:
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, revoked_by: User) -> Invitation:
+def invitation_revoke(*, invitation: Invitation, actor: User | None) -> Invitation:
     """Withdraw a pending invitation: its link stops working."""
     invitation = _pending_for_update(invitation)
     invitation.revoked_at = timezone.now()
@@ -267,3 +253,18 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return membership
+
+
+# --- password reset -------------------------------------------------------------------------
+
+
+def password_reset_email_send(*, to_email: str, subject: str, body: str) -> bool:
+    """Queue a rendered password-reset email, unless the address had too many lately.
+
+    Nothing is written to the database, so the task is queued at once rather than on
+    commit. Returns whether the email was queued.
+    """
+    if not ratelimit.password_reset_allowed(to_email):
+        return False
+    email_send(subject=subject, body=body, to=[to_email])
+    return True

@@ -9,8 +9,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from huey.contrib.djhuey import db_task
 
+from stepback.accounts.links import invitation_url
 from stepback.accounts.models import Invitation
-from stepback.accounts.services import invitation_url
 
 logger = logging.getLogger(__name__)
 

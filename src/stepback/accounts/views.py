@@ -111,7 +111,7 @@ def member_role(request: OrgRequest, membership_id: int) -> HttpResponse:
         role = Role(form.cleaned_data["role"])
         try:
             services.membership_change_role(
-                membership=membership, role=role, changed_by=request.membership.user
+                membership=membership, role=role, actor=request.membership.user
             )
         except ValidationError as error:
             notice = ("danger", error.messages[0])
@@ -136,7 +136,7 @@ def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
     membership = get_object_for_member(request, Membership, membership_id)
     user = membership.user
     try:
-        services.membership_remove(membership=membership, removed_by=request.membership.user)
+        services.membership_remove(membership=membership, actor=request.membership.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect_page(request, _members_url(request))
@@ -185,7 +185,7 @@ def member_invite(request: OrgRequest) -> HttpResponse:
 def invitation_resend(request: OrgRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_for_member(request, Invitation, invitation_id)
     try:
-        services.invitation_resend(invitation=invitation, sent_by=request.membership.user)
+        services.invitation_resend(invitation=invitation, actor=request.membership.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -198,7 +198,7 @@ def invitation_resend(request: OrgRequest, invitation_id: int) -> HttpResponse:
 def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_for_member(request, Invitation, invitation_id)
     try:
-        services.invitation_revoke(invitation=invitation, revoked_by=request.membership.user)
+        services.invitation_revoke(invitation=invitation, actor=request.membership.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

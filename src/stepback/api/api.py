@@ -10,12 +10,12 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from stepback.accounts.api import router as accounts_router
-from stepback.api.auth import TokenAuth
-from stepback.core.api import router as core_router
+from stepback.activity.api import router as activity_router
 from stepback.core.api_errors import field_errors
 from stepback.goals.api import router as goals_router
 from stepback.initiatives.api import router as initiatives_router
 from stepback.observations.api import router as observations_router
+from stepback.tokens.auth import TokenAuth
 
 
 class OfflineSwagger(Swagger):
@@ -97,4 +97,4 @@ api.add_router("", accounts_router)
 api.add_router("", initiatives_router)
 api.add_router("", goals_router)
 api.add_router("", observations_router)
-api.add_router("", core_router)
+api.add_router("", activity_router)

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from stepback.accounts.models import (
-    ApiToken,
-    Invitation,
-    Membership,
-    Organisation,
-    User,
-    hash_token,
-)
+from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.demo.site import DEMO_PASSWORD, DemoLogin, DemoSite
+from stepback.tokens.models import ApiToken, hash_token
 
 ORGANISATIONS = {
     "riverside": "Riverside Secondary School",

@@ -17,11 +17,11 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from stepback.accounts.models import Organisation
 from stepback.accounts.roles import Capability
-from stepback.api.auth import access, api_membership
 from stepback.core.api_errors import strict_config
 from stepback.goals import services
 from stepback.goals.models import Goal, Measurement
 from stepback.initiatives.selectors import initiative_for_org
+from stepback.tokens.auth import access, api_membership
 
 router = Router(tags=["goals"])
 

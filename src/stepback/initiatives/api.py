@@ -18,13 +18,13 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from stepback.accounts.models import Organisation, User
 from stepback.accounts.roles import Capability
-from stepback.api.auth import access, api_membership
 from stepback.core.api_errors import api_names, strict_config
 from stepback.goals.selectors import goal_status_counts, with_goal_status_counts
 from stepback.initiatives import services
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.services import NOT_A_MEMBER
 from stepback.initiatives.stages import Stage
+from stepback.tokens.auth import access, api_membership
 
 router = Router(tags=["initiatives"])
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from stepback.accounts.roles import Capability
+from stepback.activity.pages import render_activity
 from stepback.core.access import OrgRequest, org_view
-from stepback.core.activity import render_activity
 from stepback.core.htmx import redirect_page
 from stepback.core.pages import form_page
 from stepback.core.selectors import audit_entries

@@ -14,13 +14,13 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from stepback.accounts.roles import Capability
-from stepback.api.auth import access, api_membership
 from stepback.core.api_errors import api_names, strict_config
 from stepback.goals.models import Goal
 from stepback.initiatives.selectors import initiative_for_org
 from stepback.observations import services
 from stepback.observations.models import Observation
 from stepback.observations.services import MAX_TAGS, NOT_THIS_INITIATIVES_GOAL, TAG_MAX_LENGTH
+from stepback.tokens.auth import access, api_membership
 
 router = Router(tags=["observations"])
 

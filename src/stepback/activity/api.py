@@ -11,9 +11,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from stepback.accounts.roles import Capability
-from stepback.api.auth import access, api_membership
 from stepback.core import audit, selectors
 from stepback.core.models import AuditEntry, AuditEntryQuerySet
+from stepback.tokens.auth import access, api_membership
 
 router = Router(tags=["activity"])
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from stepback.accounts.models import ApiToken, hash_token
 from stepback.accounts.roles import Role
-from stepback.api.services import api_token_create
+from stepback.tokens.models import ApiToken, hash_token
+from stepback.tokens.services import api_token_create
 from tests.api.conftest import call, make_token
 from tests.conftest import Tenant
 

@@ -43,4 +43,4 @@ def render_activity(
         "page": page,
         "query": query.urlencode(),
     }
-    return render_page_or_partial(request, "core/activity.html", "results", context)
+    return render_page_or_partial(request, "activity/activity.html", "results", context)

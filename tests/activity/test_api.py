@@ -10,11 +10,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from stepback.accounts.models import ApiToken, User, hash_token
+from stepback.accounts.models import User
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
+from stepback.tokens.models import ApiToken, hash_token
+from tests.activity.test_pages import START, make_entries
 from tests.conftest import Tenant
-from tests.core.test_activity import START, make_entries
 
 
 def _api(user: User, tenant: Tenant, org: Any = None) -> Client:

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from stepback.accounts.models import ApiToken, Membership
+from stepback.accounts.models import Membership
 from stepback.accounts.roles import Role
 from stepback.accounts.services import membership_remove
-from stepback.api.auth import LAST_USED_RESOLUTION_SECONDS
+from stepback.tokens.auth import LAST_USED_RESOLUTION_SECONDS
+from stepback.tokens.models import ApiToken
 from tests.api.conftest import call, make_token
 from tests.conftest import Tenant
 
@@ -98,7 +99,7 @@ def test_it_revokes_tokens_when_a_member_is_removed(tenant: Tenant) -> None:
     member = tenant.user(Role.MEMBER)
     raw = make_token(member, tenant.org)
     membership = Membership.objects.get(user=member, organisation=tenant.org)
-    membership_remove(membership=membership, removed_by=tenant.user(Role.ADMIN))
+    membership_remove(membership=membership, actor=tenant.user(Role.ADMIN))
     Membership.objects.create(user=member, organisation=tenant.org, role=Role.MEMBER)
     assert call("get", "/me", raw).status_code == 401
 

@@ -1,4 +1,9 @@
-"""Bearer-token authentication and organisation scoping for the JSON API."""
+"""Bearer-token authentication, and the access rule every API route declares.
+
+``access(rule)`` lives here, beside the token authentication it is made of, so each
+app's ``api.py`` imports it from this lower feature app; ``stepback.api`` only
+assembles the routers and never needs importing back.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,9 @@ from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from stepback.accounts.models import ApiToken, Membership, hash_token
+from stepback.accounts.models import Membership
 from stepback.accounts.roles import WRITE_CAPABILITIES, Capability
+from stepback.tokens.models import ApiToken, hash_token
 
 # Refresh last_used_at at most this often, so reads do not all turn into writes.
 LAST_USED_RESOLUTION_SECONDS = 60

@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from stepback.accounts.models import ApiToken, Membership, Organisation, User, hash_token
+from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import WRITE_CAPABILITIES, role_can
+from stepback.tokens.models import ApiToken, hash_token
 
 # The first characters of a token, kept to recognise it in lists ("sbk_" and six more).
 HINT_LENGTH = 10
@@ -53,10 +54,28 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, by: User) -> None:
-    """Revoke ``token`` for good; only its owner may. Revoking twice changes nothing."""
-    if token.user_id != by.pk:
+def api_token_revoke(*, token: ApiToken, actor: User) -> None:
+    """Revoke ``token`` for good; only its owner may. Revoking twice changes nothing.
+
+    ``actor`` is required here, not ``None``-able: it is who the owner check is about.
+    """
+    if token.user_id != actor.pk:
         raise PermissionDenied("You can only revoke your own tokens.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def api_tokens_revoke_for_member(
+    *, user: User, organisation: Organisation, actor: User | None
+) -> int:
+    """Revoke every active token of ``user`` in ``organisation`` (they are leaving it).
+
+    ``actor`` is who removed them (``None`` for the system). Returns how many were revoked.
+    """
+    return (
+        ApiToken.objects.active()
+        .filter(user=user, organisation=organisation)
+        .update(revoked_at=timezone.now())
+    )

@@ -4,8 +4,9 @@ from typing import Any
 
 from django import forms
 
-from stepback.accounts.models import ApiToken, Membership
-from stepback.api.services import api_token_scopes_for
+from stepback.accounts.models import Membership
+from stepback.tokens.models import ApiToken
+from stepback.tokens.services import api_token_scopes_for
 
 
 class ApiTokenForm(forms.Form):

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from stepback.accounts.models import ApiToken
-from stepback.api.forms import ApiTokenForm
-from stepback.api.services import api_token_create, api_token_revoke, api_token_scopes_for
 from stepback.core.access import OrgRequest, get_object_for_member, org_view
+from stepback.tokens.forms import ApiTokenForm
+from stepback.tokens.models import ApiToken
+from stepback.tokens.services import api_token_create, api_token_revoke, api_token_scopes_for
 
 
 @org_view()
@@ -38,7 +38,7 @@ def token_list(request: OrgRequest) -> HttpResponse:
     ).order_by(F("revoked_at").asc(nulls_first=True), "-created_at")
     return render(
         request,
-        "api/tokens.html",
+        "tokens/token_list.html",
         {
             "form": form,
             "tokens": tokens,
@@ -54,6 +54,6 @@ def token_list(request: OrgRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: OrgRequest, token_id: int) -> HttpResponse:
     token = get_object_for_member(request, ApiToken, token_id, user=request.membership.user)
-    api_token_revoke(token=token, by=request.membership.user)
+    api_token_revoke(token=token, actor=request.membership.user)
     messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
-    return redirect("api_tokens:list", org=request.org.slug)
+    return redirect("tokens:list", org=request.org.slug)

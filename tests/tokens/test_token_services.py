@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from stepback.accounts.models import ApiToken, hash_token
 from stepback.accounts.roles import Role
-from stepback.api.services import api_token_create, api_token_revoke, api_token_scopes_for
+from stepback.tokens.models import ApiToken, hash_token
+from stepback.tokens.services import api_token_create, api_token_revoke, api_token_scopes_for
 from tests.conftest import Tenant
 
 
@@ -56,14 +56,14 @@ def test_it_revokes_only_the_owners_token(tenant: Tenant) -> None:
         user=tenant.user(Role.MEMBER), organisation=tenant.org, name="t", scope="read"
     )
     with pytest.raises(PermissionDenied):
-        api_token_revoke(token=token, by=tenant.user(Role.ADMIN))
+        api_token_revoke(token=token, actor=tenant.user(Role.ADMIN))
     token.refresh_from_db()
     assert token.is_active
 
-    api_token_revoke(token=token, by=tenant.user(Role.MEMBER))
+    api_token_revoke(token=token, actor=tenant.user(Role.MEMBER))
     token.refresh_from_db()
     first = token.revoked_at
     assert first is not None
-    api_token_revoke(token=token, by=tenant.user(Role.MEMBER))
+    api_token_revoke(token=token, actor=tenant.user(Role.MEMBER))
     token.refresh_from_db()
     assert token.revoked_at == first
