@@ -19,6 +19,7 @@ from stepback.accounts.links import INVITATION_SALT
 from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.accounts.tasks import email_send, invitation_send
+from stepback.core import audit
 from stepback.tokens.services import api_tokens_revoke_for_member
 
 SLUG_MAX_LENGTH = 50
@@ -55,11 +56,44 @@ def organisation_create(*, name: str, created_by: User) -> Organisation:
     if not name:
         raise ValidationError("An organisation needs a name.", code="name")
     organisation = Organisation.objects.create(name=name, slug=_unique_slug(name))
-    Membership.objects.create(user=created_by, organisation=organisation, role=Role.ADMIN)
+    membership = Membership.objects.create(
+        user=created_by, organisation=organisation, role=Role.ADMIN
+    )
+    audit.record(
+        organisation=organisation,
+        actor=created_by,
+        verb="organisation.create",
+        target=organisation,
+        changes={"name": name},
+    )
+    _record_member(membership, created_by, "member.add", {"role": Role.ADMIN.value})
     return organisation
 
 
 # --- memberships ----------------------------------------------------------------------------
+
+
+def _record_member(
+    membership: Membership, actor: User | None, verb: str, changes: dict[str, object]
+) -> None:
+    """The target of a membership's entry is the person, so their history reads as one."""
+    audit.record(
+        organisation=membership.organisation_id,
+        actor=actor,
+        verb=verb,
+        target=("member", membership.user_id),
+        changes=changes,
+    )
+
+
+def _record_invitation(invitation: Invitation, actor: User | None, verb: str) -> None:
+    audit.record(
+        organisation=invitation.organisation_id,
+        actor=actor,
+        verb=verb,
+        target=invitation,
+        changes={"email": invitation.email, "role": invitation.role},
+    )
 
 
 def _other_admins_exist(membership: Membership) -> bool:
@@ -89,6 +123,7 @@ def membership_change_role(
         return membership
     if membership.role == Role.ADMIN and not _other_admins_exist(membership):
         raise _last_admin_error(membership, "given another role")
+    _record_member(membership, actor, "member.change_role", {"role": [membership.role, role.value]})
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -105,6 +140,7 @@ def membership_remove(*, membership: Membership, actor: User | None) -> None:
     api_tokens_revoke_for_member(
         user=membership.user, organisation=membership.organisation, actor=actor
     )
+    _record_member(membership, actor, "member.remove", {"role": membership.role})
     membership.delete()
 
 
@@ -189,6 +225,7 @@ def invitation_create(
             )
     except IntegrityError as error:
         raise duplicate from error
+    _record_invitation(invitation, invited_by, "invitation.invite")
     _send_invitation_on_commit(invitation)
     return invitation
 
@@ -209,6 +246,7 @@ def invitation_resend(*, invitation: Invitation, actor: User | None) -> Invitati
     invitation = _pending_for_update(invitation)
     invitation.send_count += 1
     invitation.save(update_fields=["send_count"])
+    _record_invitation(invitation, actor, "invitation.resend")
     _send_invitation_on_commit(invitation)
     return invitation
 
@@ -219,6 +257,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User | None) -> Invitati
     invitation = _pending_for_update(invitation)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    _record_invitation(invitation, actor, "invitation.revoke")
     return invitation
 
 
@@ -252,6 +291,7 @@ def invitation_accept(
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    _record_invitation(invitation, user, "invitation.accept")
     return membership
 
 

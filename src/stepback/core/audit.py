@@ -56,6 +56,8 @@ KINDS: dict[str, str] = {
     "observation": "Observations",
     "member": "Members",
     "invitation": "Invitations",
+    "organisation": "Organisation",
+    "token": "API tokens",
 }
 
 # The past tense of each action (the last part of a verb), for the sentence.
@@ -75,6 +77,8 @@ PAST_TENSE: dict[str, str] = {
     "revoke": "revoked",
     "change_role": "changed the role of",
     "set_stage": "moved the stage of",
+    "resend": "resent",
+    "add_many": "added",
 }
 
 

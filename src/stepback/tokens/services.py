@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import WRITE_CAPABILITIES, role_can
+from stepback.core import audit
 from stepback.tokens.models import ApiToken, hash_token
 
 # The first characters of a token, kept to recognise it in lists ("sbk_" and six more).
@@ -50,7 +51,18 @@ def api_token_create(
         token_hash=hash_token(raw),
         hint=raw[:HINT_LENGTH],
     )
+    _record(token, user, "token.create")
     return token, raw
+
+
+def _record(token: ApiToken, actor: User | None, verb: str) -> None:
+    audit.record(
+        organisation=token.organisation_id,
+        actor=actor,
+        verb=verb,
+        target=("token", token.pk),
+        changes={"name": token.name, "scope": token.scope},
+    )
 
 
 @transaction.atomic
@@ -64,6 +76,7 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        _record(token, actor, "token.revoke")
 
 
 @transaction.atomic
@@ -74,8 +87,8 @@ def api_tokens_revoke_for_member(
 
     ``actor`` is who removed them (``None`` for the system). Returns how many were revoked.
     """
-    return (
-        ApiToken.objects.active()
-        .filter(user=user, organisation=organisation)
-        .update(revoked_at=timezone.now())
-    )
+    tokens = list(ApiToken.objects.active().filter(user=user, organisation=organisation))
+    ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(revoked_at=timezone.now())
+    for token in tokens:
+        _record(token, actor, "token.revoke")
+    return len(tokens)
