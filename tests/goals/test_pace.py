@@ -10,13 +10,17 @@ from pathlib import Path
 import pytest
 
 from stepback.goals.pace import (
+    FALLBACK,
     STALE_AFTER_DAYS,
     GoalSpec,
     Point,
+    Reason,
+    ReasonCode,
     Status,
     assess,
     expected_value,
     planned_path,
+    render_reason,
     usable_points,
 )
 
@@ -95,7 +99,7 @@ def test_it_writes_a_reason_a_person_understands() -> None:
     ]
     result = assess(goal, measurements, as_of=date(2025, 12, 31))
     assert result.status is Status.OFF_TRACK
-    assert result.reason == (
+    assert result.reason.text == (
         "Latest 56% is 6.5 points behind the 62.5% expected by now; "
         "at the current trend it reaches 63.2% by June 2027, short of 75%."
     )
@@ -122,12 +126,12 @@ def test_it_works_for_lower_is_better_goals() -> None:
         Status.OFF_TRACK,
         Status.ACHIEVED,
     ]
-    assert risk.reason.startswith(
+    assert risk.reason.text.startswith(
         "Latest 66 deaths per 1,000 is 6 behind the 60 deaths per 1,000 expected by now"
     )
-    assert on.reason.startswith("Latest 59 deaths per 1,000 is 1 ahead of the 60 ")
+    assert on.reason.text.startswith("Latest 59 deaths per 1,000 is 1 ahead of the 60 ")
     assert (
-        done.reason
+        done.reason.text
         == "Latest 29 deaths per 1,000 (January 2025) beats the target of 30 deaths per 1,000."
     )
     assert on.projection is not None
@@ -147,7 +151,7 @@ def test_it_says_not_enough_data_for_a_single_measurement() -> None:
     goal = GoalSpec(higher_is_better=True, target_value=40, target_date=date(2026, 1, 1))
     result = assess(goal, [Point(date(2025, 1, 1), 45)], as_of=date(2025, 2, 1))
     assert result.status is Status.NOT_ENOUGH_DATA
-    assert result.reason == "Only one measurement so far; add another to judge pace."
+    assert result.reason.text == "Only one measurement so far; add another to judge pace."
     assert result.expected is None and result.projection is None
     assert result.latest == Point(date(2025, 1, 1), 45)
 
@@ -155,21 +159,21 @@ def test_it_says_not_enough_data_for_a_single_measurement() -> None:
 def test_it_says_not_enough_data_with_only_a_baseline_or_nothing() -> None:
     only_baseline = assess(READING, [], as_of=date(2025, 1, 1))
     assert only_baseline.status is Status.NOT_ENOUGH_DATA
-    assert only_baseline.reason == "Only the baseline so far; add a measurement to judge pace."
+    assert only_baseline.reason.text == "Only the baseline so far; add a measurement to judge pace."
     # A measurement on the baseline date is the baseline itself, not a second point.
     same_day = assess(READING, [Point(date(2024, 1, 1), 50)], as_of=date(2025, 1, 1))
     assert same_day.status is Status.NOT_ENOUGH_DATA
-    assert "do not count" in same_day.reason
+    assert "do not count" in same_day.reason.text
     nothing = assess(
         GoalSpec(higher_is_better=True, target_value=1, target_date=date(2026, 1, 1)),
         [],
         as_of=date(2025, 1, 1),
     )
     assert nothing.status is Status.NOT_ENOUGH_DATA
-    assert nothing.reason.startswith("No measurements yet")
+    assert nothing.reason.text.startswith("No measurements yet")
     before_baseline = assess(READING, [Point(date(2024, 6, 1), 55)], as_of=date(2023, 6, 1))
     assert before_baseline.status is Status.NOT_ENOUGH_DATA
-    assert "January 2024" in before_baseline.reason
+    assert "January 2024" in before_baseline.reason.text
 
 
 def test_it_ignores_measurements_after_as_of() -> None:
@@ -263,7 +267,7 @@ def test_it_caps_on_pace_at_at_risk_when_the_trend_falls_short() -> None:
     result = assess(READING, flattening, as_of=date(2025, 10, 15))
     assert result.shortfall is not None and result.shortfall < 0  # ahead of the path today
     assert result.status is Status.AT_RISK
-    assert result.reason == (
+    assert result.reason.text == (
         "Latest 65.3% is 0.7 points ahead of the 64.6% expected by now; "
         "at the current trend it reaches 70.8% by January 2027, short of 75%."
     )
@@ -274,7 +278,7 @@ def test_it_lifts_off_track_to_at_risk_when_the_trend_catches_up() -> None:
     result = assess(READING, accelerating, as_of=date(2025, 10, 15))
     assert result.shortfall is not None and result.shortfall > READING.at_risk_tolerance
     assert result.status is Status.AT_RISK
-    assert "beating 75%" in result.reason
+    assert "beating 75%" in result.reason.text
 
 
 def test_it_judges_a_past_target_date_by_the_latest_value_without_projection() -> None:
@@ -283,7 +287,7 @@ def test_it_judges_a_past_target_date_by_the_latest_value_without_projection() -
     assert result.projection is None
     assert result.expected == 75
     assert result.status is Status.OFF_TRACK
-    assert result.reason == (
+    assert result.reason.text == (
         "The target date (January 2027) has passed and the latest 70% (March 2027) "
         "is 5 points short of 75%."
     )
@@ -295,8 +299,8 @@ def test_it_projects_to_a_passed_target_date_when_no_measurement_came_after_it()
     measurements = [Point(date(2025, 1, 1), 58), Point(date(2026, 1, 1), 66)]
     result = assess(READING, measurements, as_of=date(2027, 6, 1))
     assert result.projection is not None and result.projection.when == date(2027, 1, 1)
-    assert "it would have reached" in result.reason
-    assert result.stale and "months old" in result.reason
+    assert "it would have reached" in result.reason.text
+    assert result.stale and "months old" in result.reason.text
 
 
 def test_it_flags_stale_data_without_changing_the_status() -> None:
@@ -306,8 +310,8 @@ def test_it_flags_stale_data_without_changing_the_status() -> None:
     assert not fresh.stale and old.stale
     assert (date(2025, 9, 1) - date(2025, 1, 1)).days > STALE_AFTER_DAYS
     assert fresh.status is old.status is Status.ON_PACE
-    assert old.reason.endswith("The latest measurement is over 8 months old; add a newer one.")
-    assert "expected by January 2025" in old.reason
+    assert old.reason.text.endswith("The latest measurement is over 8 months old; add a newer one.")
+    assert "expected by January 2025" in old.reason.text
 
 
 def test_it_handles_zero_planned_change() -> None:
@@ -328,8 +332,10 @@ def test_it_handles_zero_planned_change() -> None:
 def test_it_formats_numbers_and_units_sensibly() -> None:
     goal = GoalSpec(True, 1200, date(2027, 1, 1), 200, date(2024, 1, 1), unit="teachers")
     result = assess(goal, [Point(date(2025, 1, 1), 300.0000001)], as_of=date(2025, 1, 1))
-    assert result.reason.startswith("Latest 300 teachers is 234 behind the 534 teachers expected")
-    assert "1,200 teachers" in result.reason
+    assert result.reason.text.startswith(
+        "Latest 300 teachers is 234 behind the 534 teachers expected"
+    )
+    assert "1,200 teachers" in result.reason.text
 
 
 def test_it_rejects_inconsistent_tolerances() -> None:
@@ -369,7 +375,8 @@ def test_it_says_a_country_that_met_mdg4_achieved_it() -> None:
     result = assess(*mdg4(MALDIVES, 2015))
     assert result.status is Status.ACHIEVED
     assert (
-        result.reason == "Latest 10 per 1,000 (December 2015) beats the target of 28.6 per 1,000."
+        result.reason.text
+        == "Latest 10 per 1,000 (December 2015) beats the target of 28.6 per 1,000."
     )
     # Halfway, the Maldives were well ahead of the path and heading past the target.
     midway = assess(*mdg4(MALDIVES, 2002))
@@ -380,7 +387,7 @@ def test_it_says_a_country_that_met_mdg4_achieved_it() -> None:
 def test_it_says_a_country_that_clearly_missed_mdg4_is_off_track() -> None:
     result = assess(*mdg4(SOMALIA, 2015))
     assert result.status is Status.OFF_TRACK
-    assert result.reason.startswith("The target date (December 2015) has passed")
+    assert result.reason.text.startswith("The target date (December 2015) has passed")
     # And it was visibly off track a decade earlier, with a trend far from the target.
     early = assess(*mdg4(SOMALIA, 2005))
     assert early.status is Status.OFF_TRACK
@@ -408,3 +415,62 @@ def test_it_classifies_every_country_by_its_2015_rate() -> None:
         else:
             expected = Status.OFF_TRACK
         assert result.status is expected, country
+
+
+def test_it_gives_the_reason_as_a_code_with_json_safe_params() -> None:
+    result = assess(READING, [Point(date(2025, 1, 1), 58.3)], as_of=date(2025, 9, 1))
+    assert result.reason.code is ReasonCode.TREND
+    assert result.reason.params == {
+        "unit": "%",
+        "decimals": 1,
+        "latest": 58.3,
+        "latest_date": "2025-01-01",
+        "target": 75,
+        "target_date": "2027-01-01",
+        "stale_months": 8,
+        "expected": pytest.approx(58.35, abs=0.01),
+        "projection": pytest.approx(74.85, abs=0.01),
+        "position": "matches",
+        "by_now": False,
+        "outcome": "short",
+        "target_passed": False,
+    }
+    assert (
+        str(result.reason)
+        == render_reason("trend", result.reason.params)
+        == (
+            "Latest 58.3% matches the 58.3% expected by January 2025; at the current trend it "
+            "reaches 74.9% by January 2027, short of 75%. The latest measurement is over "
+            "8 months old; add a newer one."
+        )
+    )
+    nothing = assess(READING, [], as_of=date(2023, 6, 1))
+    assert nothing.reason == Reason(ReasonCode.BASELINE_IN_FUTURE, {"baseline_date": "2024-01-01"})
+    assert nothing.reason.text == (
+        "The baseline is dated January 2024; there is nothing to judge before then."
+    )
+
+
+def test_it_renders_a_legacy_sentence_as_it_was_stored() -> None:
+    assert render_reason("legacy", {"text": "Latest 56% is behind."}) == "Latest 56% is behind."
+
+
+@pytest.mark.parametrize(
+    ("code", "params"),
+    [
+        ("no_such_code", {}),
+        ("legacy", {}),
+        ("baseline_in_future", {}),
+        ("target_met", {"latest": 76, "latest_date": "2027-03-01", "target": 75}),  # no unit
+        ("target_beaten", {"unit": "%", "decimals": 0, "latest": "76", "target": 75}),
+        ("trend", {"unit": "%", "decimals": "1", "latest": 56.0}),
+        ("target_date_passed", {"target_date": "not a date"}),
+        ("trend", {"position": "sideways"}),
+        ("legacy", {"text": None}),
+        ("trend", None),
+    ],
+)
+def test_it_falls_back_to_a_plain_sentence_for_what_it_cannot_render(
+    code: str, params: dict[str, object]
+) -> None:
+    assert render_reason(code, params) == FALLBACK

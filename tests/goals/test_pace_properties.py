@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -10,11 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stepback.goals.pace import (
+    FALLBACK,
     GoalSpec,
     Point,
     Status,
     assess,
     expected_value,
+    render_reason,
     usable_points,
 )
 
@@ -203,3 +206,15 @@ def test_it_keeps_the_projection_band_around_the_projection(case: Case) -> None:
         assert p.when == case.goal.target_date
     if result.status is Status.NOT_ENOUGH_DATA:
         assert result.expected is None and result.projection is None
+
+
+@SETTINGS
+@given(cases(), st.sampled_from(["", "%", "‰", "teachers", " deaths per 1,000 "]))
+def test_it_gives_a_reason_that_survives_storing_as_json(case: Case, unit: str) -> None:
+    goal = replace(case.goal, unit=unit)
+    reason = assess(goal, case.measurements, case.as_of).reason
+    text = reason.text
+    assert text and text != FALLBACK
+    stored = json.loads(json.dumps({"code": reason.code, "params": reason.params}, allow_nan=False))
+    assert stored == {"code": reason.code.value, "params": reason.params}
+    assert render_reason(stored["code"], stored["params"]) == text

@@ -86,7 +86,7 @@ def test_it_shows_the_goal_page_with_chart_pace_and_table(tenant: Tenant, goal: 
     assert '<h1 class="h3 mb-1">Reading comprehension</h1>' in html
     result = response.context["result"]
     assert f"sb-status-{result.status.value}" in html
-    assert result.reason in html.replace("&#x27;", "'")
+    assert result.reason.text in html.replace("&#x27;", "'")
     assert "Expected by then" in html
     assert "likely between" in html
     spec = chart_spec(html)

@@ -38,6 +38,7 @@ class MilestoneIO(Schema):
 class PaceOut(Schema):
     status: str
     reason: str
+    reason_code: str = Field(description="The reason as a stable code; `reason` is its sentence.")
     latest_value: float | None
     latest_date: dt.date | None
     measurement_count: int
@@ -69,6 +70,7 @@ class GoalOut(Schema):
         return {
             "status": obj.status,
             "reason": obj.status_reason,
+            "reason_code": obj.status_reason_code,
             "latest_value": obj.latest_value,
             "latest_date": obj.latest_date,
             "measurement_count": obj.measurement_count,

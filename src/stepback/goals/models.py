@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from stepback.accounts.models import Organisation
 from stepback.core.services import check_number
-from stepback.goals.pace import Status
+from stepback.goals.pace import Status, render_reason
 from stepback.initiatives.models import Initiative
 from stepback.lib.formats import trim_number
 
@@ -72,7 +72,8 @@ class Goal(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default="not_enough_data")
-    status_reason = models.CharField(max_length=400, blank=True)
+    status_reason_code = models.CharField(max_length=40, blank=True)
+    status_reason_params = models.JSONField(default=dict, blank=True)
     latest_value = models.FloatField(null=True, blank=True)
     latest_date = models.DateField(null=True, blank=True)
     measurement_count = models.PositiveIntegerField(default=0)
@@ -94,6 +95,13 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def status_reason(self) -> str:
+        """The stored reason as a sentence, rendered when shown (so it can be translated)."""
+        if not self.status_reason_code:
+            return ""
+        return render_reason(self.status_reason_code, self.status_reason_params)
 
     def clean(self) -> None:
         """The rules between fields: a whole baseline or none, a target after it, and

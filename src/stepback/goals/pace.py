@@ -13,13 +13,19 @@ The method is explained for users and engineers in ``docs/pace.md``; in short:
   well short caps *on pace* at *at risk*; a trend that catches up lifts *off track* to
   *at risk*.
 * With fewer than two points (baseline included) the answer is *not enough data*.
+
+The **reason** is a :class:`Reason`: a :class:`ReasonCode` with JSON-safe params, which is what
+gets stored; :func:`render_reason` turns it into the sentence when it is shown, from the
+templates in :data:`SENTENCES` and the fragments after it (``str.format_map`` with named
+placeholders). This module stays free of Django: to translate, wrap each template in gettext,
+one line per sentence.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from itertools import pairwise
@@ -34,10 +40,13 @@ __all__ = [
     "PaceResult",
     "Point",
     "Projection",
+    "Reason",
+    "ReasonCode",
     "Status",
     "assess",
     "expected_value",
     "planned_path",
+    "render_reason",
     "usable_points",
 ]
 
@@ -133,7 +142,8 @@ class PaceResult:
     expected: float | None
     latest: Point | None
     projection: Projection | None
-    reason: str
+    #: Why: a code and its params; ``reason.text`` is the sentence.
+    reason: Reason
     #: The baseline used (the goal's, or the first measurement).
     baseline: Point | None = None
     #: How far the latest value is behind the path, as a fraction of the planned change
@@ -198,8 +208,10 @@ def assess(goal: GoalSpec, measurements: Sequence[Point], as_of: date) -> PaceRe
                 as_of,
                 None,
                 None,
-                f"The baseline is dated {_month(goal_baseline.when)}; "
-                "there is nothing to judge before then.",
+                Reason(
+                    ReasonCode.BASELINE_IN_FUTURE,
+                    {"baseline_date": goal_baseline.when.isoformat()},
+                ),
             )
         baseline = goal_baseline
         earlier = [p for p in points if p.when <= baseline.when]
@@ -212,18 +224,18 @@ def assess(goal: GoalSpec, measurements: Sequence[Point], as_of: date) -> PaceRe
             as_of,
             None,
             None,
-            "No measurements yet; add a baseline and a later measurement to judge pace.",
+            Reason(ReasonCode.NO_MEASUREMENTS),
         )
 
     if not later:
         if goal_baseline is None:
-            reason = "Only one measurement so far; add another to judge pace."
+            reason = Reason(ReasonCode.ONE_MEASUREMENT)
             return _not_enough(goal, as_of, baseline, baseline, reason)
-        reason = "Only the baseline so far; add a measurement to judge pace."
+        reason = Reason(ReasonCode.ONLY_BASELINE)
         if earlier:
-            reason = (
-                f"Only the baseline so far (measurements dated on or before the baseline, "
-                f"{_month(baseline.when)}, do not count); add a measurement to judge pace."
+            reason = Reason(
+                ReasonCode.ONLY_BASELINE_EARLIER_IGNORED,
+                {"baseline_date": baseline.when.isoformat()},
             )
         return _not_enough(goal, as_of, baseline, None, reason)
 
@@ -280,7 +292,7 @@ def assess(goal: GoalSpec, measurements: Sequence[Point], as_of: date) -> PaceRe
 
 
 def _not_enough(
-    goal: GoalSpec, as_of: date, baseline: Point | None, latest: Point | None, reason: str
+    goal: GoalSpec, as_of: date, baseline: Point | None, latest: Point | None, reason: Reason
 ) -> PaceResult:
     path = planned_path(goal, baseline) if baseline is not None else ()
     return PaceResult(
@@ -337,7 +349,161 @@ def _mean(values: list[float]) -> float:
     return first + math.fsum(v - first for v in values) / len(values)
 
 
-# --- The reason sentence ----------------------------------------------------------------------
+# --- The reason: a code with its parameters, rendered into a sentence when shown -------------
+
+
+class ReasonCode(StrEnum):
+    """Every reason :func:`assess` gives. The values are stored (``Goal.status_reason_code``),
+    so never rename one; add a code instead."""
+
+    NO_MEASUREMENTS = "no_measurements"
+    BASELINE_IN_FUTURE = "baseline_in_future"
+    ONE_MEASUREMENT = "one_measurement"
+    ONLY_BASELINE = "only_baseline"
+    ONLY_BASELINE_EARLIER_IGNORED = "only_baseline_earlier_ignored"
+    TARGET_MET = "target_met"
+    TARGET_BEATEN = "target_beaten"
+    TARGET_DATE_PASSED = "target_date_passed"
+    TREND = "trend"
+    #: A sentence stored before reasons had codes; ``params["text"]`` is that sentence.
+    LEGACY = "legacy"
+
+
+Params = dict[str, str | int | float | bool]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a goal has its status: a code and plain JSON-safe parameters (numbers, ISO dates,
+    the unit, keyword choices), so that it can be stored and rendered in any language later."""
+
+    code: ReasonCode
+    params: Params = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return render_reason(self.code, self.params)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# The sentences, by code, with named placeholders filled by ``str.format_map``. Placeholders
+# are the params, formatted: numbers with the unit (``latest``, ``target``, ``expected``,
+# ``projection``), differences (``gap``) and dates as "June 2027" (``*_month``). Translating
+# them is one line per template: wrap each in ``gettext_lazy`` (or mark it with
+# ``gettext_noop`` and call ``gettext`` in ``render_reason``). The ``trend`` sentence is built
+# from the fragments below it, each chosen by a keyword param, so no English is stored.
+SENTENCES: dict[str, str] = {
+    ReasonCode.NO_MEASUREMENTS: (
+        "No measurements yet; add a baseline and a later measurement to judge pace."
+    ),
+    ReasonCode.BASELINE_IN_FUTURE: (
+        "The baseline is dated {baseline_month}; there is nothing to judge before then."
+    ),
+    ReasonCode.ONE_MEASUREMENT: "Only one measurement so far; add another to judge pace.",
+    ReasonCode.ONLY_BASELINE: "Only the baseline so far; add a measurement to judge pace.",
+    ReasonCode.ONLY_BASELINE_EARLIER_IGNORED: (
+        "Only the baseline so far (measurements dated on or before the baseline, "
+        "{baseline_month}, do not count); add a measurement to judge pace."
+    ),
+    ReasonCode.TARGET_MET: "Latest {latest} ({latest_month}) meets the target of {target}.",
+    ReasonCode.TARGET_BEATEN: "Latest {latest} ({latest_month}) beats the target of {target}.",
+    ReasonCode.TARGET_DATE_PASSED: (
+        "The target date ({target_month}) has passed and the latest {latest} "
+        "({latest_month}) is {gap} short of {target}."
+    ),
+    ReasonCode.TREND: "{position}; at the current trend {outcome}.",
+    ReasonCode.LEGACY: "{text}",
+}
+#: ``trend``: where the latest value stands (``position`` param), expected ``by``...
+POSITIONS: dict[str, str] = {
+    "matches": "Latest {latest} matches the {expected} expected {by}",
+    "ahead": "Latest {latest} is {gap} ahead of the {expected} expected {by}",
+    "behind": "Latest {latest} is {gap} behind the {expected} expected {by}",
+}
+#: ... "by now" when the latest measurement is from the month of the assessment (``by_now``).
+BY: dict[bool, str] = {True: "by now", False: "by {latest_month}"}
+#: ``trend``: where it lands by the target date (``outcome`` param; ``target_passed`` when the
+#: target date is before the assessment).
+OUTCOMES: dict[tuple[str, bool], str] = {
+    ("short", False): "it reaches {projection} by {target_month}, short of {target}",
+    ("right_at", False): "it reaches {projection} by {target_month}, right at {target}",
+    ("beating", False): "it reaches {projection} by {target_month}, beating {target}",
+    ("short", True): "it would have reached {projection} by {target_month}, short of {target}",
+    ("right_at", True): "it would have reached {projection} by {target_month}, right at {target}",
+    ("beating", True): "it would have reached {projection} by {target_month}, beating {target}",
+}
+#: Added after any judged sentence when the latest measurement is stale (``stale_months``).
+STALE = "The latest measurement is over {stale_months} months old; add a newer one."
+#: Differences in % are points (``gap``).
+POINTS: dict[bool, str] = {True: "{number} point", False: "{number} points"}
+#: For a code this version does not know, or params it cannot render (say, from an older one).
+FALLBACK = "No explanation of this status is available yet."
+
+
+def render_reason(code: str, params: Mapping[str, object]) -> str:
+    """The sentence for a reason code and its params; :data:`FALLBACK` (never an exception)
+    for an unknown code or params that do not fit it (missing, or of the wrong type)."""
+    try:
+        template = SENTENCES[code]
+        if code == ReasonCode.LEGACY:
+            return _str(params["text"])
+        values = _Values(params)
+        text = template.format_map(values)
+        if "stale_months" in params:
+            text += " " + STALE.format_map(values)
+        return text
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return FALLBACK
+
+
+class _Values(dict[str, str]):
+    """The placeholders of a template, formatted from the params as they are asked for."""
+
+    def __init__(self, params: Mapping[str, object]) -> None:
+        super().__init__()
+        self.params = params
+
+    def __missing__(self, key: str) -> str:
+        p = self.params
+        if key.endswith("_month"):
+            return _month(date.fromisoformat(_str(p[key.removesuffix("_month") + "_date"])))
+        if key in ("latest", "target", "expected", "projection"):
+            return self.formatter().qty(_float(p[key]))
+        if key == "gap":  # behind the path (trend) or short of the target (target date passed)
+            other = p["expected"] if "expected" in p else p["target"]
+            return self.formatter().diff(_float(other) - _float(p["latest"]))
+        if key == "by":
+            return BY[bool(p["by_now"])].format_map(self)
+        if key == "position":
+            return POSITIONS[_str(p["position"])].format_map(self)
+        if key == "outcome":
+            return OUTCOMES[_str(p["outcome"]), bool(p["target_passed"])].format_map(self)
+        if key == "stale_months":
+            return str(_int(p[key]))
+        raise KeyError(key)
+
+    def formatter(self) -> _Formatter:
+        return _Formatter(_str(self.params["unit"]), _int(self.params["decimals"]))
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _int(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(value)
+    return value
+
+
+def _float(value: object) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise TypeError(value)
+    return float(value)
 
 
 def _reason(
@@ -349,62 +515,59 @@ def _reason(
     projection: Projection | None,
     scale: float,
     stale: bool,
-) -> str:
-    fmt = _Formatter(goal.unit, scale)
+) -> Reason:
+    decimals = _decimals(scale)
+    fmt = _Formatter(goal.unit, decimals)
     sign = 1.0 if goal.higher_is_better else -1.0
-    target = fmt.qty(goal.target_value)
-    if status is Status.ACHIEVED:
-        verb = "meets" if fmt.num(latest.value) == fmt.num(goal.target_value) else "beats"
-        text = (
-            f"Latest {fmt.qty(latest.value)} ({_month(latest.when)}) {verb} the target of {target}."
-        )
-    elif latest.when >= goal.target_date:
-        gap = fmt.diff(goal.target_value - latest.value)
-        text = (
-            f"The target date ({_month(goal.target_date)}) has passed and the latest "
-            f"{fmt.qty(latest.value)} ({_month(latest.when)}) is {gap} short of {target}."
-        )
-    else:
-        ahead = sign * (latest.value - expected)
-        by = "by now" if _month(latest.when) == _month(as_of) else f"by {_month(latest.when)}"
-        if fmt.num(abs(latest.value - expected)) == "0":
-            head = f"Latest {fmt.qty(latest.value)} matches the {fmt.qty(expected)} expected {by}"
-        else:
-            where = "ahead of" if ahead > 0 else "behind"
-            head = (
-                f"Latest {fmt.qty(latest.value)} is {fmt.diff(latest.value - expected)} {where} "
-                f"the {fmt.qty(expected)} expected {by}"
-            )
-        text = head + "."
-        if projection is not None:
-            reaches = "it reaches" if goal.target_date >= as_of else "it would have reached"
-            short = sign * (goal.target_value - projection.value)
-            if fmt.num(projection.value) == fmt.num(goal.target_value):
-                versus = f"right at {target}"
-            elif short > 0:
-                versus = f"short of {target}"
-            else:
-                versus = f"beating {target}"
-            text = (
-                f"{head}; at the current trend {reaches} {fmt.qty(projection.value)} "
-                f"by {_month(goal.target_date)}, {versus}."
-            )
+    params: Params = {
+        "unit": fmt.unit,
+        "decimals": decimals,
+        "latest": latest.value,
+        "latest_date": latest.when.isoformat(),
+        "target": goal.target_value,
+        "target_date": goal.target_date.isoformat(),
+    }
     if stale:
-        months = (as_of - latest.when).days // 30
-        text += f" The latest measurement is over {months} months old; add a newer one."
-    return text
+        params["stale_months"] = (as_of - latest.when).days // 30
+    if status is Status.ACHIEVED:
+        met = fmt.num(latest.value) == fmt.num(goal.target_value)
+        return Reason(ReasonCode.TARGET_MET if met else ReasonCode.TARGET_BEATEN, params)
+    if projection is None:  # the latest measurement is on or after the target date
+        return Reason(ReasonCode.TARGET_DATE_PASSED, params)
+    if fmt.num(abs(latest.value - expected)) == "0":
+        position = "matches"
+    else:
+        position = "ahead" if sign * (latest.value - expected) > 0 else "behind"
+    short = sign * (goal.target_value - projection.value)
+    if fmt.num(projection.value) == fmt.num(goal.target_value):
+        outcome = "right_at"
+    else:
+        outcome = "short" if short > 0 else "beating"
+    params |= {
+        "expected": expected,
+        "projection": projection.value,
+        "position": position,
+        "by_now": _month(latest.when) == _month(as_of),
+        "outcome": outcome,
+        "target_passed": goal.target_date < as_of,
+    }
+    return Reason(ReasonCode.TREND, params)
+
+
+def _decimals(scale: float) -> int:
+    """As many decimals as 1% of the planned change needs (0 to 3); 2 without a scale."""
+    if scale > 0 and math.isfinite(scale):
+        return min(3, max(0, math.ceil(2 - math.log10(scale) - 1e-9)))
+    return 2
 
 
 class _Formatter:
-    """Numbers with as many decimals as 1% of the planned change needs (0 to 3), trailing
-    zeros dropped, units placed by ``with_unit``; differences in % are "points"."""
+    """Numbers with ``decimals`` places, trailing zeros dropped, thousands grouped, units placed
+    by ``with_unit``; differences in % are "points"."""
 
-    def __init__(self, unit: str, scale: float) -> None:
+    def __init__(self, unit: str, decimals: int) -> None:
         self.unit = unit.strip()
-        if scale > 0 and math.isfinite(scale):
-            self.decimals = min(3, max(0, math.ceil(2 - math.log10(scale) - 1e-9)))
-        else:
-            self.decimals = 2
+        self.decimals = decimals
 
     def num(self, value: float) -> str:
         return trim_number(value, self.decimals, grouping=True)
@@ -415,7 +578,7 @@ class _Formatter:
     def diff(self, value: float) -> str:
         number = self.num(abs(value))
         if self.unit == "%":
-            return f"{number} {'point' if number == '1' else 'points'}"
+            return POINTS[number == "1"].format(number=number)
         return number
 
 

@@ -39,7 +39,8 @@ def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResu
     """Recompute a goal's pace and store it on the goal for dashboards."""
     result = goal_assess(goal, as_of)
     goal.status = result.status.value
-    goal.status_reason = result.reason[:400]
+    goal.status_reason_code = result.reason.code.value
+    goal.status_reason_params = result.reason.params
     goal.latest_value = result.latest.value if result.latest else None
     goal.latest_date = result.latest.when if result.latest else None
     goal.measurement_count = Measurement.objects.filter(goal=goal).count()
@@ -47,7 +48,8 @@ def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResu
     goal.save(
         update_fields=[
             "status",
-            "status_reason",
+            "status_reason_code",
+            "status_reason_params",
             "latest_value",
             "latest_date",
             "measurement_count",
