@@ -1,0 +1,321 @@
+"""One write path: the web form and the API give the same answer to the same bad input.
+
+Each case drives one write through both doors with the same bad input and compares the
+answers: the form shows the message on its field (400), the API answers 422 naming the
+field with the same message, and neither stores anything (rows and audit entries alike).
+Messages about a milestone name it by its line in the form and by its place in the API's
+list ("Line 2" and "Milestone 2" for the same second milestone); the rest is identical.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from stepback.accounts.roles import Role
+from stepback.core.models import AuditEntry
+from stepback.goals.models import Goal, Measurement, Milestone
+from stepback.initiatives.models import Initiative
+from stepback.observations.models import Observation
+from stepback.tokens.models import ApiToken, hash_token
+from tests.conftest import Tenant, make_goal, make_initiative
+
+Data = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class World:
+    tenant: Tenant
+    initiative: Initiative
+    goal: Goal
+    theirs: Goal  # another organisation's goal
+
+    @property
+    def web(self) -> str:
+        return f"/o/{self.tenant.org.slug}/initiatives/{self.initiative.pk}"
+
+    @property
+    def api(self) -> str:
+        return f"/api/v1/orgs/{self.tenant.org.slug}"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input, as the form posts it and as the API sends it."""
+
+    web_path: Callable[[World], str]
+    web_data: Callable[[World], Data]
+    api_method: str
+    api_path: Callable[[World], str]
+    api_body: Callable[[World], Data]
+    web_field: str
+    api_field: str
+    message: Callable[[World], str]
+    unchanged: tuple[type, ...] = field(default=(Initiative, Goal, Milestone, Measurement))
+
+
+TODAY = timezone.localdate()
+FUTURE = TODAY + timedelta(days=400)
+
+
+def goal_form(**overrides: Any) -> Data:
+    data = {
+        "name": "Attendance",
+        "unit": "%",
+        "direction": "higher",
+        "baseline_value": "90",
+        "baseline_date": "2025-01-01",
+        "target_value": "95",
+        "target_date": "2026-12-31",
+        "milestones": "",
+        "on_pace_percent": "5",
+        "at_risk_percent": "15",
+    }
+    data.update(overrides)
+    return data
+
+
+def goal_body(**overrides: Any) -> Data:
+    body: Data = {
+        "name": "Attendance",
+        "unit": "%",
+        "baseline_value": 90,
+        "baseline_date": "2025-01-01",
+        "target_value": 95,
+        "target_date": "2026-12-31",
+        "milestones": [],
+    }
+    body.update(overrides)
+    return body
+
+
+def milestones(*lines: tuple[str, float]) -> tuple[str, list[Data]]:
+    return (
+        "\n".join(f"{when} {value:g}" for when, value in lines),
+        [{"date": when, "value": value} for when, value in lines],
+    )
+
+
+DUPLICATE = milestones(("2025-06-30", 92), ("2025-06-30", 93))
+AFTER_TARGET = milestones(("2025-06-30", 92), ("2027-06-30", 96))
+
+CASES: dict[str, Case] = {
+    "duplicate milestone dates (new goal)": Case(
+        web_path=lambda w: f"{w.web}/goals/new/",
+        web_data=lambda w: goal_form(milestones=DUPLICATE[0]),
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/goals",
+        api_body=lambda w: goal_body(milestones=DUPLICATE[1]),
+        web_field="milestones",
+        api_field="milestones",
+        message=lambda w: "Milestone 2: milestone 1 already has 2025-06-30.",
+    ),
+    "milestone after the target (changed goal)": Case(
+        web_path=lambda w: f"{w.web}/goals/{w.goal.pk}/edit/",
+        web_data=lambda w: goal_form(milestones=AFTER_TARGET[0]),
+        api_method="put",
+        api_path=lambda w: f"{w.api}/goals/{w.goal.pk}",
+        api_body=lambda w: goal_body(milestones=AFTER_TARGET[1]),
+        web_field="milestones",
+        api_field="milestones",
+        message=lambda w: "Milestone 2: 2027-06-30 is not before the target date (2026-12-31).",
+    ),
+    "target date before the baseline": Case(
+        web_path=lambda w: f"{w.web}/goals/new/",
+        web_data=lambda w: goal_form(target_date="2024-12-31"),
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/goals",
+        api_body=lambda w: goal_body(target_date="2024-12-31"),
+        web_field="target_date",
+        api_field="target_date",
+        message=lambda w: "The target date must be after the baseline date.",
+    ),
+    "tolerances out of order": Case(
+        web_path=lambda w: f"{w.web}/goals/new/",
+        web_data=lambda w: goal_form(on_pace_percent="20", at_risk_percent="10"),
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/goals",
+        api_body=lambda w: goal_body(on_pace_tolerance=0.2, at_risk_tolerance=0.1),
+        web_field="at_risk_percent",
+        api_field="at_risk_tolerance",
+        message=lambda w: "The at-risk share must be at least the on-pace share (20%).",
+    ),
+    "a value too large to judge": Case(
+        web_path=lambda w: f"{w.web}/goals/new/",
+        web_data=lambda w: goal_form(target_value="1.7e308"),
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/goals",
+        api_body=lambda w: goal_body(target_value=1.7e308),
+        web_field="target_value",
+        api_field="target_value",
+        message=lambda w: "Use a number between -1,000,000,000,000,000 and 1,000,000,000,000,000.",
+    ),
+    "a measurement dated 400 days ahead": Case(
+        web_path=lambda w: f"{w.web}/goals/{w.goal.pk}/measurements/",
+        web_data=lambda w: {"date": FUTURE.isoformat(), "value": "61"},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/goals/{w.goal.pk}/measurements",
+        api_body=lambda w: {"items": [{"date": FUTURE.isoformat(), "value": 61}]},
+        web_field="date",
+        api_field="items[0].date",
+        message=lambda w: "A measurement cannot be dated in the future.",
+    ),
+    "a leader from another organisation": Case(
+        web_path=lambda w: f"/o/{w.tenant.org.slug}/initiatives/new/",
+        web_data=lambda w: {
+            "title": "Sneaky",
+            "leader": w.tenant.outsider.pk,
+            "start_date": "2025-01-01",
+            "stage": "identify",
+            "monthly_review_months": "3",
+            "review_interval_months": "3",
+        },
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives",
+        api_body=lambda w: {"title": "Sneaky", "leader_id": w.tenant.outsider.pk},
+        web_field="leader",
+        api_field="leader_id",
+        message=lambda w: f"User {w.tenant.outsider.pk} is not a member of this organisation.",
+    ),
+    "an observation linked to another organisation's goal": Case(
+        web_path=lambda w: f"{w.web}/observations/new/",
+        web_data=lambda w: {
+            "date": TODAY.isoformat(),
+            "kind": "visit",
+            "title": "A visit",
+            "goals": [w.theirs.pk],
+        },
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/observations",
+        api_body=lambda w: {"title": "A visit", "goal_ids": [w.theirs.pk]},
+        web_field="goals",
+        api_field="goal_ids",
+        message=lambda w: f"Goal {w.theirs.pk} is not a goal of this initiative.",
+        unchanged=(Observation,),
+    ),
+    "an observation dated in the future": Case(
+        web_path=lambda w: f"{w.web}/observations/new/",
+        web_data=lambda w: {"date": FUTURE.isoformat(), "kind": "visit", "title": "Later"},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/observations",
+        api_body=lambda w: {"title": "Later", "date": FUTURE.isoformat()},
+        web_field="date",
+        api_field="date",
+        message=lambda w: "An observation cannot be dated in the future.",
+        unchanged=(Observation,),
+    ),
+    "too many monthly stepbacks": Case(
+        web_path=lambda w: f"{w.web}/edit/",
+        web_data=lambda w: {
+            "title": "Learning Sprints",
+            "start_date": "2025-01-01",
+            "stage": "identify",
+            "monthly_review_months": "30",
+            "review_interval_months": "3",
+        },
+        api_method="patch",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}",
+        api_body=lambda w: {"monthly_review_months": 30},
+        web_field="monthly_review_months",
+        api_field="monthly_review_months",
+        message=lambda w: "Use at most 24 months of monthly stepbacks.",
+    ),
+}
+
+
+@pytest.fixture
+def world(tenant: Tenant) -> World:
+    initiative = make_initiative(tenant.org, "Learning Sprints")
+    goal = make_goal(
+        initiative,
+        "Reading",
+        baseline_date=date(2025, 1, 1),
+        target_date=date(2026, 12, 31),
+    )
+    theirs = make_goal(make_initiative(tenant.other_org, "Theirs"), "Their goal")
+    return World(tenant=tenant, initiative=initiative, goal=goal, theirs=theirs)
+
+
+def _api_client(tenant: Tenant) -> Client:
+    raw = ApiToken.generate_raw()
+    ApiToken.objects.create(
+        user=tenant.user(Role.LEADER),
+        organisation=tenant.org,
+        name="contract",
+        scope=ApiToken.Scope.WRITE,
+        token_hash=hash_token(raw),
+        hint=raw[:8],
+    )
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def _stored(models: tuple[type, ...]) -> dict[str, Any]:
+    counts: dict[str, Any] = {m.__name__: m.objects.count() for m in models}  # type: ignore[attr-defined]
+    counts["audit"] = AuditEntry.objects.count()
+    counts["goals"] = sorted(Goal.objects.values_list("pk", "name", "target_date"))
+    counts["initiatives"] = sorted(Initiative.objects.values_list("pk", "monthly_review_months"))
+    return counts
+
+
+def _same_words(message: str) -> str:
+    """A milestone's message with its name made neutral: "Line 2" and "Milestone 2" agree."""
+    return re.sub(r"\b(line|milestone) (\d+)", r"#\2", message, flags=re.IGNORECASE)
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_the_form_and_the_api_refuse_the_same_input_with_the_same_message(
+    case: Case, world: World
+) -> None:
+    before = _stored(case.unchanged)
+    web = world.tenant.client(Role.LEADER).post(case.web_path(world), case.web_data(world))
+    api = _api_client(world.tenant)
+    after_web = _stored(case.unchanged)
+    answer = getattr(api, case.api_method)(
+        case.api_path(world), json.dumps(case.api_body(world)), content_type="application/json"
+    )
+
+    assert web.status_code == 400, web.content[:500]
+    web_messages = [_same_words(m) for m in web.context["form"].errors[case.web_field]]
+    assert answer.status_code == 422, answer.content
+    api_messages = [
+        _same_words(error["message"])
+        for error in answer.json()["errors"]
+        if error["field"] == case.api_field
+    ]
+    expected = _same_words(case.message(world))
+    assert expected in web_messages
+    assert api_messages == web_messages
+    # Nothing stored through either door (the API's token is made in between, on purpose).
+    assert after_web == before
+    assert _stored(case.unchanged) == before
+
+
+def test_a_field_nobody_may_set_changes_nothing_through_either_door(world: World) -> None:
+    """The form has no such field and ignores it; the API refuses it by name."""
+    tenant, goal = world.tenant, world.goal
+    form = goal_form(name="Renamed", organisation=tenant.other_org.pk, status="achieved")
+    web = tenant.client(Role.LEADER).post(f"{world.web}/goals/{goal.pk}/edit/", form)
+    assert web.status_code == 302
+    goal.refresh_from_db()
+    assert (goal.name, goal.organisation_id, goal.status) == (
+        "Renamed",
+        tenant.org.pk,
+        "not_enough_data",
+    )
+
+    body = goal_body(name="Again", organisation_id=tenant.other_org.pk, status="achieved")
+    answer = _api_client(tenant).put(
+        f"{world.api}/goals/{goal.pk}", json.dumps(body), content_type="application/json"
+    )
+    assert answer.status_code == 422
+    assert {e["field"] for e in answer.json()["errors"]} == {"organisation_id", "status"}
+    goal.refresh_from_db()
+    assert (goal.name, goal.organisation_id) == ("Renamed", tenant.org.pk)
