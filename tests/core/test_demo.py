@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.demo import DEMO_PASSWORD
+from stepback.demo import accounts as demo_accounts
 from stepback.tokens.models import ApiToken
 
 
@@ -71,6 +72,21 @@ def test_it_adds_a_pending_invitation_and_a_read_only_api_token(db: None) -> Non
     token = ApiToken.objects.get(name="Demo read-only token")
     assert token.scope == ApiToken.Scope.READ
     assert token.organisation.slug == "riverside"
+
+
+def test_it_loads_the_people_the_data_file_lists(db: None) -> None:
+    run_demo()
+
+    for person in demo_accounts.DATA["people"]:
+        user = User.objects.get(email=person["email"])
+        assert user.name == person["name"]
+        assert dict(user.memberships.values_list("organisation__slug", "role")) == person["roles"]
+    invitation = demo_accounts.DATA["invitation"]
+    assert (
+        Invitation.objects.pending()
+        .filter(organisation__slug=invitation["organisation"], email=invitation["email"])
+        .exists()
+    )
 
 
 def test_it_lets_every_demo_person_sign_in_with_the_demo_password(db: None) -> None:

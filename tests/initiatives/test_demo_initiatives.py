@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import random
 import re
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from stepback.core.models import AuditEntry
 from stepback.demo import demo_load
 from stepback.demo import initiatives as demo
 from stepback.demo.accounts import load as load_accounts
@@ -30,7 +31,8 @@ INTENDED = {
     "phonics-check": "on_pace",
     "phonics-teachers": "at_risk",
 }
-ALL_GOALS = [*demo.LS_GOALS, *demo.CALM_GOALS, *demo.PHONICS_GOALS]
+ALL_GOALS = [(spec, goal) for spec in demo.INITIATIVES for goal in spec["goals"]]
+LS_SPEC = next(spec for spec in demo.INITIATIVES if spec["title"] == demo.LEARNING_SPRINTS)
 
 
 def _counts() -> dict[str, int]:
@@ -47,7 +49,7 @@ def test_it_loads_the_learning_sprints_initiative(db: None) -> None:
     assert initiative.support_team.count() == 2
     assert initiative.stage == Stage.STEP_BACK
     assert "**58%**" in initiative.current_state
-    assert initiative.ticks.count() == len(demo.LS_TICKS)
+    assert initiative.ticks.count() == len(LS_SPEC["ticks"])
     years = (timezone.localdate() - initiative.start_date).days / 365.25
     assert 2 <= years < 2.5
 
@@ -77,7 +79,7 @@ def test_it_gives_two_years_of_measurements_for_several_goals(db: None) -> None:
 def test_it_stores_the_intended_pace_for_every_goal(db: None) -> None:
     demo_load()
     stored = {g.name: g.status for g in Goal.objects.all()}
-    assert stored == {plan.name: INTENDED[plan.key] for plan in ALL_GOALS}
+    assert stored == {goal["name"]: INTENDED[goal["key"]] for _, goal in ALL_GOALS}
     assert {"on_pace", "at_risk", "off_track"} <= set(stored.values())
     assert all(g.status_reason for g in Goal.objects.exclude(status="not_enough_data"))
 
@@ -85,25 +87,20 @@ def test_it_stores_the_intended_pace_for_every_goal(db: None) -> None:
 @pytest.mark.parametrize("days", range(0, 730, 23))
 def test_it_tells_the_same_story_whatever_the_day(days: int) -> None:
     today = date(2026, 1, 1) + timedelta(days=days)
-    starts = {
-        "ls": demo.ls_start(today),
-        "calm": demo.add_months(today.replace(day=1), -4),
-        "phonics": demo.add_months(today.replace(day=1), -7),
-    }
-    for plan in ALL_GOALS:
-        start = starts[plan.key.split("-")[0]]
-        rng = random.Random(f"stepback-demo-{plan.key}")
-        readings = [r for r in plan.readings(plan, start, today, rng) if start < r[0] <= today]
+    for initiative, goal in ALL_GOALS:
+        start = demo.initiative_start(initiative, today)
+        readings = demo.readings(goal, start, today)
         spec = pace.GoalSpec(
-            higher_is_better=plan.higher_is_better,
-            target_value=plan.target,
-            target_date=demo.add_months(start, plan.target_months),
-            baseline_value=plan.baseline,
+            higher_is_better=goal["higher_is_better"],
+            target_value=goal["target"],
+            target_date=demo.target_date(start, goal),
+            baseline_value=goal["baseline"],
             baseline_date=start,
-            at_risk_tolerance=plan.at_risk_tolerance,
+            at_risk_tolerance=goal.get("at_risk_tolerance", demo.DEFAULT_AT_RISK_TOLERANCE),
         )
         result = pace.assess(spec, [pace.Point(w, v) for w, v, _ in readings], today)
-        assert result.status.value == INTENDED[plan.key], (plan.key, today)
+        assert result.status.value == INTENDED[goal["key"]], (goal["key"], today)
+        assert all(start < when <= today for when, _, _ in readings), (goal["key"], today)
 
 
 def test_it_records_dozens_of_tagged_observations_linked_to_goals(db: None) -> None:
@@ -175,3 +172,54 @@ def test_it_writes_whole_paragraphs_for_markdown_that_keeps_line_breaks(db: None
     for text in texts:
         for before, after in zip(text.splitlines(), text.splitlines()[1:], strict=False):
             assert not before or not after or re.match(r"(-|\d+\.) ", after), (before, after)
+
+
+def test_it_loads_what_the_data_file_says(db: None) -> None:
+    demo_load()
+
+    for spec in demo.INITIATIVES:
+        initiative = Initiative.objects.get(
+            organisation__slug=spec["organisation"], title=spec["title"]
+        )
+        assert initiative.leader is not None
+        assert initiative.leader.email == spec["leader"]
+        assert initiative.stage == spec["stage"]
+        assert set(initiative.ticks.values_list("stage", "item_key")) == {
+            (tick["stage"], tick["item"]) for tick in spec["ticks"]
+        }
+        assert set(initiative.goals.values_list("name", flat=True)) == {
+            goal["name"] for goal in spec["goals"]
+        }
+        assert set(initiative.observations.values_list("title", "author__email")) == {
+            (observation["title"], observation["author"]) for observation in spec["observations"]
+        }
+    assert Observation.objects.count() == sum(len(s["observations"]) for s in demo.INITIATIVES)
+
+
+def test_it_goes_through_the_services_and_their_audit_log(db: None) -> None:
+    demo_load()
+
+    verbs = Counter(AuditEntry.objects.values_list("verb", flat=True))
+    goals_with_data = [goal for _, goal in ALL_GOALS if goal["series"]]
+    assert verbs == {
+        "initiative.create": len(demo.INITIATIVES),
+        "initiative.tick": sum(len(spec["ticks"]) for spec in demo.INITIATIVES),
+        "goal.create": len(ALL_GOALS),
+        "measurement.add_many": len(goals_with_data),
+        "observation.create": Observation.objects.count(),
+    }
+    for observation in Observation.objects.all():
+        entry = AuditEntry.objects.get(verb="observation.create", target_id=observation.pk)
+        assert entry.actor_id == observation.author_id
+    for goal in Goal.objects.select_related("initiative"):
+        entries = AuditEntry.objects.filter(target_type="goal", target_id=goal.pk)
+        assert {entry.actor_id for entry in entries} == {goal.initiative.leader_id}
+
+
+def test_it_writes_no_audit_entry_when_loaded_again(db: None) -> None:
+    demo_load()
+    entries = AuditEntry.objects.count()
+
+    demo_load()
+
+    assert AuditEntry.objects.count() == entries

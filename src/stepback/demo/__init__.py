@@ -1,14 +1,17 @@
 """The demo site that ``stepback demo`` loads.
 
-``demo_load`` builds it in parts, one module per app, each with a ``load(site)``
-function that finds or creates its rows (``get_or_create``), so loading twice
-changes nothing. ``accounts.load`` comes first and returns the :class:`DemoSite`
-(organisations and people by email) that later parts build on; to add a part,
-write ``demo/<app>.py`` with ``def load(site: DemoSite) -> None`` and call it from
+The content is data: ``accounts.json`` and ``initiatives.json`` in this package. The
+Python is a small loader, one module per data file, each with a ``load(site)`` function
+that reads its file and finds or creates the rows it describes, so loading twice changes
+nothing. ``accounts.load`` comes first and returns the :class:`DemoSite` (organisations
+and people by email) that later parts build on; to add a part, write ``demo/<app>.json``
+and ``demo/<app>.py`` with ``def load(site: DemoSite) -> None``, and call it from
 ``demo_load``.
 
-Rows are written directly rather than through the services: services send email
-and make random tokens, and the demo needs known log-ins and a quiet second run.
+Everything past the accounts goes in through the services, with the person the story
+names as the actor, so the demo obeys the same rules as everyone and fills the audit log.
+The accounts are written directly: the people need the published password, the token
+its published value, and the invitation must not be emailed.
 """
 
 from __future__ import annotations

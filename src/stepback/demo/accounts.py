@@ -1,4 +1,9 @@
-"""The demo's organisations, people (one per role), a pending invitation and an API token."""
+"""The demo's organisations, people (one per role), a pending invitation and an API token,
+as ``accounts.json`` lists them.
+
+These rows are written directly, not through services: the people need the published
+password, the token its published value, and the invitation must not be emailed.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +11,21 @@ from django.conf import settings
 
 from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import Role
-from stepback.demo.site import DEMO_PASSWORD, DemoLogin, DemoSite
+from stepback.demo.site import DEMO_PASSWORD, DemoLogin, DemoSite, read_data
 from stepback.tokens.models import ApiToken, hash_token
 
-ORGANISATIONS = {
-    "riverside": "Riverside Secondary School",
-    "northside": "Northside Primary School",
-}
+DATA = read_data("accounts.json")
 
+ORGANISATIONS: dict[str, str] = DATA["organisations"]
 # (email, name, {organisation slug: role}); the leader belongs to both organisations.
 PEOPLE: list[tuple[str, str, dict[str, Role]]] = [
-    ("admin@riverside.example", "Alex Morgan", {"riverside": Role.ADMIN}),
-    (
-        "leader@riverside.example",
-        "Leila Haddad",
-        {"riverside": Role.LEADER, "northside": Role.SUPPORT},
-    ),
-    ("support@riverside.example", "Sam Okafor", {"riverside": Role.SUPPORT}),
-    ("owner@riverside.example", "Jo Fraser", {"riverside": Role.OWNER}),
-    ("member@riverside.example", "Chris Lee", {"riverside": Role.MEMBER}),
-    ("viewer@riverside.example", "Pat Quinn", {"riverside": Role.VIEWER}),
-    ("admin@northside.example", "Morgan Ellis", {"northside": Role.ADMIN}),
-    ("member@northside.example", "Rowan Price", {"northside": Role.MEMBER}),
+    (person["email"], person["name"], {slug: Role(r) for slug, r in person["roles"].items()})
+    for person in DATA["people"]
 ]
-
-SITE_ADMIN = ("siteadmin@stepback.example", "Site Administrator")
-INVITEE = "newteacher@riverside.example"
+SITE_ADMIN: tuple[str, str] = (DATA["site_admin"]["email"], DATA["site_admin"]["name"])
+INVITATION: dict[str, str] = DATA["invitation"]
 # A read-only token of the leader's in Riverside, to try the API with.
-API_TOKEN = "sbk_demo-riverside-read-only"
+API_TOKEN: dict[str, str] = DATA["api_token"]
 
 
 def load() -> DemoSite:
@@ -72,26 +64,29 @@ def load() -> DemoSite:
         site.tally(created)
         site.logins.append(DemoLogin(email=email, name=name, roles="site administrator (/admin/)"))
 
-    riverside = site.organisations["riverside"]
     _, created = Invitation.objects.pending().get_or_create(
-        organisation=riverside,
-        email=INVITEE,
-        defaults={"role": Role.MEMBER, "invited_by": site.people["admin@riverside.example"]},
-    )
-    site.tally(created)
-
-    _, created = ApiToken.objects.get_or_create(
-        token_hash=hash_token(API_TOKEN),
+        organisation=site.organisations[INVITATION["organisation"]],
+        email=INVITATION["email"],
         defaults={
-            "user": site.people["leader@riverside.example"],
-            "organisation": riverside,
-            "name": "Demo read-only token",
-            "scope": ApiToken.Scope.READ,
-            "hint": API_TOKEN[:10],
+            "role": Role(INVITATION["role"]),
+            "invited_by": site.people[INVITATION["invited_by"]],
         },
     )
     site.tally(created)
-    site.api_token = API_TOKEN
+
+    token = API_TOKEN["token"]
+    _, created = ApiToken.objects.get_or_create(
+        token_hash=hash_token(token),
+        defaults={
+            "user": site.people[API_TOKEN["user"]],
+            "organisation": site.organisations[API_TOKEN["organisation"]],
+            "name": API_TOKEN["name"],
+            "scope": ApiToken.Scope(API_TOKEN["scope"]),
+            "hint": token[:10],
+        },
+    )
+    site.tally(created)
+    site.api_token = token
     return site
 
 

@@ -1,8 +1,12 @@
-"""What the parts of the demo share: the password, the log-ins and the site built so far."""
+"""What the parts of the demo share: the password, the log-ins, the site built so far and
+how a part reads its data file."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
 
 from stepback.accounts.models import Organisation, User
 
@@ -30,3 +34,8 @@ class DemoSite:
     def tally(self, created: bool) -> None:
         """Record one row found or created, for the command's summary."""
         self.created += int(created)
+
+
+def read_data(name: str) -> Any:
+    """The parsed JSON data file ``name`` that ships in this package (``demo/<name>``)."""
+    return json.loads(resources.files("stepback.demo").joinpath(name).read_text(encoding="utf-8"))

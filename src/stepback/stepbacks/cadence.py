@@ -2,26 +2,20 @@
 
 Pure functions over dates (no Django). Review ``k`` falls ``k`` months after the start for
 the first ``monthly_months`` reviews, then every ``interval_months`` months after that. Each
-date is computed from the start (never from the previous review), and a day that a month
-lacks becomes that month's last day: 31 January is followed by 28 (or 29) February, then
-31 March.
+date is computed from the start (never from the previous review) with ``relativedelta``, so
+a day that a month lacks becomes that month's last day: 31 January is followed by 28 (or 29)
+February, then 31 March.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
 from datetime import date
 from itertools import islice
 
-__all__ = ["add_months", "next_reviews", "review_dates"]
+from dateutil.relativedelta import relativedelta
 
-
-def add_months(start: date, months: int) -> date:
-    """The same day ``months`` months later, or the last day of that month if it is shorter."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+__all__ = ["next_reviews", "review_dates"]
 
 
 def review_dates(start: date, *, monthly_months: int, interval_months: int) -> Iterator[date]:
@@ -34,7 +28,7 @@ def review_dates(start: date, *, monthly_months: int, interval_months: int) -> I
     while True:
         months += 1 if months < monthly_months else interval_months
         try:
-            when = add_months(start, months)
+            when = start + relativedelta(months=months)
         except ValueError:  # past the year 9999
             return
         yield when
