@@ -7,11 +7,30 @@ the same bad input gets the same message through the web form and the API.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from pydantic import ConfigDict
+
+M = TypeVar("M", bound=models.Model)
+
+
+def rows_by_id(model: type[M], ids: Sequence[int], *, field: str, refusal: str) -> list[M]:
+    """The rows of these ids, each once, in the order given, for a service to check.
+
+    An id with no row at all is refused on ``field`` with ``refusal.format(id=…)``: the
+    message the service gives for a row that exists but is not the caller's to use, so that
+    nobody learns which ids exist in another organisation.
+    """
+    unique = list(dict.fromkeys(ids))
+    rows = model._default_manager.in_bulk(unique)
+    missing = [pk for pk in unique if pk not in rows]
+    if missing:
+        raise ValidationError({field: [refusal.format(id=pk) for pk in missing]})
+    return [rows[pk] for pk in unique]
 
 
 def field_errors(error: ValidationError) -> list[dict[str, str]]:

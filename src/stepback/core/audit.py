@@ -123,6 +123,26 @@ def record(
     )
 
 
+def record_row(
+    row: models.Model,
+    *,
+    actor: User | None,
+    verb: str,
+    changes: Mapping[str, Any] | None = None,
+    initiative_id: int | None = None,
+) -> AuditEntry:
+    """``record`` for a row that carries its ``organisation_id``: the row is the target, and
+    its ``initiative_id`` (when it has one) the initiative, unless one is given."""
+    return record(
+        organisation=row.organisation_id,  # type: ignore[attr-defined]
+        actor=actor,
+        verb=verb,
+        target=row,
+        initiative_id=initiative_id or getattr(row, "initiative_id", None),
+        changes=changes,
+    )
+
+
 # --- what changed ---------------------------------------------------------------------------
 
 

@@ -44,6 +44,14 @@ class FilterForm(forms.Form):
         self.is_valid()
         return self.cleaned_data
 
+    def clean(self) -> dict[str, Any]:
+        """A range from ``date_from`` to ``date_to``, where a form has one, runs forwards."""
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date must not be before the start date.")
+        return data
+
 
 MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…)."
 
@@ -78,13 +86,6 @@ class ActivityFilterForm(FilterForm):
         self.fields["actor"].queryset = people  # type: ignore[attr-defined]
         self.fields["actor"].label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
         self.fields["kind"].choices = [("", "Any kind"), *audit.KINDS.items()]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "The end date must not be before the start date.")
-        return data
 
     def apply(self, entries: AuditEntryQuerySet) -> AuditEntryQuerySet:
         """Narrow ``entries`` by every valid filter."""

@@ -39,6 +39,13 @@ def validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
     instance.full_clean(exclude=list(exclude))
 
 
+def refuse_unknown(data: Mapping[str, Any], allowed: Collection[str]) -> None:
+    """A ``ValidationError`` naming every field of ``data`` that is not ``allowed``."""
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed." for name in unknown})
+
+
 def model_update(
     instance: models.Model,
     data: Mapping[str, Any],
@@ -53,9 +60,7 @@ def model_update(
     accident. Returns ``{field: [old, new]}`` of what changed, for the audit log; nothing
     is saved when nothing changed.
     """
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed." for name in unknown})
+    refuse_unknown(data, allowed)
     before = audit.snapshot(instance, data)
     for name, value in data.items():
         setattr(instance, name, value)

@@ -18,7 +18,13 @@ from django.utils import timezone
 
 from stepback.accounts.models import User
 from stepback.core import audit
-from stepback.core.services import MAX_ABS_NUMBER, NUMBER_RANGE_MESSAGE, model_update, validate
+from stepback.core.services import (
+    MAX_ABS_NUMBER,
+    NUMBER_RANGE_MESSAGE,
+    model_update,
+    refuse_unknown,
+    validate,
+)
 from stepback.goals import pace
 from stepback.goals.models import Goal, Measurement, Milestone
 from stepback.goals.selectors import goal_assess
@@ -126,14 +132,7 @@ def _set_milestones(goal: Goal, milestones: Sequence[tuple[date, float]]) -> Non
 
 
 def _record(goal: Goal, actor: User | None, verb: str, changes: Any = None) -> None:
-    audit.record(
-        organisation=goal.organisation_id,
-        actor=actor,
-        verb=verb,
-        target=goal,
-        initiative_id=goal.initiative_id,
-        changes=changes,
-    )
+    audit.record_row(goal, actor=actor, verb=verb, changes=changes)
 
 
 def _milestone_facts(milestones: Sequence[tuple[date, float]]) -> list[str]:
@@ -152,9 +151,7 @@ def goal_create(
     """Add a goal to an initiative. ``fields`` needs at least a name, a target value and
     a target date; the others have the model's defaults."""
     goal = Goal(organisation=initiative.organisation, initiative=initiative)
-    unknown = sorted(set(fields) - GOAL_FIELDS)
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed." for name in unknown})
+    refuse_unknown(fields, GOAL_FIELDS)
     for name, value in fields.items():
         setattr(goal, name, value)
     _validate_goal(goal, milestones, milestone_name)
@@ -192,9 +189,7 @@ def goal_update(
     milestone_name: Callable[[int], str] = milestone_label,
 ) -> Goal:
     """Change the given fields and, when given, replace the milestones."""
-    unknown = sorted(set(changes) - GOAL_FIELDS)
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed." for name in unknown})
+    refuse_unknown(changes, GOAL_FIELDS)
     current = [(m.date, m.value) for m in goal.milestones.all()]
     # The changes are checked on a copy first, with the new milestones, so that a refused
     # update leaves ``goal`` as it was.
@@ -286,11 +281,10 @@ def measurement_add(
 def _record_measurement(
     goal: Goal, actor: User | None, verb: str, measurement: Measurement, when: date, value: float
 ) -> None:
-    audit.record(
-        organisation=goal.organisation_id,
+    audit.record_row(
+        measurement,
         actor=actor,
         verb=verb,
-        target=measurement,
         initiative_id=goal.initiative_id,
         changes={"goal": goal.pk, "date": when, "value": value},
     )
@@ -379,13 +373,6 @@ def measurements_add_many(
             on_progress(min(start + BULK_BATCH_SIZE, len(new)))
     result = BulkResult(created=len(new), already_stored=len(items) - len(new))
     if result.created:
-        audit.record(
-            organisation=goal.organisation_id,
-            actor=actor,
-            verb=verb,
-            target=goal,
-            initiative_id=goal.initiative_id,
-            changes={"created": result.created, **(facts or {})},
-        )
+        _record(goal, actor, verb, {"created": result.created, **(facts or {})})
     goal_refresh_pace(goal=goal)
     return result

@@ -9,7 +9,6 @@ No ``from __future__ import annotations`` here: ninja evaluates these annotation
 import datetime as dt
 from typing import cast
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -18,7 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from stepback.accounts.models import Organisation, User
 from stepback.accounts.roles import Capability
-from stepback.core.api_errors import api_names, strict_config
+from stepback.core.api_errors import api_names, rows_by_id, strict_config
 from stepback.goals.selectors import goal_status_counts, with_goal_status_counts
 from stepback.initiatives import services
 from stepback.initiatives.models import Initiative
@@ -38,13 +37,8 @@ API_NAMES = {"leader": "leader_id", "support_team": "support_team_ids"}
 
 
 def _users(user_ids: list[int], field: str) -> list[User]:
-    """The users of these ids, for the service to check that they are members; an id with
-    no user at all gets the same answer as another organisation's member."""
-    users = User.objects.in_bulk(user_ids)
-    missing = [pk for pk in dict.fromkeys(user_ids) if pk not in users]
-    if missing:
-        raise ValidationError({field: [NOT_A_MEMBER.format(id=pk) for pk in missing]})
-    return [users[pk] for pk in dict.fromkeys(user_ids)]
+    """The users of these ids, for the service to check that they are members."""
+    return rows_by_id(User, user_ids, field=field, refusal=NOT_A_MEMBER)
 
 
 def _user(user_id: int | None) -> User | None:

@@ -61,13 +61,8 @@ def _check_members(
 
 
 def _record(initiative: Initiative, actor: User | None, verb: str, changes: Any = None) -> None:
-    audit.record(
-        organisation=initiative.organisation_id,
-        actor=actor,
-        verb=verb,
-        target=initiative,
-        initiative_id=initiative.pk,
-        changes=changes,
+    audit.record_row(
+        initiative, actor=actor, verb=verb, initiative_id=initiative.pk, changes=changes
     )
 
 

@@ -7,14 +7,13 @@ input with the same message as the web form (422 naming the field). No
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from stepback.accounts.roles import Capability
-from stepback.core.api_errors import api_names, strict_config
+from stepback.core.api_errors import api_names, rows_by_id, strict_config
 from stepback.goals.models import Goal
 from stepback.initiatives.selectors import initiative_for_org
 from stepback.observations import services
@@ -67,15 +66,8 @@ class ObservationFilters(Schema):
 
 
 def _goals(goal_ids: list[int]) -> list[Goal]:
-    """The goals of these ids, for the service to check; an id with no goal at all gets
-    the same answer as another initiative's goal."""
-    goals = Goal.objects.in_bulk(goal_ids)
-    missing = [pk for pk in dict.fromkeys(goal_ids) if pk not in goals]
-    if missing:
-        raise ValidationError(
-            {"goal_ids": [NOT_THIS_INITIATIVES_GOAL.format(id=pk) for pk in missing]}
-        )
-    return [goals[pk] for pk in dict.fromkeys(goal_ids)]
+    """The goals of these ids, for the service to check that they are this initiative's."""
+    return rows_by_id(Goal, goal_ids, field="goal_ids", refusal=NOT_THIS_INITIATIVES_GOAL)
 
 
 @router.get(

@@ -96,13 +96,6 @@ class ObservationFilterForm(FilterForm):
         self.fields["tag"].choices = [("", "Any tag"), *((name, name) for name in names)]  # type: ignore[attr-defined]
         self.fields["goal"].queryset = initiative.goals.order_by("name", "pk")  # type: ignore[attr-defined]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "The end date must not be before the start date.")
-        return data
-
     def apply(self, queryset: ObservationQuerySet) -> ObservationQuerySet:
         """Narrow ``queryset`` by every valid filter."""
         return queryset.matching(**self.valid_filters())

@@ -86,14 +86,7 @@ def _tags(organisation: Organisation, names: Sequence[str]) -> list[Tag]:
 
 
 def _record(observation: Observation, actor: User | None, verb: str, changes: Any) -> None:
-    audit.record(
-        organisation=observation.organisation_id,
-        actor=actor,
-        verb=verb,
-        target=observation,
-        initiative_id=observation.initiative_id,
-        changes=changes,
-    )
+    audit.record_row(observation, actor=actor, verb=verb, changes=changes)
 
 
 @transaction.atomic
