@@ -31,7 +31,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from stepback.accounts.models import Invitation, Membership, User
-from stepback.accounts.roles import CAPABILITIES, WRITE_CAPABILITIES, Capability, Role
+from stepback.accounts.roles import (
+    AUTHOR_RULES,
+    CAPABILITIES,
+    WRITE_CAPABILITIES,
+    Capability,
+    Role,
+)
 from stepback.api.api import api
 from stepback.core.access import PUBLIC, SIGNED_IN
 from stepback.goals.imports import import_create
@@ -239,6 +245,49 @@ def test_it_guards_every_page(route: WebRoute, tenant: Tenant) -> None:
             else:
                 assert status in (403, 405), (
                     f"{role} must not {method.upper()} {route.route} ({capability}), got {status}"
+                )
+
+
+# --- rows a person wrote themselves (the roles matrix's AUTHOR_RULES) ------------------------
+
+AUTHORED_ROUTES = [r for r in WEB_ROUTES if getattr(r.callback, "author_rule", None)]
+#: How the walker makes a row of each author rule's kind, written by ``author``.
+AUTHORED_SAMPLES: dict[str, Callable[[Tenant, User], int]] = {
+    "observation": lambda tenant, author: _observation(tenant, author),
+}
+
+
+def test_it_finds_the_pages_with_an_author_rule() -> None:
+    assert {r.name for r in AUTHORED_ROUTES} >= {"edit", "delete"}
+    assert {r.callback.author_rule for r in AUTHORED_ROUTES} <= set(AUTHOR_RULES)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("route", AUTHORED_ROUTES, ids=lambda r: f"{r.route}")
+def test_it_lets_only_the_author_or_those_who_may_change_anyones_change_a_row(
+    route: WebRoute, tenant: Tenant
+) -> None:
+    """Someone else's row: only the roles with the rule's "anyone" capability may change it;
+    their own row: every role with the "own" capability (``test_it_guards_every_page``)."""
+    rule = route.callback.author_rule  # type: ignore[attr-defined]
+    own, anyone = AUTHOR_RULES[rule]
+    writer = tenant.user(Role.OWNER)
+    for role in Role:
+        user = tenant.user(role)
+        if user == writer or role not in CAPABILITIES[own]:
+            continue
+        values = _values(route, tenant, user)
+        sample_param = next(p for p in route.params if p.endswith("_id") and p.startswith(rule))
+        values[sample_param] = AUTHORED_SAMPLES[rule](tenant, writer)
+        for method in ("get", "post"):
+            status = getattr(tenant.client_for(user), method)(route.url(values)).status_code
+            if role in CAPABILITIES[anyone]:
+                assert status not in (401, 403, 404) and status < 500, (
+                    f"{role} may change anyone's {rule}: {method.upper()} gave {status}"
+                )
+            else:
+                assert status == 403, (
+                    f"{role} must not change another person's {rule}: "
+                    f"{method.upper()} {route.route} gave {status}"
                 )
 
 
