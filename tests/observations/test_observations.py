@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from stepback.accounts.roles import Role
-from stepback.observations.models import Observation, Tag
+from stepback.core.models import Tag
+from stepback.observations.models import Observation
 from stepback.observations.services import observation_create
 from tests.conftest import Tenant, make_goal, make_initiative
 

@@ -136,3 +136,21 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.target_type} #{self.target_id}"
+
+
+class Tag(models.Model):
+    """A word an organisation files things under (observations today; feedback themes next).
+
+    The table keeps the name it had in the ``initiatives`` app.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        db_table = "initiatives_tag"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="tag_unique")]
+
+    def __str__(self) -> str:
+        return self.name

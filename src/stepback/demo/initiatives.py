@@ -30,13 +30,14 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from stepback.core.models import Tag
 from stepback.demo.site import DemoSite, read_data
 from stepback.goals.models import Goal, Measurement
 from stepback.goals.services import MeasurementIn, goal_create, measurements_add_many
 from stepback.initiatives.models import ChecklistTick, Initiative
 from stepback.initiatives.services import checklist_set, initiative_create
 from stepback.initiatives.stages import Stage
-from stepback.observations.models import Observation, Tag
+from stepback.observations.models import Observation
 from stepback.observations.services import observation_create
 
 DATA = read_data("initiatives.json")

@@ -14,11 +14,12 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from stepback.accounts.roles import Capability
 from stepback.core.api_errors import api_names, rows_by_id, strict_config
+from stepback.core.tags import MAX_TAGS, TAG_MAX_LENGTH
 from stepback.goals.models import Goal
 from stepback.initiatives.selectors import initiative_for_org
 from stepback.observations import services
 from stepback.observations.models import Observation
-from stepback.observations.services import MAX_TAGS, NOT_THIS_INITIATIVES_GOAL, TAG_MAX_LENGTH
+from stepback.observations.services import NOT_THIS_INITIATIVES_GOAL
 from stepback.tokens.auth import access, api_membership
 
 router = Router(tags=["observations"])

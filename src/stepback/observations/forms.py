@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 
 from stepback.core.forms import MARKDOWN_HELP, DateInput, FilterForm, ServiceForm
+from stepback.core.models import Tag
 from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
-from stepback.observations.models import Observation, ObservationQuerySet, Tag
+from stepback.observations.models import Observation, ObservationQuerySet
 from stepback.observations.services import ObservationChanges
 
 

@@ -1,4 +1,4 @@
-"""Observations, the qualitative data of an initiative, and the organisation's tags.
+"""Observations, the qualitative data of an initiative (tagged with ``core.Tag``).
 
 The tables keep the names they had in the ``initiatives`` app (``db_table``).
 """
@@ -14,21 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from stepback.accounts.models import Organisation
+from stepback.core.models import Tag
 from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
-
-
-class Tag(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=50)
-
-    class Meta:
-        db_table = "initiatives_tag"
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="tag_unique")]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ObservationQuerySet(models.QuerySet["Observation"]):

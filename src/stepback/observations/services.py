@@ -6,7 +6,7 @@ for the web form and the API) and records one audit entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypedDict
 
@@ -14,15 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from stepback.accounts.models import Organisation, User
+from stepback.accounts.models import User
 from stepback.core import audit
 from stepback.core.services import merge_errors, model_update, validate
+from stepback.core.tags import clean_tags, tags_named
 from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
-from stepback.observations.models import Observation, Tag
+from stepback.observations.models import Observation
 
-MAX_TAGS = 20
-TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length or 50
 NOT_THIS_INITIATIVES_GOAL = "Goal {id} is not a goal of this initiative."
 
 
@@ -39,30 +38,6 @@ OBSERVATION_FIELDS = frozenset(ObservationChanges.__annotations__)
 _SET_BY_SERVICE = ("organisation", "initiative", "author")
 
 
-def clean_tags(names: Iterable[str]) -> list[str]:
-    """Tags as stored: inner spaces collapsed, lower case, each once, in the order given.
-
-    At most ``MAX_TAGS`` of at most ``TAG_MAX_LENGTH`` characters, or a ``ValidationError``
-    on ``tags``.
-    """
-    clean: list[str] = []
-    for raw in names:
-        name = " ".join(raw.split()).lower()
-        if name and name not in clean:
-            clean.append(name)
-    too_long = [name for name in clean if len(name) > TAG_MAX_LENGTH]
-    if too_long:
-        raise ValidationError(
-            {
-                "tags": f"Keep each tag to {TAG_MAX_LENGTH} characters: “{too_long[0][:20]}…” "
-                "is longer."
-            }
-        )
-    if len(clean) > MAX_TAGS:
-        raise ValidationError({"tags": f"Use at most {MAX_TAGS} tags."})
-    return clean
-
-
 def _check_goals(initiative: Initiative, goals: Sequence[Goal]) -> None:
     wrong = [goal.pk for goal in goals if goal.initiative_id != initiative.pk]
     if wrong:
@@ -76,13 +51,6 @@ def _errors_of(check: Callable[[], object]) -> ValidationError | None:
     except ValidationError as error:
         return error
     return None
-
-
-def _tags(organisation: Organisation, names: Sequence[str]) -> list[Tag]:
-    existing = {t.name: t for t in Tag.objects.filter(organisation=organisation, name__in=names)}
-    missing = [Tag(organisation=organisation, name=n) for n in names if n not in existing]
-    Tag.objects.bulk_create(missing)
-    return list(Tag.objects.filter(organisation=organisation, name__in=names))
 
 
 def _record(observation: Observation, actor: User | None, verb: str, changes: Any) -> None:
@@ -120,7 +88,7 @@ def observation_create(
     if error:
         raise error
     observation.save()
-    observation.tags.set(_tags(initiative.organisation, names))
+    observation.tags.set(tags_named(initiative.organisation, names))
     observation.goals.set(list(goals))
     _record(observation, actor, "observation.create", {"title": title})
     return observation
@@ -148,7 +116,7 @@ def observation_update(
     )
     if tags is not None:
         before = sorted(tag.name for tag in observation.tags.all())
-        observation.tags.set(_tags(observation.organisation, names))
+        observation.tags.set(tags_named(observation.organisation, names))
         if sorted(names) != before:
             changed["tags"] = [before, sorted(names)]
     if goals is not None:
