@@ -15,9 +15,12 @@ from stepback.lib.tabular import (
     RowProblem,
     TableError,
     detect_date_orders,
+    parse_date,
+    parse_number,
     read_table,
     validate,
 )
+from stepback.lib.tabular.validation import CachedParse
 from tests.lib.tabular_support import MAPPING, csv_bytes, problems, where
 
 # --------------------------------------------------------------------------------------
@@ -205,3 +208,22 @@ def test_it_reports_exactly_the_bad_rows_of_a_100000_row_file() -> None:
     assert len(preview.rows) == 100_000 - 3
     assert preview.rows[-1].note == "note 99999"
     assert elapsed < 10, f"took {elapsed:.1f} s"
+
+
+def test_one_cached_parse_serves_dates_and_values_parsing_each_text_once() -> None:
+    calls: list[str] = []
+
+    def parse(raw: str) -> float:
+        calls.append(raw)
+        return parse_number(raw)
+
+    values = CachedParse(parse)
+    assert values("62,5") == 62.5
+    assert values("six") == "'six' is not a number"
+    assert values("62,5") == 62.5
+    assert values("six") == "'six' is not a number"
+    assert calls == ["62,5", "six"]
+
+    dates = CachedParse(lambda raw: parse_date(raw, DateOrder.DAY_FIRST))
+    assert dates("05/03/2024") == date(2024, 3, 5)
+    assert dates("31/02/2024") == "'31/02/2024' is not a real date: February 2024 has no day 31"

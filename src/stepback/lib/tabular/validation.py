@@ -12,8 +12,10 @@ it returns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Generic, TypeVar
 
 from stepback.lib.tabular._common import TableError, format_float
 from stepback.lib.tabular._common import show as _show
@@ -22,7 +24,9 @@ from stepback.lib.tabular.mapping import ColumnMapping
 from stepback.lib.tabular.numbers import detect_decimal_separator, parse_number
 from stepback.lib.tabular.table import Table, column_letter
 
-__all__ = ["DuplicateRow", "ImportPreview", "ParsedRow", "RowProblem", "validate"]
+__all__ = ["CachedParse", "DuplicateRow", "ImportPreview", "ParsedRow", "RowProblem", "validate"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,49 @@ class ImportPreview:
         return grouped
 
 
+class CachedParse(Generic[T]):
+    """``parse`` applied once to each distinct text: the parsed value, or the message of
+    its ``ValueError``. Dates and values repeat a lot (many goals per date, few distinct
+    scores), so :func:`validate` parses each of them once."""
+
+    def __init__(self, parse: Callable[[str], T]) -> None:
+        self.parse = parse
+        self.cache: dict[str, T | str] = {}
+
+    def __call__(self, raw: str) -> T | str:
+        found = self.cache.get(raw)
+        if found is None:
+            try:
+                found = self.parse(raw)
+            except ValueError as error:
+                found = str(error)
+            self.cache[raw] = found
+        return found
+
+
+def _required(
+    cells: list[str],
+    index: int,
+    column: str,
+    field: str,
+    parse: CachedParse[T],
+    problems: list[RowProblem],
+    number: int,
+    short: str,
+) -> T | None:
+    """The parsed cell ``index`` of a row, or None after adding its problem (missing or
+    unreadable) to ``problems``."""
+    raw = cells[index] if index < len(cells) else ""
+    if not raw:
+        problems.append(RowProblem(number, column, f"missing {field}{short}"))
+        return None
+    parsed = parse(raw)
+    if isinstance(parsed, str):
+        problems.append(RowProblem(number, column, parsed))
+        return None
+    return parsed
+
+
 def validate(
     table: Table,
     mapping: ColumnMapping,
@@ -136,9 +183,8 @@ def validate(
     problems: list[RowProblem] = []
     duplicates: list[DuplicateRow] = []
     seen: dict[tuple[str, date], tuple[int, float]] = {}
-    # Dates and values repeat a lot (many goals per date, few distinct scores): parse once.
-    date_cache: dict[str, date | str] = {}
-    value_cache: dict[str, float | str] = {}
+    dates = CachedParse(lambda raw: parse_date(raw, date_order))
+    values = CachedParse(lambda raw: parse_number(raw, decimal))
 
     for cells, number in zip(table.rows, table.row_numbers, strict=True):
         count = len(cells)
@@ -154,39 +200,8 @@ def validate(
                 problems.append(RowProblem(number, mapping.goal or "", "missing goal" + short))
                 ok = False
 
-        raw_date = cells[date_i] if date_i < count else ""
-        when: date | None = None
-        if not raw_date:
-            problems.append(RowProblem(number, mapping.date, "missing date" + short))
-        else:
-            parsed_date = date_cache.get(raw_date)
-            if parsed_date is None:
-                try:
-                    parsed_date = parse_date(raw_date, date_order)
-                except ValueError as error:
-                    parsed_date = str(error)
-                date_cache[raw_date] = parsed_date
-            if isinstance(parsed_date, str):
-                problems.append(RowProblem(number, mapping.date, parsed_date))
-            else:
-                when = parsed_date
-
-        raw_value = cells[value_i] if value_i < count else ""
-        value: float | None = None
-        if not raw_value:
-            problems.append(RowProblem(number, mapping.value, "missing value" + short))
-        else:
-            parsed_value = value_cache.get(raw_value)
-            if parsed_value is None:
-                try:
-                    parsed_value = parse_number(raw_value, decimal)
-                except ValueError as error:
-                    parsed_value = str(error)
-                value_cache[raw_value] = parsed_value
-            if isinstance(parsed_value, str):
-                problems.append(RowProblem(number, mapping.value, parsed_value))
-            else:
-                value = parsed_value
+        when = _required(cells, date_i, mapping.date, "date", dates, problems, number, short)
+        value = _required(cells, value_i, mapping.value, "value", values, problems, number, short)
 
         if count > width:
             extra = next((j for j in range(width, count) if cells[j]), None)
