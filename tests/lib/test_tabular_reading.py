@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -357,3 +357,28 @@ def test_it_refuses_a_file_with_more_cells_than_it_can_hold(
         read_table(csv_bytes("date,value", *["2025-01-01,1"] * 600), "big.csv")
     with pytest.raises(TableError, match="too many cells"):
         read_table(wide_xlsx_bytes(5), "wide.xlsx")
+
+
+@pytest.mark.slow
+def test_it_reads_every_row_of_a_100000_row_workbook() -> None:
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Data")
+    sheet.append(["date", "value", "note"])
+    start = date(2000, 1, 1)
+    for i in range(100_000):
+        sheet.append([start + timedelta(days=i % 30_000), i * 0.5, f"note {i}"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    table = read_table(buffer.getvalue(), "big.xlsx")
+
+    assert table.headers == ["date", "value", "note"]
+    assert len(table.rows) == 100_000
+    assert table.row_numbers[0] == 2 and table.row_numbers[-1] == 100_001
+    assert table.rows[0] == ["2000-01-01", "0", "note 0"]
+    assert table.rows[12_345] == [
+        (start + timedelta(days=12_345)).isoformat(),
+        "6172.5",
+        "note 12345",
+    ]
+    assert table.rows[-1] == ["2027-05-18", "49999.5", "note 99999"]

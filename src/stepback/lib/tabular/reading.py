@@ -18,6 +18,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
@@ -57,7 +59,9 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> Table
             "Save it as .xlsx (without a password) or as CSV UTF-8 and upload that."
         )
     if data.startswith(_ZIP_MAGIC) and (ext in ACCEPTED_EXTENSIONS or ext in {".xls", ""}):
-        return _read_xlsx(data, sheet)
+        if _needs_openpyxl(data):
+            return _read_xlsx(data, sheet)
+        return _read_calamine(data, sheet)
     if ext in EXCEL_EXTENSIONS:
         raise TableError(
             "This file could not be read as an Excel workbook (.xlsx): it may be damaged "
@@ -263,3 +267,102 @@ def _cell_text(cell: Any) -> str:
             return format_float(float(value) * 100) + "%"
         return str(value) if isinstance(value, int) else format_float(value)
     return str(value).strip()
+
+
+#: A percent number format: built-in 9 and 10, or a format code with a ``%`` outside quotes.
+_PERCENT_XF = re.compile(rb'<xf\b[^>]*\bnumFmtId="(9|10)"')
+_CUSTOM_FORMAT = re.compile(rb'<numFmt\b[^>]*\bnumFmtId="(\d+)"[^>]*\bformatCode="([^"]*)"')
+#: A cell past column ZZ or a row past 999,999: calamine would hold the whole rectangle.
+_FAR_CELL = re.compile(rb'<(?:c|row)\b[^>]*\br="(?:[A-Z]{3,}|[A-Z]*\d{7,})')
+
+
+def _needs_openpyxl(data: bytes) -> bool:
+    """True for the workbooks calamine cannot read as we need: percent formats (calamine
+    gives 0.62, not 62%) or cells so far out that its dense grid would fill the memory.
+    Only the styles and a scan of the sheets' XML are read, in chunks."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if "xl/styles.xml" in names:
+                styles = archive.read("xl/styles.xml")
+                custom = {
+                    fid
+                    for fid, code in _CUSTOM_FORMAT.findall(styles)
+                    if "%" in re.sub(r'"[^"]*"|\\.', "", code.decode("utf-8", "replace"))
+                }
+                if _PERCENT_XF.search(styles) or any(
+                    re.search(rb'<xf\b[^>]*\bnumFmtId="' + fid + rb'"', styles) for fid in custom
+                ):
+                    return True
+            for name in names:
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with archive.open(name) as stream:
+                        tail = b""
+                        while chunk := stream.read(1 << 20):
+                            if _FAR_CELL.search(tail + chunk):
+                                return True
+                            tail = chunk[-64:]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return True  # let the openpyxl reader say what is wrong
+    return False
+
+
+def _read_calamine(data: bytes, sheet: str | None) -> Table:
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+    unreadable = (
+        "This file could not be read as an Excel workbook (.xlsx): it may be damaged. "
+        "Try opening it in Excel and saving it again, or export it as CSV UTF-8."
+    )
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises several kinds (zip, XML, password)
+        raise TableError(unreadable) from exc
+    with workbook:
+        sheets = workbook.sheets_metadata
+        names = [s.name for s in sheets]
+        if sheet is not None:
+            if sheet not in names:
+                raise TableError(
+                    f"The workbook has no sheet called {_show(sheet)}: {', '.join(names)}."
+                )
+            title = sheet
+        else:
+            visible = [s.name for s in sheets if s.visible == SheetVisibleEnum.Visible] or names
+            if not visible:
+                raise TableError("The workbook has no sheets with cells.")
+            title = visible[0]
+        try:
+            grid = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise TableError(unreadable) from exc
+    records = (
+        (number, [_value_text(value) for value in cells])
+        for number, cells in enumerate(grid, start=1)
+    )
+    try:
+        return build_table(records, encoding=None, delimiter=None, sheet=title, notes=())
+    except TableError as error:
+        others = [n for n in names if n != title]
+        if str(error) == "The file is empty." and others:
+            raise TableError(
+                f"The sheet {_show(title)} is empty. "
+                f"The workbook also has: {', '.join(others)}. Choose one of those."
+            ) from None
+        raise
+
+
+def _value_text(value: object) -> str:
+    """A calamine cell value as text, as :func:`_cell_text` makes an openpyxl cell's."""
+    if isinstance(value, float):
+        return format_float(value)
+    if isinstance(value, str):
+        return value.strip()
+    return _cell_text(_Cell(value))
+
+
+class _Cell:
+    number_format = ""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
