@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+import zipfile
 from datetime import date, datetime, timedelta
 
 import openpyxl
@@ -20,10 +21,22 @@ from stepback.lib.tabular import (
     TableError,
     detect_date_orders,
     read_table,
+    reading,
     suggest_mapping,
     validate,
 )
-from tests.lib.tabular_support import FIXTURES, MAPPING, csv_bytes, problems, where, xlsx_bytes
+from tests.lib.tabular_support import (
+    FIXTURES,
+    MAPPING,
+    csv_bytes,
+    ods_bytes,
+    ods_cell,
+    ods_row,
+    ods_text,
+    problems,
+    where,
+    xlsx_bytes,
+)
 
 # --------------------------------------------------------------------------------------
 # Real-looking files end to end
@@ -203,7 +216,9 @@ def test_it_trims_cells_and_collapses_header_whitespace() -> None:
         (b"2024-03-05,62\n2024-03-06,63\n", "a.csv", "The first row holds data"),
         (b"date,value,date\n2024-03-05,1,2\n", "a.csv", r"both called 'date' \(columns A and C\)"),
         (b"date,value\n", "a.pdf", ".pdf files are not supported"),
-        (b"date,value\n", "a.ods", ".ods files are not supported"),
+        (b"date,value\n", "a.ods", r"could not be read as a spreadsheet \(.ods\)"),
+        (b"date,value\n", "a.xls", r"could not be read as a spreadsheet \(.xls\)"),
+        (b"PK\x03\x04 not a zip", "a.ods", "could not be read as an OpenDocument spreadsheet"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "a.xls", "old-style Excel file"),
         (b"date,value\n", "a.xlsx", "could not be read as an Excel workbook"),
         (b"PK\x03\x04 not really a zip", "a.xlsx", "could not be read as an Excel workbook"),
@@ -262,7 +277,7 @@ def test_it_reads_xlsx_date_number_and_percent_cells_as_text() -> None:
     assert table.row_numbers == [2, 4, 5, 6]
     assert table.rows == [
         ["2024-03-05", "62", "62.5%", "first"],
-        ["2024-03-12", "62.5", "7%"],
+        ["2024-03-12", "62.5", "7%", ""],
         ["2024-03-19 10:30:00", "0.3", "100%", "1.23456789012346e+19"],
         ["2024-03-26", "63", "", "TRUE"],
     ]
@@ -321,6 +336,113 @@ def test_it_never_crashes_on_odd_text(lines: list[str]) -> None:
     if len(headers) >= 2:
         preview = validate(table, ColumnMapping(date=headers[0], value=headers[1]), DateOrder.ISO)
         assert len(preview.rows) + len({p.row for p in preview.problems}) >= len(table.rows)
+
+
+def test_it_finds_percent_cells_from_the_styles_without_openpyxl(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["date", "share", "points", "custom"])
+    sheet.append([date(2024, 3, 5), 0.62, 0.62, 0.5])
+    sheet.append([date(2024, 3, 6), 0.07, 1, 0.25])
+    sheet.append([date(2024, 3, 7), "n/a", 3, 0.125])
+    for row in (2, 3, 4):
+        sheet.cell(row=row, column=2).number_format = "0%"
+        sheet.cell(row=row, column=3).number_format = '0.00" %pts"'  # the % is quoted text
+        sheet.cell(row=row, column=4).number_format = "0.0\\ %"
+    sheet.cell(row=3, column=3).number_format = "0.00%"  # one cell of a plain column
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    def no_openpyxl(*args: object) -> None:
+        raise AssertionError("read with openpyxl")
+
+    monkeypatch.setattr(reading, "_read_xlsx", no_openpyxl)
+    table = read_table(buffer.getvalue(), "a.xlsx")
+
+    assert table.rows == [
+        ["2024-03-05", "62%", "0.62", "50%"],
+        ["2024-03-06", "7%", "100%", "25%"],
+        ["2024-03-07", "n/a", "3", "12.5%"],
+    ]
+
+
+def test_it_reads_a_workbook_without_percent_styles_without_scanning_for_them() -> None:
+    data = xlsx_bytes(("S", [["date", "value"], [date(2024, 3, 5), 0.62]]))
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert reading._percent_styles(archive) == frozenset()
+    assert read_table(data, "a.xlsx").rows == [["2024-03-05", "0.62"]]
+
+
+# --------------------------------------------------------------------------------------
+# XLS and ODS
+# --------------------------------------------------------------------------------------
+
+
+def test_it_reads_an_old_style_xls_workbook() -> None:
+    # Written once with xlwt: a hidden sheet "Notes", then "Scores" with date cells.
+    table = read_table((FIXTURES / "scores.xls").read_bytes(), "scores.XLS")
+
+    assert table.sheet == "Scores"
+    assert table.headers == ["date", "value", "note"]
+    assert table.row_numbers == [2, 4, 5]
+    assert table.rows == [
+        ["2024-03-05", "62", "first"],
+        ["2024-03-12", "62.5", "café"],
+        ["2024-03-19 10:30:00", "0.3", ""],
+    ]
+
+
+def test_it_reads_an_ods_spreadsheet_with_percentages() -> None:
+    data = ods_bytes(
+        "Scores",
+        [
+            ods_row(ods_text("date"), ods_text("value"), ods_text("agree"), ods_text("note")),
+            ods_row(
+                ods_cell("date", "2024-03-05", attr="date-value"),
+                ods_cell("float", "62"),
+                ods_cell("percentage", "0.62"),
+                ods_text("first"),
+            ),
+            ods_row(),
+            ods_row(
+                ods_cell("date", "2024-03-12", attr="date-value"),
+                ods_cell("float", "62.5"),
+                ods_cell("percentage", "0.075", repeat=2),
+            ),
+            ods_row(
+                ods_cell("date", "2024-03-19", attr="date-value"),
+                ods_cell("percentage", "0.5"),
+                ods_cell("float", "1"),
+                repeat=2,
+            ),
+        ],
+        first="Empty",
+    )
+
+    with pytest.raises(TableError, match=r"'Empty' is empty.*also has: Scores"):
+        read_table(data, "scores.ods")
+    table = read_table(data, "scores.ods", sheet="Scores")
+
+    assert table.sheet == "Scores"
+    assert table.row_numbers == [2, 4, 5, 6]
+    assert table.rows == [
+        ["2024-03-05", "62", "62%", "first"],
+        ["2024-03-12", "62.5", "7.5%", "7.5%"],
+        ["2024-03-19", "50%", "1", ""],
+        ["2024-03-19", "50%", "1", ""],
+    ]
+    preview = validate(table, ColumnMapping(date="date", value="agree"), DateOrder.ISO)
+    assert [r.value for r in preview.rows] == [62.0, 7.5, 1.0, 1.0]
+
+
+def test_it_reads_an_ods_uploaded_with_another_name() -> None:
+    data = ods_bytes("S", [ods_row(ods_text("date"), ods_text("value")), ods_row(ods_text("x"))])
+
+    assert read_table(data, "export.xlsx").rows == [["x", ""]]
 
 
 # --- hostile files ---------------------------------------------------------------------------
