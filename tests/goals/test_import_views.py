@@ -18,6 +18,7 @@ from stepback.goals.models import Goal, Measurement, MeasurementImport
 from stepback.lib.tabular import ColumnMapping, DateOrder
 from tests.conftest import Tenant
 from tests.goals.test_imports import MESSY, make_goal
+from tests.lib.tabular_support import FIXTURES, ods_bytes, ods_cell, ods_row, ods_text
 
 State = MeasurementImport.State
 GOOD = b"date,value,note\n2024-03-04,62,first\n2024-03-11,63.5,\n2024-03-18,64,third\n"
@@ -74,7 +75,7 @@ def test_it_shows_the_upload_form(client: Client, goal: Goal) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert 'type="file"' in html
-    assert 'accept=".csv,.tsv,.txt,.xlsx"' in html
+    assert 'accept=".csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods"' in html
     assert 'enctype="multipart/form-data"' in html
     assert goal.name in html
 
@@ -88,6 +89,29 @@ def test_it_stores_an_upload_and_goes_to_the_columns(client: Client, goal: Goal)
     assert measurement_import.row_count == 3
     assert measurement_import.created_by is not None
     assert measurement_import.created_by.email == "member@riverside.example"
+
+
+@pytest.mark.parametrize("name", ["scores.xls", "scores.ods"])
+def test_it_takes_an_xls_or_ods_upload(client: Client, goal: Goal, name: str) -> None:
+    if name.endswith(".xls"):
+        content = (FIXTURES / "scores.xls").read_bytes()
+    else:
+        header = ods_row(ods_text("date"), ods_text("value"), ods_text("note"))
+        row = ods_row(
+            ods_cell("date", "2024-03-05", attr="date-value"),
+            ods_cell("percentage", "0.62"),
+            ods_text("first"),
+        )
+        content = ods_bytes("Scores", [header, row])
+
+    response = post_file(client, goal, content, name)
+
+    measurement_import = MeasurementImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("import_map", measurement_import)
+    assert measurement_import.mapping["date"] == "date"
+    value = "62" if name.endswith(".xls") else "62%"
+    assert imports.import_table(measurement_import).rows[0][:2] == ["2024-03-05", value]
 
 
 @pytest.mark.parametrize(

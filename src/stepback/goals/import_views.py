@@ -46,7 +46,7 @@ CHOOSABLE = (DateOrder.DAY_FIRST, DateOrder.MONTH_FIRST)
 PROBLEMS_SHOWN = 200
 SAMPLE_ROWS = 10
 HEAD_ROWS = 5
-ACCEPT = ".csv,.tsv,.txt,.xlsx"
+ACCEPT = ".csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -57,7 +57,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="Spreadsheet",
         help_text=(
-            "A CSV file or an Excel workbook (.xlsx), "
+            "A CSV file, an Excel workbook (.xlsx, .xls) or an OpenDocument spreadsheet "
+            "(.ods), "
             f"up to {imports.MAX_UPLOAD_BYTES // 1024 // 1024} MB."
         ),
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
