@@ -15,6 +15,7 @@ from django.utils import timezone
 from stepback.accounts.roles import Role
 from stepback.goals import background, import_views, imports, services
 from stepback.goals.models import Goal, Measurement, MeasurementImport
+from stepback.lib import tabular
 from stepback.lib.tabular import ColumnMapping, DateOrder
 from tests.conftest import Tenant
 from tests.goals.test_imports import MESSY, make_goal
@@ -112,6 +113,58 @@ def test_it_takes_an_xls_or_ods_upload(client: Client, goal: Goal, name: str) ->
     assert measurement_import.mapping["date"] == "date"
     value = "62" if name.endswith(".xls") else "62%"
     assert imports.import_table(measurement_import).rows[0][:2] == ["2024-03-05", value]
+
+
+def test_it_reads_the_file_once_at_upload_and_never_again(
+    client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post_file(client, goal, GOOD)
+    measurement_import = MeasurementImport.objects.get()
+    assert measurement_import.parsed_table is not None
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the uploaded file was read again")
+
+    monkeypatch.setattr(tabular, "read_table", no_reading)
+    assert client.get(url("import_map", measurement_import)).status_code == 200
+    assert (
+        client.get(
+            url("import_map", measurement_import), {"date": "date"}, HTTP_HX_REQUEST="true"
+        ).status_code
+        == 200
+    )
+    response = client.post(
+        url("import_map", measurement_import), {"date": "date", "value": "value", "note": "note"}
+    )
+    assert response["Location"] == url("import_preview", measurement_import)
+    response = client.get(url("import_preview", measurement_import))
+    assert response.status_code == 200
+    assert "Import 3 measurements" in response.content.decode()
+    response = client.post(url("import_commit", measurement_import), follow=True)
+    assert response.redirect_chain[-1][0] == goal_page(goal)
+    assert Measurement.objects.filter(goal=goal).count() == 3
+
+
+def test_an_import_uploaded_before_tables_were_stored_is_read_once(
+    client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    measurement_import = uploaded(goal)
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(parsed_table=None)
+    reads: list[str] = []
+    read_table = tabular.read_table
+
+    def counting(data: bytes, filename: str, **kwargs: Any) -> tabular.Table:
+        reads.append(filename)
+        return read_table(data, filename, **kwargs)
+
+    monkeypatch.setattr(tabular, "read_table", counting)
+    for _ in range(2):
+        assert client.get(url("import_map", measurement_import)).status_code == 200
+
+    assert reads == ["scores.csv"]
+    measurement_import.refresh_from_db()
+    assert measurement_import.parsed_table is not None
+    assert imports.import_table(measurement_import).row_numbers == [2, 3, 4]
 
 
 @pytest.mark.parametrize(

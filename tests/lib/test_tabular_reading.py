@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+import zlib
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import openpyxl
@@ -504,3 +506,22 @@ def test_it_reads_every_row_of_a_100000_row_workbook() -> None:
         "note 12345",
     ]
     assert table.rows[-1] == ["2027-05-18", "49999.5", "note 99999"]
+
+
+# --- storing a table -----------------------------------------------------------------------
+
+
+def test_a_stored_table_reads_back_as_it_was() -> None:
+    table = read_table(csv_bytes("date;value;note", "2024-03-05;62,5;café", "", "x;;"), "a.csv")
+    table = replace(table, notes=("a note",))
+
+    assert tabular.load_table(tabular.dump_table(table)) == table
+    workbook = read_table(xlsx_bytes(("S", [["date", "value"], [date(2024, 3, 5), 1]])), "a.xlsx")
+    assert tabular.load_table(tabular.dump_table(workbook)) == workbook
+
+
+def test_it_refuses_bytes_that_are_not_a_stored_table() -> None:
+    with pytest.raises(ValueError, match="not a stored table"):
+        tabular.load_table(b"date,value\n")
+    with pytest.raises(ValueError, match="not a stored table"):
+        tabular.load_table(zlib.compress(b'{"format": 99}'))

@@ -6,7 +6,8 @@ a :class:`Table`, guesses a column mapping, works out how dates are written, and
 every row, listing each problem by its row number in the file and its column name.
 
 * :func:`read_table` (:mod:`.reading`) reads text files and workbooks into a
-  :class:`Table` (:mod:`.table`: row numbers, headers, limits).
+  :class:`Table` (:mod:`.table`: row numbers, headers, limits);
+  :func:`dump_table` and :func:`load_table` store one as bytes and read it back.
 * :func:`suggest_mapping` (:mod:`.mapping`) guesses which columns hold the date, value,
   note, source and goal.
 * :func:`detect_date_orders` (:mod:`.dates`) says how the dates can be read; when that is
@@ -24,7 +25,14 @@ from stepback.lib.tabular.dates import DateOrder, detect_date_orders, parse_date
 from stepback.lib.tabular.mapping import ColumnMapping, suggest_mapping
 from stepback.lib.tabular.numbers import detect_decimal_separator, parse_number
 from stepback.lib.tabular.reading import ACCEPTED_EXTENSIONS, read_table
-from stepback.lib.tabular.table import MAX_CELLS, MAX_COLUMNS, Table, column_letter
+from stepback.lib.tabular.table import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    Table,
+    column_letter,
+    dump_table,
+    load_table,
+)
 from stepback.lib.tabular.validation import (
     DuplicateRow,
     ImportPreview,
@@ -48,6 +56,8 @@ __all__ = [
     "column_letter",
     "detect_date_orders",
     "detect_decimal_separator",
+    "dump_table",
+    "load_table",
     "parse_date",
     "parse_number",
     "read_table",

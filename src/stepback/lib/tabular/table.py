@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,7 +26,16 @@ from stepback.lib.tabular._common import show as _show
 from stepback.lib.tabular.dates import looks_like_date
 from stepback.lib.tabular.numbers import looks_like_number
 
-__all__ = ["MAX_CELLS", "MAX_COLUMNS", "Table", "build_table", "column_letter", "trim_trailing"]
+__all__ = [
+    "MAX_CELLS",
+    "MAX_COLUMNS",
+    "Table",
+    "build_table",
+    "column_letter",
+    "dump_table",
+    "load_table",
+    "trim_trailing",
+]
 
 #: Columns read from a workbook: a cell at Excel's last column (XFD) would otherwise make
 #: every row 16,384 cells wide, and a small upload fill the memory.
@@ -68,6 +79,51 @@ class Table:
         """Every data cell of column ``name``, ``""`` where a row is too short."""
         i = self.column_index(name)
         return [cells[i] if i < len(cells) else "" for cells in self.rows]
+
+
+#: The version of :func:`dump_table`'s format; :func:`load_table` refuses any other.
+TABLE_FORMAT = 1
+
+
+def dump_table(table: Table) -> bytes:
+    """A table as bytes to store: zlib-compressed UTF-8 JSON of every field, with a version.
+
+    ``{"format": 1, "headers": [...], "rows": [[...], ...], "row_numbers": [...],
+    "header_row": 1, "encoding": ..., "delimiter": ..., "sheet": ..., "notes": [...]}``
+    """
+    document = {
+        "format": TABLE_FORMAT,
+        "headers": table.headers,
+        "rows": table.rows,
+        "row_numbers": table.row_numbers,
+        "header_row": table.header_row,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+        "sheet": table.sheet,
+        "notes": list(table.notes),
+    }
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def load_table(data: bytes) -> Table:
+    """The table :func:`dump_table` stored. ``ValueError`` if the bytes are not one."""
+    try:
+        document = json.loads(zlib.decompress(data))
+    except (zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError("not a stored table") from exc
+    if not isinstance(document, dict) or document.get("format") != TABLE_FORMAT:
+        raise ValueError("not a stored table of this format")
+    return Table(
+        headers=document["headers"],
+        rows=document["rows"],
+        row_numbers=document["row_numbers"],
+        header_row=document["header_row"],
+        encoding=document["encoding"],
+        delimiter=document["delimiter"],
+        sheet=document["sheet"],
+        notes=tuple(document["notes"]),
+    )
 
 
 def build_table(
