@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import io
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePosixPath
@@ -493,7 +495,8 @@ def _read_calamine(data: bytes, sheet: str | None, kind: str) -> Table:
                 grid[row][column] = _Percent(float(value))
     records = ((number, _row_text(cells)) for number, cells in enumerate(grid, start=1))
     try:
-        return build_table(records, encoding=None, delimiter=None, sheet=title, notes=())
+        with _collector_paused():
+            return build_table(records, encoding=None, delimiter=None, sheet=title, notes=())
     except TableError as error:
         others = [n for n in names if n != title]
         if str(error) == "The file is empty." and others:
@@ -502,6 +505,24 @@ def _read_calamine(data: bytes, sheet: str | None, kind: str) -> Table:
                 f"The workbook also has: {', '.join(others)}. Choose one of those."
             ) from None
         raise
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a sheet's rows are made.
+
+    Each row is a new list, and every few hundred new lists the collector runs, now and
+    then over every object of the process: in a web process that took a third of the time
+    of reading a 100,000-row sheet. Lists of strings make no cycles, so there is nothing
+    for it to find meanwhile. (Process-wide: other threads' cycles wait a second at most.)
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Percent(float):
