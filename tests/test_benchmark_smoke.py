@@ -44,6 +44,7 @@ def test_it_generates_an_organisation_and_times_every_target(db: None, tmp_path:
         "API: list activity",
         "Pace: read and assess 2,000 points",
         "Pace: assess 2,000 points in memory",
+        "Read a 100,000-row XLSX (3 columns)",
     ]
     assert all(t["median_ms"] > 0 and t["runs"] == 2 for t in results["timings"])
     assert results["timings"][0]["queries"] <= 12

@@ -15,9 +15,11 @@ from django.utils import timezone
 from stepback.accounts.roles import Role
 from stepback.goals import background, import_views, imports, services
 from stepback.goals.models import Goal, Measurement, MeasurementImport
+from stepback.lib import tabular
 from stepback.lib.tabular import ColumnMapping, DateOrder
 from tests.conftest import Tenant
 from tests.goals.test_imports import MESSY, make_goal
+from tests.lib.tabular_support import FIXTURES, ods_bytes, ods_cell, ods_row, ods_text
 
 State = MeasurementImport.State
 GOOD = b"date,value,note\n2024-03-04,62,first\n2024-03-11,63.5,\n2024-03-18,64,third\n"
@@ -74,7 +76,7 @@ def test_it_shows_the_upload_form(client: Client, goal: Goal) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert 'type="file"' in html
-    assert 'accept=".csv,.tsv,.txt,.xlsx"' in html
+    assert 'accept=".csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods"' in html
     assert 'enctype="multipart/form-data"' in html
     assert goal.name in html
 
@@ -88,6 +90,81 @@ def test_it_stores_an_upload_and_goes_to_the_columns(client: Client, goal: Goal)
     assert measurement_import.row_count == 3
     assert measurement_import.created_by is not None
     assert measurement_import.created_by.email == "member@riverside.example"
+
+
+@pytest.mark.parametrize("name", ["scores.xls", "scores.ods"])
+def test_it_takes_an_xls_or_ods_upload(client: Client, goal: Goal, name: str) -> None:
+    if name.endswith(".xls"):
+        content = (FIXTURES / "scores.xls").read_bytes()
+    else:
+        header = ods_row(ods_text("date"), ods_text("value"), ods_text("note"))
+        row = ods_row(
+            ods_cell("date", "2024-03-05", attr="date-value"),
+            ods_cell("percentage", "0.62"),
+            ods_text("first"),
+        )
+        content = ods_bytes("Scores", [header, row])
+
+    response = post_file(client, goal, content, name)
+
+    measurement_import = MeasurementImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("import_map", measurement_import)
+    assert measurement_import.mapping["date"] == "date"
+    value = "62" if name.endswith(".xls") else "62%"
+    assert imports.import_table(measurement_import).rows[0][:2] == ["2024-03-05", value]
+
+
+def test_it_reads_the_file_once_at_upload_and_never_again(
+    client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post_file(client, goal, GOOD)
+    measurement_import = MeasurementImport.objects.get()
+    assert measurement_import.parsed_table is not None
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the uploaded file was read again")
+
+    monkeypatch.setattr(tabular, "read_table", no_reading)
+    assert client.get(url("import_map", measurement_import)).status_code == 200
+    assert (
+        client.get(
+            url("import_map", measurement_import), {"date": "date"}, HTTP_HX_REQUEST="true"
+        ).status_code
+        == 200
+    )
+    response = client.post(
+        url("import_map", measurement_import), {"date": "date", "value": "value", "note": "note"}
+    )
+    assert response["Location"] == url("import_preview", measurement_import)
+    response = client.get(url("import_preview", measurement_import))
+    assert response.status_code == 200
+    assert "Import 3 measurements" in response.content.decode()
+    response = client.post(url("import_commit", measurement_import), follow=True)
+    assert response.redirect_chain[-1][0] == goal_page(goal)
+    assert Measurement.objects.filter(goal=goal).count() == 3
+
+
+def test_an_import_uploaded_before_tables_were_stored_is_read_once(
+    client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    measurement_import = uploaded(goal)
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(parsed_table=None)
+    reads: list[str] = []
+    read_table = tabular.read_table
+
+    def counting(data: bytes, filename: str, **kwargs: Any) -> tabular.Table:
+        reads.append(filename)
+        return read_table(data, filename, **kwargs)
+
+    monkeypatch.setattr(tabular, "read_table", counting)
+    for _ in range(2):
+        assert client.get(url("import_map", measurement_import)).status_code == 200
+
+    assert reads == ["scores.csv"]
+    measurement_import.refresh_from_db()
+    assert measurement_import.parsed_table is not None
+    assert imports.import_table(measurement_import).row_numbers == [2, 3, 4]
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,9 @@ CHOOSABLE = (DateOrder.DAY_FIRST, DateOrder.MONTH_FIRST)
 PROBLEMS_SHOWN = 200
 SAMPLE_ROWS = 10
 HEAD_ROWS = 5
-ACCEPT = ".csv,.tsv,.txt,.xlsx"
+#: The fields too large to load when a page does not use them.
+LARGE_FIELDS = ("content", "parsed_table", "problems")
+ACCEPT = ".csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -57,7 +59,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="Spreadsheet",
         help_text=(
-            "A CSV file or an Excel workbook (.xlsx), "
+            "A CSV file, an Excel workbook (.xlsx, .xls) or an OpenDocument spreadsheet "
+            "(.ods), "
             f"up to {imports.MAX_UPLOAD_BYTES // 1024 // 1024} MB."
         ),
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
@@ -127,7 +130,8 @@ class MappingForm(forms.Form):
 
 
 def _import(request: OrgRequest, import_id: int, *defer: str) -> MeasurementImport:
-    """The import of the request's organisation; ``defer`` the file or problems if not used."""
+    """The import of the request's organisation; ``defer`` the large fields a page does not
+    use (:data:`LARGE_FIELDS`). A deferred field is still loaded if it is used after all."""
     queryset = MeasurementImport.objects.select_related("goal__initiative").defer(*defer)
     return get_object_for_member(request, queryset, import_id)
 
@@ -203,7 +207,7 @@ def import_start(request: OrgRequest, goal_id: int) -> HttpResponse:
             return redirect(
                 "goals:import_map", org=request.org.slug, import_id=measurement_import.pk
             )
-    recent = goal.imports.select_related("created_by").defer("content", "problems")[:5]
+    recent = goal.imports.select_related("created_by").defer(*LARGE_FIELDS)[:5]
     return render(
         request,
         "goals/import_start.html",
@@ -225,7 +229,7 @@ def import_map(request: OrgRequest, import_id: int) -> HttpResponse:
 
     An htmx GET with ``?date=<column>`` returns just the date-order part for that column.
     """
-    measurement_import = _import(request, import_id, "problems")
+    measurement_import = _import(request, import_id, "content", "problems")
     if measurement_import.state not in MAPPABLE:
         return _to_preview(request, measurement_import)
     table = imports.import_table(measurement_import)
@@ -303,7 +307,7 @@ def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
     the worker stopped making progress, the fragment offers to try again and stops polling.
     """
     polling = bool(request.htmx)  # type: ignore[attr-defined]
-    measurement_import = _import(request, import_id, *(("content", "problems") if polling else ()))
+    measurement_import = _import(request, import_id, *(LARGE_FIELDS if polling else ("content",)))
     state = measurement_import.state
     if state == State.UPLOADED:
         return redirect("goals:import_map", org=request.org.slug, import_id=import_id)
@@ -360,7 +364,7 @@ def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
 @require_POST
 def import_commit(request: OrgRequest, import_id: int) -> HttpResponse:
     """Step 4: store every row, or none. A second submit never stores anything twice."""
-    measurement_import = _import(request, import_id, "problems")
+    measurement_import = _import(request, import_id, "content", "problems")
     goal_url = _goal_url(request, measurement_import.goal)
     if measurement_import.state == State.DONE:
         messages.info(request, "These rows were already imported.")
@@ -393,7 +397,7 @@ def _after_commit(
 @require_POST
 def import_retry(request: OrgRequest, import_id: int) -> HttpResponse:
     """Run again a check or commit that stopped making progress; never stores a row twice."""
-    measurement_import = _import(request, import_id, "problems")
+    measurement_import = _import(request, import_id, "content", "problems")
     if not imports.import_restart(measurement_import=measurement_import):
         if measurement_import.state in WORKING:
             messages.info(request, "This import is still making progress.")
@@ -412,7 +416,7 @@ def import_retry(request: OrgRequest, import_id: int) -> HttpResponse:
 @never_cache
 def import_problems(request: OrgRequest, import_id: int) -> StreamingHttpResponse:
     """Every stored problem of an import as CSV: row, column, problem."""
-    measurement_import = _import(request, import_id, "content")
+    measurement_import = _import(request, import_id, "content", "parsed_table")
     response = StreamingHttpResponse(
         imports.problems_csv_lines(measurement_import), content_type="text/csv; charset=utf-8"
     )

@@ -1,7 +1,8 @@
 """Importing a goal's measurements from a spreadsheet, and exporting them as one.
 
 The import is *upload → map columns → check every row → commit all or nothing*; each step
-is stored on a :class:`MeasurementImport`. Reading and parsing are
+is stored on a :class:`MeasurementImport`. The file is read once, at upload: its table is
+stored with it (``parsed_table``) and every later step reads that. Reading and parsing are
 :mod:`stepback.lib.tabular`'s; this module adds what needs the database: rows that repeat
 a measurement already stored for the goal, notes and sources too long to store, progress,
 and the commit through :func:`services.measurements_add_many`.
@@ -78,8 +79,25 @@ class ImportNotReady(Exception):
 
 
 def import_table(measurement_import: MeasurementImport) -> Table:
-    """The uploaded file as a table (read again each time; it is never changed)."""
-    return tabular.read_table(bytes(measurement_import.content), measurement_import.filename)
+    """The uploaded file as a table: the one read and stored at upload.
+
+    An import uploaded before tables were stored (or whose stored table cannot be read) is
+    read from its file once, here, and its table stored for the next steps.
+    """
+    stored = measurement_import.parsed_table
+    if stored is not None:
+        try:
+            return tabular.load_table(bytes(stored))
+        except ValueError:
+            logger.warning(
+                "Import %s: stored table unreadable; reading the file again", measurement_import.pk
+            )
+    table = tabular.read_table(bytes(measurement_import.content), measurement_import.filename)
+    measurement_import.parsed_table = tabular.dump_table(table)
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(
+        parsed_table=measurement_import.parsed_table
+    )
+    return table
 
 
 def too_large_message(size: int) -> str:
@@ -107,6 +125,7 @@ def import_create(
         goal=goal,
         filename=filename[-255:],
         content=content,
+        parsed_table=tabular.dump_table(table),
         mapping={field: suggested[field] for field in FIELDS},
         row_count=len(table.rows),
         created_by=actor,

@@ -186,6 +186,11 @@ class MeasurementImport(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
+    #: The file as read at upload (:func:`stepback.lib.tabular.dump_table`), so no later
+    #: step reads it again; None for imports uploaded before it was stored.
+    parsed_table = models.BinaryField(
+        null=True, help_text="The uploaded file as read: compressed JSON of its table."
+    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.UPLOADED)
     mapping = models.JSONField(default=dict, blank=True)
     date_order = models.CharField(max_length=20, blank=True)

@@ -1,0 +1,271 @@
+"""Every row parsed, every problem listed: :func:`validate` and the :class:`ImportPreview`
+it returns.
+
+* Fully blank rows were skipped when reading; rows longer or shorter than the header are
+  kept and reported here, not refused.
+* A date seen twice (for the same goal) is a problem on the later row: "duplicates row 7"
+  if the value is equal, "another value ..." otherwise; ``skip_exact_duplicates=True``
+  drops exact ones instead.
+* The decimal separator is decided once for the whole value column
+  (:func:`stepback.lib.tabular.numbers.detect_decimal_separator`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, TypeVar
+
+from stepback.lib.tabular._common import TableError, format_float
+from stepback.lib.tabular._common import show as _show
+from stepback.lib.tabular.dates import DateOrder, parse_date
+from stepback.lib.tabular.mapping import ColumnMapping
+from stepback.lib.tabular.numbers import detect_decimal_separator, parse_number
+from stepback.lib.tabular.table import Table, column_letter
+
+__all__ = ["CachedParse", "DuplicateRow", "ImportPreview", "ParsedRow", "RowProblem", "validate"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem: ``row`` is the row number in the file, ``column`` a header name (or the
+    spreadsheet letter, ``Column E``, for cells beyond the named columns)."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    row: int
+    when: date
+    value: float
+    note: str
+    source: str
+    #: The goal name as written, when the mapping has a goal column; otherwise "".
+    goal: str = ""
+
+
+@dataclass(frozen=True)
+class DuplicateRow:
+    """``row`` has the same date (and goal) as the earlier ``first_row``."""
+
+    row: int
+    first_row: int
+    when: date
+    value: float
+    first_value: float
+    goal: str = ""
+
+    @property
+    def same_value(self) -> bool:
+        return self.value == self.first_value
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would do.
+
+    ``rows``: every row whose date and value (and goal, if mapped) could be read, in file
+    order. ``problems``: every problem, ordered by row. ``duplicates``: rows whose date (and
+    goal) already appeared; each is also a problem, except exact duplicates when
+    ``validate(..., skip_exact_duplicates=True)``, which are then left out of ``rows``.
+    """
+
+    rows: list[ParsedRow]
+    problems: list[RowProblem]
+    duplicates: list[DuplicateRow]
+    total_rows: int
+    date_order: DateOrder
+    #: The decimal separator used for the value column ("." or ","), or None if mixed.
+    decimal: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the import can be committed: no problems and at least one row."""
+        return not self.problems and bool(self.rows)
+
+    def problems_by_row(self) -> dict[int, list[RowProblem]]:
+        grouped: dict[int, list[RowProblem]] = {}
+        for problem in self.problems:
+            grouped.setdefault(problem.row, []).append(problem)
+        return grouped
+
+
+class CachedParse(Generic[T]):
+    """``parse`` applied once to each distinct text: the parsed value, or the message of
+    its ``ValueError``. Dates and values repeat a lot (many goals per date, few distinct
+    scores), so :func:`validate` parses each of them once."""
+
+    def __init__(self, parse: Callable[[str], T]) -> None:
+        self.parse = parse
+        self.cache: dict[str, T | str] = {}
+
+    def __call__(self, raw: str) -> T | str:
+        found = self.cache.get(raw)
+        if found is None:
+            try:
+                found = self.parse(raw)
+            except ValueError as error:
+                found = str(error)
+            self.cache[raw] = found
+        return found
+
+
+def _required(
+    cells: list[str],
+    index: int,
+    column: str,
+    field: str,
+    parse: CachedParse[T],
+    problems: list[RowProblem],
+    number: int,
+    short: str,
+) -> T | None:
+    """The parsed cell ``index`` of a row, or None after adding its problem (missing or
+    unreadable) to ``problems``."""
+    raw = cells[index] if index < len(cells) else ""
+    if not raw:
+        problems.append(RowProblem(number, column, f"missing {field}{short}"))
+        return None
+    parsed = parse(raw)
+    if isinstance(parsed, str):
+        problems.append(RowProblem(number, column, parsed))
+        return None
+    return parsed
+
+
+def validate(
+    table: Table,
+    mapping: ColumnMapping,
+    date_order: DateOrder,
+    *,
+    decimal: str | None = None,
+    skip_exact_duplicates: bool = False,
+) -> ImportPreview:
+    """Parse every row of ``table`` with ``mapping`` and list every problem.
+
+    Problems: missing or unreadable date, value or goal; cells beyond the named columns;
+    a date (for the same goal) seen before: "duplicates row 7" when the value is the same,
+    "another value for 2024-03-05 than row 7" otherwise. Note and source are free text
+    (missing = ""). A row too short to reach an optional column is fine; one too short to
+    reach the date or value has a "missing" problem.
+
+    ``decimal`` forces the decimal separator of the value column; by default it is
+    :func:`detect_decimal_separator` of that column. Raises :class:`TableError` if the
+    mapping names a column the table does not have, or one column for two fields.
+    """
+    columns = mapping.columns()
+    for field in ("date", "value"):
+        if field not in columns:
+            raise TableError(f"Choose the column that holds the {field}.")
+    by_header: dict[str, str] = {}
+    for field, header in columns.items():
+        if header in by_header:
+            raise TableError(
+                f"The column {_show(header)} is chosen for both {by_header[header]} and {field}."
+            )
+        by_header[header] = field
+    date_i = table.column_index(mapping.date)
+    value_i = table.column_index(mapping.value)
+    note_i = table.column_index(mapping.note) if mapping.note else None
+    source_i = table.column_index(mapping.source) if mapping.source else None
+    goal_i = table.column_index(mapping.goal) if mapping.goal else None
+    if decimal is None:
+        decimal = detect_decimal_separator(table.column_values(mapping.value), table.delimiter)
+
+    width = len(table.headers)
+    rows: list[ParsedRow] = []
+    problems: list[RowProblem] = []
+    duplicates: list[DuplicateRow] = []
+    seen: dict[tuple[str, date], tuple[int, float]] = {}
+    dates = CachedParse(lambda raw: parse_date(raw, date_order))
+    values = CachedParse(lambda raw: parse_number(raw, decimal))
+
+    for cells, number in zip(table.rows, table.row_numbers, strict=True):
+        count = len(cells)
+        short = (
+            f" (the row has only {count} cell{'' if count == 1 else 's'})" if count < width else ""
+        )
+        ok = True
+
+        goal = ""
+        if goal_i is not None:
+            goal = cells[goal_i] if goal_i < count else ""
+            if not goal:
+                problems.append(RowProblem(number, mapping.goal or "", "missing goal" + short))
+                ok = False
+
+        when = _required(cells, date_i, mapping.date, "date", dates, problems, number, short)
+        value = _required(cells, value_i, mapping.value, "value", values, problems, number, short)
+
+        if count > width:
+            extra = next((j for j in range(width, count) if cells[j]), None)
+            if extra is not None:
+                hint = {
+                    ",": " Is there an unquoted comma inside a value, such as a decimal comma "
+                    "or a comma in a note?",
+                    ";": " Is there an unquoted semicolon inside a note?",
+                }.get(table.delimiter or "", "")
+                problems.append(
+                    RowProblem(
+                        number,
+                        f"Column {column_letter(extra)}",
+                        f"this row has {count} cells but only {width} columns have a name; "
+                        f"{_show(cells[extra])} is beyond the last named column.{hint}",
+                    )
+                )
+
+        if not ok or when is None or value is None:
+            continue
+        key = (" ".join(goal.split()).casefold(), when)
+        first = seen.get(key)
+        if first is not None:
+            first_row, first_value = first
+            duplicate = DuplicateRow(number, first_row, when, value, first_value, goal)
+            duplicates.append(duplicate)
+            for_goal = f" of {_show(goal)}" if goal_i is not None else ""
+            if duplicate.same_value:
+                if skip_exact_duplicates:
+                    continue
+                problems.append(
+                    RowProblem(
+                        number,
+                        mapping.date,
+                        f"duplicates row {first_row} (same date{for_goal} and value)",
+                    )
+                )
+            else:
+                problems.append(
+                    RowProblem(
+                        number,
+                        mapping.value,
+                        f"another value for {when.isoformat()}{for_goal} than row {first_row} "
+                        f"({format_float(first_value)} there, {format_float(value)} here)",
+                    )
+                )
+        else:
+            seen[key] = (number, value)
+        rows.append(
+            ParsedRow(
+                row=number,
+                when=when,
+                value=value,
+                note=cells[note_i] if note_i is not None and note_i < count else "",
+                source=cells[source_i] if source_i is not None and source_i < count else "",
+                goal=goal,
+            )
+        )
+
+    return ImportPreview(
+        rows=rows,
+        problems=problems,
+        duplicates=duplicates,
+        total_rows=len(table.rows),
+        date_order=date_order,
+        decimal=decimal,
+    )
