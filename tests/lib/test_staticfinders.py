@@ -52,6 +52,18 @@ def test_the_finder_finds_and_lists_the_bundle(tmp_path: Path, fake_bundle: list
     assert fake_bundle == [1]  # written once, then read from the cache directory
 
 
+def test_the_finder_writes_the_file_again_when_it_has_gone(
+    tmp_path: Path, fake_bundle: list[int]
+) -> None:
+    with override_settings(VEGA_EMBED_CACHE_DIR=tmp_path):
+        finder = VegaEmbedFinder()
+        Path(finder.find(BUNDLE_PATH) or "").unlink()
+        found = finder.find(BUNDLE_PATH)
+
+    assert found and Path(found).read_text() == FAKE_BUNDLE
+    assert fake_bundle == [1, 1]
+
+
 def test_it_writes_each_version_once_and_drops_older_ones(
     tmp_path: Path, fake_bundle: list[int]
 ) -> None:

@@ -89,8 +89,12 @@ class VegaEmbedFinder(BaseFinder):
         return []
 
     def storage(self) -> FileSystemStorage:
-        """A storage rooted at the version directory, so its paths are static paths."""
-        if self._storage is None:
+        """A storage rooted at the version directory, so its paths are static paths.
+
+        Kept for the finder's life (Django keeps finders for the process's), and made again
+        if the file has gone since (the cache directory emptied by hand, say).
+        """
+        if self._storage is None or not os.path.isfile(self._storage.path(BUNDLE_PATH)):
             path = bundle_file()
             root = path.parents[len(Path(BUNDLE_PATH).parts) - 1]
             self._storage = FileSystemStorage(location=root)
