@@ -211,6 +211,14 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES_DIR / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
 ]
+# The vega-embed bundle is not in the repository: VegaEmbedFinder writes it from vl-convert
+# into VEGA_EMBED_CACHE_DIR (one directory per bundle version) for collectstatic and whitenoise.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "stepback.lib.staticfinders.VegaEmbedFinder",
+]
+VEGA_EMBED_CACHE_DIR = DATA_DIR / "vega-embed"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -10,7 +10,6 @@ _IMPORT = "o/<slug:org>/imports/<int:import_id>/"
 
 urlpatterns = [
     path("o/<slug:org>/", views.dashboard, name="dashboard"),
-    path("assets/vega-embed.js", views.vega_embed_js, name="vega_embed"),
     path(_GOALS + "new/", views.goal_create, name="create"),
     path(_GOAL, views.goal_detail, name="detail"),
     path(_GOAL + "edit/", views.goal_edit, name="edit"),

@@ -1,5 +1,4 @@
-"""Web pages for goals and their measurements, the organisation dashboard, and the chart
-bundle.
+"""Web pages for goals and their measurements, and the organisation dashboard.
 
 htmx requests get fragments of the same templates (``{% partialdef %}``): the goal's live
 block (chart, pace, table) after a measurement is added or deleted, the measurement form
@@ -8,22 +7,19 @@ with its errors, or the dashboard's filtered list. Other requests get the page o
 
 from __future__ import annotations
 
-import functools
-import gzip
-import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from stepback.accounts.roles import Capability
-from stepback.core.access import OrgRequest, get_object_for_member, org_view, public_view
+from stepback.core.access import OrgRequest, get_object_for_member, org_view
 from stepback.core.htmx import render_page_or_partial
 from stepback.core.pages import form_page
 from stepback.goals import pace, services
@@ -256,34 +252,3 @@ def _goal_changed(request: OrgRequest, goal: Goal, message: str) -> HttpResponse
     )
     page = request.POST.get("page")
     return redirect(f"{url}?page={page}" if page and page.isdigit() else url)
-
-
-# --- the chart bundle -----------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1)
-def _bundle() -> tuple[bytes, bytes, str]:
-    """The bundle, gzipped and hashed (for the ETag) once per process: it is about 1 MB."""
-    body = charts.vega_embed_bundle().encode()
-    return body, gzip.compress(body, compresslevel=9), hashlib.sha256(body).hexdigest()[:20]
-
-
-@public_view
-@require_GET
-def vega_embed_js(request: HttpRequest) -> HttpResponse:
-    """The vega-embed bundle from our own origin (no CDN), cached for a year by version URL."""
-    body, compressed, digest = _bundle()
-    etag = f'"{digest}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-        response = HttpResponse(
-            compressed if use_gzip else body, content_type="text/javascript; charset=utf-8"
-        )
-        if use_gzip:
-            response["Content-Encoding"] = "gzip"
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    response["Vary"] = "Accept-Encoding"
-    return response

@@ -6,7 +6,8 @@ One chart definition serves both the screen and the PDF:
   (``(date, value)`` tuples), with the data inline as ``values`` and ISO date strings.
 * :func:`render_svg` renders it with ``vl-convert`` (no browser, no network) for PDFs.
 * :func:`vega_embed_bundle` returns the self-contained vega-embed + Vega-Lite + Vega
-  JavaScript bundle for the browser (served from our own origin, never a CDN). It defines
+  JavaScript bundle for the browser (a static file from our own origin, never a CDN:
+  ``stepback.lib.staticfinders`` writes it for ``collectstatic`` and whitenoise). It defines
   ``window.vegaEmbed``, ``window.vegaLite`` and ``window.vega``. ``static/js/charts.js``
   embeds the charts with it, in CSP-safe mode (``ast: true``, see that file's header).
 
@@ -237,8 +238,8 @@ def vega_embed_bundle() -> str:
     """The vega-embed + Vega-Lite + Vega bundle for the browser, as JavaScript source.
 
     Built once per process by vl-convert (about 2 s the first time; about 0.9 MB minified,
-    300 kB gzipped), so serve it with a long cache lifetime and
-    :func:`vega_embed_bundle_version` in its URL. It sets ``window.vegaEmbed``,
+    300 kB gzipped); :mod:`stepback.lib.staticfinders` writes it to a file once per
+    :func:`vega_embed_bundle_version`, served as a static file. It sets ``window.vegaEmbed``,
     ``window.vegaLite`` and ``window.vega``. It includes vega-embed's expression
     interpreter, used with the ``{ast: true}`` embed option: with it Vega evaluates
     expressions without ``eval``/``new Function``, so it runs under a CSP without
@@ -251,7 +252,7 @@ def vega_embed_bundle() -> str:
 
 
 def vega_embed_bundle_version() -> str:
-    """A short version tag for the bundle, for cache-busting URLs (``?v=...``)."""
+    """A short version tag for the bundle: the name of its cache directory."""
     import vl_convert
 
     return (
