@@ -49,7 +49,7 @@ def test_it_records_an_entry_and_reads_it_back(tenant: Tenant) -> None:
     assert entry.changes == {"target_value": [80.0, 85.0], "target_date": [None, "2027-06-01"]}
     assert entry.created_at is not None
     assert audit.describe(entry) == (
-        f"Leader updated goal #{goal.pk}: target value 80 → 85, target date none → 2027-06-01"
+        f"Leader updated goal #{goal.pk}: target date none → 2027-06-01, target value 80 → 85"
     )
 
 
@@ -64,7 +64,7 @@ def test_it_takes_a_type_and_id_for_a_target(tenant: Tenant) -> None:
         )
     assert (entry.target_type, entry.target_id, entry.actor_id) == ("goal", 12, None)
     assert audit.describe(entry) == (
-        "Someone imported measurements for goal #12: created 120, already stored 3"
+        "Someone imported measurements for goal #12: already stored 3, created 120"
     )
 
 

@@ -256,10 +256,12 @@ def _looks_like_a_date(text: str) -> bool:
 
 
 def _details(changes: Any) -> str:
+    """The changes in the order of their field names: PostgreSQL's ``jsonb`` keeps no order
+    of keys, and a sentence must read the same on every database."""
     if not isinstance(changes, dict) or not changes:
         return ""
     parts = []
-    for field, value in changes.items():
+    for field, value in sorted(changes.items()):
         if isinstance(value, list) and len(value) == 2:
             parts.append(f"{_label(field)} {_shown(value[0])} → {_shown(value[1])}")
         else:
