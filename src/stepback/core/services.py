@@ -10,7 +10,7 @@ with the same message; forms and ninja schemas only parse types.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -76,12 +76,16 @@ def model_update(
     return changes
 
 
-def merge_errors(*errors: ValidationError | None) -> ValidationError | None:
-    """One ``ValidationError`` of every field's messages, or None when there are none."""
-    merged: dict[str, list[str]] = {}
-    for error in errors:
-        if error is None:
+def check_all(*checks: Callable[[], object] | None) -> None:
+    """Run every check (skipping ``None``) and raise one ``ValidationError`` with all their
+    messages by field, so that a person sees every problem at once, not one a submit."""
+    merged: dict[str, list[ValidationError]] = {}
+    for check in checks:
+        if check is None:
             continue
-        for field, messages in error.message_dict.items():
-            merged.setdefault(field, []).extend(messages)
-    return ValidationError(merged) if merged else None
+        try:
+            check()
+        except ValidationError as error:
+            error.update_error_dict(merged)
+    if merged:
+        raise ValidationError(merged)

@@ -21,6 +21,7 @@ from stepback.core import audit
 from stepback.core.services import (
     MAX_ABS_NUMBER,
     NUMBER_RANGE_MESSAGE,
+    check_all,
     model_update,
     refuse_unknown,
     validate,
@@ -166,17 +167,10 @@ def _validate_goal(
     goal: Goal, milestones: Sequence[tuple[date, float]], label: Callable[[int], str]
 ) -> None:
     """Every problem of the goal and its milestones at once, by field."""
-    errors: dict[str, list[str]] = {}
-    try:
-        validate(goal, exclude=_SET_BY_SERVICE)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    try:
-        _check_milestones(goal, milestones, label)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    check_all(
+        lambda: validate(goal, exclude=_SET_BY_SERVICE),
+        lambda: _check_milestones(goal, milestones, label),
+    )
 
 
 @transaction.atomic

@@ -108,14 +108,8 @@ class InitiativeForm(ServiceForm, forms.ModelForm):
         self.fields["monthly_review_months"].widget.attrs.update(min=0, max=24)
         self.fields["review_interval_months"].widget.attrs.update(min=1, max=24)
 
-    def service_fields(self) -> dict[str, Any]:
-        """The cleaned values as keyword arguments for the initiative services."""
-        data = dict(self.cleaned_data)
-        data["support_team"] = list(data["support_team"])
-        return data
-
     def changes(self) -> tuple[InitiativeChanges, list[User]]:
-        """The cleaned values as ``initiative_update``'s changes, and the support team."""
-        data = self.service_fields()
-        team = data.pop("support_team")
+        """The cleaned values as the initiative services' fields, and the support team."""
+        data = dict(self.cleaned_data)
+        team = list(data.pop("support_team"))
         return cast(InitiativeChanges, data), team

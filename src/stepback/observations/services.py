@@ -6,7 +6,7 @@ for the web form and the API) and records one audit entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypedDict
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from stepback.accounts.models import User
 from stepback.core import audit
-from stepback.core.services import merge_errors, model_update, validate
+from stepback.core.services import check_all, model_update, validate
 from stepback.core.tags import clean_tags, tags_named
 from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
@@ -42,15 +42,6 @@ def _check_goals(initiative: Initiative, goals: Sequence[Goal]) -> None:
     wrong = [goal.pk for goal in goals if goal.initiative_id != initiative.pk]
     if wrong:
         raise ValidationError({"goals": [NOT_THIS_INITIATIVES_GOAL.format(id=pk) for pk in wrong]})
-
-
-def _errors_of(check: Callable[[], object]) -> ValidationError | None:
-    """The ``ValidationError`` that ``check`` raises, or None: to report every problem."""
-    try:
-        check()
-    except ValidationError as error:
-        return error
-    return None
 
 
 def _record(observation: Observation, actor: User | None, verb: str, changes: Any) -> None:
@@ -80,13 +71,11 @@ def observation_create(
         kind=kind,
     )
     names: list[str] = []
-    error = merge_errors(
-        _errors_of(lambda: validate(observation, exclude=_SET_BY_SERVICE)),
-        _errors_of(lambda: _check_goals(initiative, goals)),
-        _errors_of(lambda: names.extend(clean_tags(tags))),
+    check_all(
+        lambda: validate(observation, exclude=_SET_BY_SERVICE),
+        lambda: _check_goals(initiative, goals),
+        lambda: names.extend(clean_tags(tags)),
     )
-    if error:
-        raise error
     observation.save()
     observation.tags.set(tags_named(initiative.organisation, names))
     observation.goals.set(list(goals))
@@ -105,12 +94,10 @@ def observation_update(
 ) -> Observation:
     """Change the given fields and, when given, the tags and the linked goals."""
     names: list[str] = []
-    error = merge_errors(
-        None if goals is None else _errors_of(lambda: _check_goals(observation.initiative, goals)),
-        None if tags is None else _errors_of(lambda: names.extend(clean_tags(tags))),
+    check_all(
+        None if goals is None else lambda: _check_goals(observation.initiative, goals),
+        None if tags is None else lambda: names.extend(clean_tags(tags)),
     )
-    if error:
-        raise error
     changed = model_update(
         observation, changes, allowed=OBSERVATION_FIELDS, exclude=_SET_BY_SERVICE
     )
