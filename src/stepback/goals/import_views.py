@@ -33,7 +33,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from stepback.accounts.roles import Capability
 from stepback.core.access import OrgRequest, get_object_for_member, org_view
-from stepback.goals import background, imports
+from stepback.goals import background, exports, imports
 from stepback.goals.models import Goal, MeasurementImport
 from stepback.goals.selectors import goal_for_org
 from stepback.lib.formats import with_unit
@@ -345,7 +345,7 @@ def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
                 {
                     "row": row.row,
                     "when": row.when,
-                    "value": with_unit(imports.number_text(row.value), goal.unit),
+                    "value": with_unit(exports.number_text(row.value), goal.unit),
                     "note": row.note,
                     "source": row.source,
                 }
@@ -418,7 +418,7 @@ def import_problems(request: OrgRequest, import_id: int) -> StreamingHttpRespons
     """Every stored problem of an import as CSV: row, column, problem."""
     measurement_import = _import(request, import_id, "content", "parsed_table")
     response = StreamingHttpResponse(
-        imports.problems_csv_lines(measurement_import), content_type="text/csv; charset=utf-8"
+        exports.problems_csv_lines(measurement_import), content_type="text/csv; charset=utf-8"
     )
     stem = slugify(measurement_import.filename.rsplit(".", 1)[0]) or "import"
     _download(response, f"{stem}-problems.csv")
@@ -438,13 +438,13 @@ def measurements_export(request: OrgRequest, goal_id: int) -> HttpResponse | Str
     stem = f"{slugify(goal.name) or 'goal'}-{timezone.localdate():%Y-%m-%d}"
     if kind == "csv":
         response = StreamingHttpResponse(
-            imports.export_csv_lines(goal), content_type="text/csv; charset=utf-8"
+            exports.export_csv_lines(goal), content_type="text/csv; charset=utf-8"
         )
         _download(response, f"{stem}.csv")
         return response
     if kind == "xlsx":
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        imports.export_xlsx(goal, out)
+        exports.export_xlsx(goal, out)
         out.seek(0)
         return FileResponse(
             out, as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX_TYPE

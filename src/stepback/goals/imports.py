@@ -1,4 +1,4 @@
-"""Importing a goal's measurements from a spreadsheet, and exporting them as one.
+"""Importing a goal's measurements from a spreadsheet (exports: :mod:`goals.exports`).
 
 The import is *upload → map columns → check every row → commit all or nothing*; each step
 is stored on a :class:`MeasurementImport`. The file is read once, at upload: its table is
@@ -13,37 +13,25 @@ ends, so its progress and the time of it go to the cache instead (a file or Redi
 shared by the web and worker processes). An import that reports no progress for
 ``STALE_AFTER`` has stopped: its worker died or restarted. :func:`import_restart` lets it
 be run again; a commit run again skips the rows it already stored.
-
-Exports are CSV (UTF-8 *with* a byte-order mark, because Excel reads a CSV without one
-in the computer's legacy code page and garbles accents; every other reader, this
-importer included, skips the mark) and XLSX. Both have the columns date, value, note,
-source, with ISO dates, so an exported file imports again unchanged. In the CSV, text
-that a spreadsheet would run as a formula (starting with ``= + - @``) gets a leading
-apostrophe; in the XLSX it is stored as plain text.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
-import itertools
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
-from typing import IO, Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from stepback.accounts.models import User
 from stepback.goals import services
+from stepback.goals.exports import number_text
 from stepback.goals.models import Goal, Measurement, MeasurementImport
+from stepback.goals.services import NOTE_LENGTH, SOURCE_LENGTH
 from stepback.lib import tabular
 from stepback.lib.tabular import ColumnMapping, DateOrder, ParsedRow, RowProblem, Table, TableError
 
@@ -61,8 +49,6 @@ STALE_AFTER = timedelta(minutes=5)
 #: Uploaded files are kept this long, so people can come back to an import, then deleted.
 KEEP_DAYS = 30
 FIELDS = ("date", "value", "note", "source")
-NOTE_LENGTH = Measurement._meta.get_field("note").max_length or 500
-SOURCE_LENGTH = Measurement._meta.get_field("source").max_length or 200
 COMMIT_FAILED = (
     "The import failed and nothing was stored. Try again; if it fails again, "
     "tell your administrator."
@@ -545,79 +531,3 @@ def import_progress(measurement_import: MeasurementImport) -> Progress:
         return Progress(done, total, label, at, working)
     done = measurement_import.progress
     return Progress(done, total, f"{done:,} of {total:,} rows checked", at, working)
-
-
-# --- exporting ---------------------------------------------------------------------------------
-
-EXPORT_HEADER = ["date", "value", "note", "source"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def number_text(value: float) -> str:
-    """A float as short text that reads back exactly: ``62``, ``62.5``, ``1e+20``."""
-    text = repr(value)
-    return text[:-2] if text.endswith(".0") else text
-
-
-def _safe_text(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _measurements(goal: Goal) -> Iterator[tuple[date, float, str, str]]:
-    return (
-        Measurement.objects.filter(goal=goal)
-        .order_by("date", "id")
-        .values_list("date", "value", "note", "source")
-        .iterator(chunk_size=2000)
-    )
-
-
-class _Echo:
-    """A file-like object whose write returns what it was given, for streaming csv rows."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
-    """CSV text, a line at a time, starting with a UTF-8 byte-order mark."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow(row)
-
-
-def export_csv_lines(goal: Goal) -> Iterator[str]:
-    """A goal's measurements as CSV lines: date, value, note, source."""
-    rows = (
-        [when.isoformat(), number_text(value), _safe_text(note), _safe_text(source)]
-        for when, value, note, source in _measurements(goal)
-    )
-    return csv_lines(itertools.chain([EXPORT_HEADER], rows))
-
-
-def problems_csv_lines(measurement_import: MeasurementImport) -> Iterator[str]:
-    """An import's stored problems as CSV lines: row, column, problem."""
-    rows = (
-        [p["row"], _safe_text(p["column"]), _safe_text(p["message"])]
-        for p in measurement_import.problems
-    )
-    return csv_lines(itertools.chain([["row", "column", "problem"]], rows))
-
-
-def export_xlsx(goal: Goal, out: IO[bytes]) -> None:
-    """Write a goal's measurements to ``out`` as an XLSX workbook, row by row."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Measurements")
-    for letter, width in zip("ABCD", (12, 12, 50, 24), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.append(EXPORT_HEADER)
-    for when, value, note, source in _measurements(goal):
-        sheet.append([when, value, _text_cell(sheet, note), _text_cell(sheet, source)])
-    workbook.save(out)
-
-
-def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> Cell:
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # never a formula, whatever the text starts with
-    return cell
