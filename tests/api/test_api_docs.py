@@ -49,3 +49,16 @@ def test_it_renders_the_docs_without_external_scripts(db: None) -> None:
     executable = [s for s in scripts if 'type="application/json"' not in s]
     assert executable and all(f'nonce="{nonce}"' in s for s in executable)
     assert '"validatorUrl": null' in html
+
+
+def test_it_describes_every_routes_error_answers(db: None) -> None:
+    """Each route lists the 401, 403, 404 and 422 it can give, with the body's shape."""
+    schema = Client().get("/api/v1/openapi.json").json()
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            responses = op["responses"]
+            assert {"401", "403", "404", "422"} <= set(responses), f"{method} {path}"
+            invalid = responses["422"]["content"]["application/json"]["schema"]
+            assert invalid["required"] == ["detail", "errors"], f"{method} {path}"
+            item = invalid["properties"]["errors"]["items"]
+            assert set(item["required"]) == {"field", "message"}, f"{method} {path}"

@@ -94,11 +94,44 @@ def api_membership(request: HttpRequest) -> Membership:
     return request.api_membership  # type: ignore[attr-defined]
 
 
+_DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+_INVALID = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["field", "message"],
+            },
+        },
+    },
+    "required": ["detail", "errors"],
+}
+
+
+def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+#: The error answers every route can give (``api/api.py`` makes them), for the schema.
+ERROR_RESPONSES = {
+    401: _answer("Missing, unknown or revoked token.", _DETAIL),
+    403: _answer("The role or a read-only token does not allow this.", _DETAIL),
+    404: _answer("No such thing in the token's organisation.", _DETAIL),
+    422: _answer("Not valid: each field with its message; nothing was changed.", _INVALID),
+}
+
+
 def access(rule: Capability | str) -> dict[str, Any]:
     """A route's access rule, as keyword arguments of ninja's route decorators.
 
     ``@router.get("/orgs/{org}/…", **access(Capability.VIEW))`` authenticates the
     token and checks the rule before anything else; the rule also appears in the
-    OpenAPI schema, where the automatic access test reads it to check every route.
+    OpenAPI schema, where the automatic access test reads it to check every route, with
+    the error answers the route can give.
     """
-    return {"auth": OrgTokenAuth(rule), "openapi_extra": {"x-stepback-capability": str(rule)}}
+    extra = {"x-stepback-capability": str(rule), "responses": ERROR_RESPONSES}
+    return {"auth": OrgTokenAuth(rule), "openapi_extra": extra}
