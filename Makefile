@@ -13,9 +13,18 @@ CHECK_COLLECTED = rc=$$?; if [ $$rc -eq 5 ]; then echo "!!! pytest collected no 
 STEPBACK_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/stepback
 export STEPBACK_TEST_POSTGRES_URL
 
-.PHONY: setup run demo test lint typecheck test-sqlite test-postgres test-browser bench clean
+.PHONY: setup translations messages run demo test lint typecheck test-sqlite test-postgres test-browser bench clean
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed translations
+
+# Django reads compiled catalogues (.mo, not committed); Babel compiles them without gettext.
+translations: $(VENV)/.installed
+	$(BIN)/python -m stepback.lib.catalogues
+
+# Adds every newly wrapped string to each catalogue (needs GNU gettext); then translate them.
+messages: setup
+	cd src/stepback && ../../$(BIN)/stepback makemessages --all --no-location --ignore=static
+	$(BIN)/python -m stepback.lib.catalogues
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

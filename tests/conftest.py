@@ -21,6 +21,7 @@ from stepback.goals import services as goal_services
 from stepback.goals.models import Goal
 from stepback.initiatives import services as initiative_services
 from stepback.initiatives.models import Initiative
+from stepback.lib.catalogues import compile_catalogues
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -103,3 +104,9 @@ def tenant(db: None) -> Tenant:
     other_org = make_org("Hillside College", "hillside")
     outsider = make_member(other_org, Role.ADMIN, "admin@hillside.example")
     return Tenant(org=org, users=users, other_org=other_org, outsider=outsider)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the translation catalogues once, before any worker starts (Babel, no gettext)."""
+    if not hasattr(config, "workerinput"):
+        compile_catalogues()

@@ -414,6 +414,7 @@ def _api_token(user: User, org: Any, scope: str) -> str:
 # only a valid one reaches the route's lookups and writes. Routes are called with these.
 VALID_BODIES: dict[str, dict[str, Any]] = {
     "MemberPatch": {"role": "viewer"},
+    "OrgPatch": {"time_zone": "Europe/Paris"},
     "InitiativeIn": {"title": "Walked"},
     "InitiativePatch": {"summary": "Walked"},
     "GoalIn": {"name": "Walker goal", "target_value": 10, "target_date": "2030-01-01"},

@@ -20,6 +20,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from stepback.accounts.models import Organisation
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
 from stepback.goals.models import Goal, Measurement, Milestone
@@ -60,6 +61,7 @@ class Case:
     api_field: str
     message: Callable[[World], str]
     unchanged: tuple[type, ...] = field(default=(Initiative, Goal, Milestone, Measurement))
+    role: Role = Role.LEADER
 
 
 TODAY = timezone.localdate()
@@ -228,6 +230,32 @@ CASES: dict[str, Case] = {
         api_field="monthly_review_months",
         message=lambda w: "Use at most 24 months of monthly stepbacks.",
     ),
+    "an organisation's time zone that does not exist": Case(
+        web_path=lambda w: f"/o/{w.tenant.org.slug}/settings/",
+        web_data=lambda w: {"name": "Riverside School", "time_zone": "Mars/Olympus_Mons"},
+        api_method="patch",
+        api_path=lambda w: w.api,
+        api_body=lambda w: {"time_zone": "Mars/Olympus_Mons"},
+        web_field="time_zone",
+        api_field="time_zone",
+        message=lambda w: (
+            "“Mars/Olympus_Mons” is not a time zone name. Choose one like Europe/Paris."
+        ),
+        unchanged=(Organisation,),
+        role=Role.ADMIN,
+    ),
+    "an organisation without a name": Case(
+        web_path=lambda w: f"/o/{w.tenant.org.slug}/settings/",
+        web_data=lambda w: {"name": " ", "time_zone": ""},
+        api_method="patch",
+        api_path=lambda w: w.api,
+        api_body=lambda w: {"name": " "},
+        web_field="name",
+        api_field="name",
+        message=lambda w: "An organisation needs a name.",
+        unchanged=(Organisation,),
+        role=Role.ADMIN,
+    ),
 }
 
 
@@ -244,10 +272,10 @@ def world(tenant: Tenant) -> World:
     return World(tenant=tenant, initiative=initiative, goal=goal, theirs=theirs)
 
 
-def _api_client(tenant: Tenant) -> Client:
+def _api_client(tenant: Tenant, role: Role = Role.LEADER) -> Client:
     raw = ApiToken.generate_raw()
     ApiToken.objects.create(
-        user=tenant.user(Role.LEADER),
+        user=tenant.user(role),
         organisation=tenant.org,
         name="contract",
         scope=ApiToken.Scope.WRITE,
@@ -262,6 +290,7 @@ def _stored(models: tuple[type, ...]) -> dict[str, Any]:
     counts["audit"] = AuditEntry.objects.count()
     counts["goals"] = sorted(Goal.objects.values_list("pk", "name", "target_date"))
     counts["initiatives"] = sorted(Initiative.objects.values_list("pk", "monthly_review_months"))
+    counts["organisations"] = sorted(Organisation.objects.values_list("pk", "name", "time_zone"))
     return counts
 
 
@@ -275,8 +304,8 @@ def test_the_form_and_the_api_refuse_the_same_input_with_the_same_message(
     case: Case, world: World
 ) -> None:
     before = _stored(case.unchanged)
-    web = world.tenant.client(Role.LEADER).post(case.web_path(world), case.web_data(world))
-    api = _api_client(world.tenant)
+    web = world.tenant.client(case.role).post(case.web_path(world), case.web_data(world))
+    api = _api_client(world.tenant, case.role)
     after_web = _stored(case.unchanged)
     answer = getattr(api, case.api_method)(
         case.api_path(world), json.dumps(case.api_body(world)), content_type="application/json"

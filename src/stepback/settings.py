@@ -85,9 +85,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "stepback.core.middleware.PersonLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -199,7 +201,13 @@ else:
 DEFAULT_FROM_EMAIL = env("STEPBACK_FROM_EMAIL", "Stepback <stepback@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The language of a page: the person's choice, else their organisation's, else the browser's
+# (LocaleMiddleware reads Accept-Language), else LANGUAGE_CODE. Each language names itself.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The zone of an organisation that has not chosen its own (Organisation.time_zone): its
+# "today", the dates it may enter and the times it is shown. Stored times are UTC.
 TIME_ZONE = env("STEPBACK_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

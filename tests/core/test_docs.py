@@ -31,6 +31,7 @@ CAPABILITY_ROWS = {
     Capability.MANAGE_INITIATIVES: "Manage initiatives and goals",
     Capability.MANAGE_MEMBERS: "Manage members and invitations",
     Capability.VIEW_ACTIVITY: "See the activity: who changed what, and when",
+    Capability.MANAGE_ORGANISATION: "Set the organisation's name, time zone and language",
 }
 
 

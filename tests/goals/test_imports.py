@@ -523,7 +523,7 @@ def test_it_reports_every_bad_row_of_a_100000_row_file_checked_in_the_background
     goal: Goal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 50,000 days from 1950 run into the 2080s: checked as of 2100, none is in the future.
-    monkeypatch.setattr(imports.timezone, "localdate", lambda: date(2100, 12, 31))
+    monkeypatch.setattr(Organisation, "today", lambda self, now=None: date(2100, 12, 31))
     half = daily_rows(50_000)
     rows = half + half
     rows[500 - 2] = "31/02/2000;1,5;no such day"  # file row 500 (row 1 is the header)

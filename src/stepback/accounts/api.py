@@ -8,18 +8,25 @@ place in an organisation), as returned by the members list.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from django.core.exceptions import ValidationError as RuleError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import Capability, Role
-from stepback.accounts.services import membership_change_role, membership_remove
+from stepback.accounts.services import (
+    OrganisationChanges,
+    membership_change_role,
+    membership_remove,
+    organisation_update,
+)
 from stepback.core.access import SIGNED_IN
+from stepback.core.api_errors import strict_config
 from stepback.tokens.auth import access, api_membership
 from stepback.tokens.models import ApiToken
 
@@ -42,6 +49,10 @@ class OrgOut(Schema):
     slug: str
     name: str
     role: Role
+    time_zone: str = Field(
+        description="An IANA zone name; empty: the site's default (`STEPBACK_TIME_ZONE`)."
+    )
+    language: str = Field(description="Its members' default language; empty: the browser's.")
 
     @staticmethod
     def resolve_slug(obj: Membership) -> str:
@@ -50,6 +61,22 @@ class OrgOut(Schema):
     @staticmethod
     def resolve_name(obj: Membership) -> str:
         return obj.organisation.name
+
+    @staticmethod
+    def resolve_time_zone(obj: Membership) -> str:
+        return obj.organisation.time_zone
+
+    @staticmethod
+    def resolve_language(obj: Membership) -> str:
+        return obj.organisation.language
+
+
+class OrgPatch(Schema):
+    model_config = strict_config()
+
+    name: str | None = None
+    time_zone: str | None = None
+    language: str | None = None
 
 
 class MemberOut(Schema):
@@ -107,6 +134,23 @@ def org_list(request: HttpRequest) -> object:
 )
 def org_detail(request: HttpRequest, org: str) -> object:
     return api_membership(request)
+
+
+@router.patch(
+    "/orgs/{org}",
+    response=OrgOut,
+    summary="Change the organisation's name, time zone or language",
+    **access(Capability.MANAGE_ORGANISATION),
+)
+def org_update(request: HttpRequest, org: str, payload: OrgPatch) -> object:
+    membership = api_membership(request)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    organisation_update(
+        organisation=membership.organisation,
+        actor=membership.user,
+        changes=cast(OrganisationChanges, changes),
+    )
+    return membership
 
 
 @router.get(

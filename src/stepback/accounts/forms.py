@@ -8,10 +8,13 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts import ratelimit, services
-from stepback.accounts.models import User
+from stepback.accounts.models import User, time_zone_names
 from stepback.accounts.roles import ROLE_CHOICES, Role
+from stepback.core.forms import ServiceForm
 
 
 class SignInForm(AuthenticationForm):
@@ -86,6 +89,54 @@ class OrganisationForm(forms.Form):
         help_text="The school, department or company whose change you lead.",
         widget=forms.TextInput(attrs={"autofocus": True}),
     )
+
+
+def _zone_choices() -> list[tuple[str, str]]:
+    default = gettext("The site's default (%(zone)s)") % {"zone": settings.TIME_ZONE}
+    return [("", default), *((name, name.replace("_", " ")) for name in time_zone_names())]
+
+
+def _language_choices(default: str) -> list[tuple[str, str]]:
+    return [("", default), *settings.LANGUAGES]
+
+
+def _offer(field: forms.Field, choices: list[tuple[str, str]]) -> None:
+    """Show ``choices`` in a text field's select: the service, not the form, refuses the
+    rest, so the page and the API give the same message."""
+    field.widget = forms.Select(choices=choices)
+
+
+class OrganisationSettingsForm(ServiceForm, forms.Form):
+    """Parses only: ``organisation_update`` checks the zone and the language."""
+
+    name = forms.CharField(label=_("Organisation name"), max_length=200, required=False)
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_(
+            "Where the organisation is: its “today”, the latest date anyone may enter, and "
+            "every date and time shown to its members."
+        ),
+    )
+    language = forms.CharField(
+        label=_("Language"),
+        required=False,
+        help_text=_("The language members see unless they choose their own."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["time_zone"], _zone_choices())
+        _offer(self.fields["language"], _language_choices(gettext("The browser's language")))
+
+
+class LanguageForm(ServiceForm, forms.Form):
+    language = forms.CharField(label=_("Language"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        default = gettext("My organisation's, else my browser's")
+        _offer(self.fields["language"], _language_choices(default))
 
 
 class InvitationForm(forms.Form):

@@ -1,13 +1,39 @@
 from __future__ import annotations
 
+from datetime import date, datetime
+from functools import cache
 from typing import ClassVar
+from zoneinfo import ZoneInfo, available_timezones
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.roles import ROLE_CHOICES, Capability, Role, may_change_authored, role_can
+
+
+@cache
+def time_zone_names() -> list[str]:
+    """Every IANA zone name this machine knows (``zoneinfo``), sorted."""
+    return sorted(available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in time_zone_names():
+        raise ValidationError(
+            _("“%(zone)s” is not a time zone name. Choose one like Europe/Paris."),
+            code="invalid",
+            params={"zone": value},
+        )
+
+
+def validate_language(value: str) -> None:
+    if value and value not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError(_("Choose one of the languages offered."), code="invalid")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -38,6 +64,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[validate_language],
+        help_text="The language pages are shown in; empty: the organisation's, then the browser's.",
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -63,15 +95,38 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Organisation(models.Model):
     """A tenant: everything in Stepback belongs to exactly one organisation."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(
+        max_length=200, error_messages={"blank": _("An organisation needs a name.")}
+    )
     slug = models.SlugField(max_length=60, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="An IANA zone name (Australia/Sydney); empty: STEPBACK_TIME_ZONE.",
+    )
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[validate_language],
+        help_text="Its members' language unless they choose one; empty: the browser's.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The organisation's time zone: its own, else the site's (``STEPBACK_TIME_ZONE``)."""
+        return ZoneInfo(self.time_zone or settings.TIME_ZONE)
+
+    def today(self, now: datetime | None = None) -> date:
+        """The date it is now (or at ``now``) where the organisation is."""
+        return (now or timezone.now()).astimezone(self.zone).date()
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

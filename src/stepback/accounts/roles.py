@@ -39,6 +39,7 @@ class Capability(StrEnum):
     MANAGE_INITIATIVES = "manage_initiatives"  # create and edit initiatives and goals
     MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove
     VIEW_ACTIVITY = "view_activity"  # read the activity log: who did what, when
+    MANAGE_ORGANISATION = "manage_organisation"  # its name, time zone and language
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -48,6 +49,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     ),
     Capability.MANAGE_INITIATIVES: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT}),
     Capability.MANAGE_MEMBERS: frozenset({Role.ADMIN}),
+    Capability.MANAGE_ORGANISATION: frozenset({Role.ADMIN}),
     # The log names people and what each did: it is for those who run the work and own
     # parts of it (balance, stepback packs), not for contributors and onlookers.
     Capability.VIEW_ACTIVITY: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT, Role.OWNER}),
@@ -70,7 +72,12 @@ def may_change_authored(role: str, rule: str, *, is_author: bool) -> bool:
 
 # Capabilities that only change data; a read-only API token never has them.
 WRITE_CAPABILITIES = frozenset(
-    {Capability.CONTRIBUTE, Capability.MANAGE_INITIATIVES, Capability.MANAGE_MEMBERS}
+    {
+        Capability.CONTRIBUTE,
+        Capability.MANAGE_INITIATIVES,
+        Capability.MANAGE_MEMBERS,
+        Capability.MANAGE_ORGANISATION,
+    }
 )
 
 

@@ -7,6 +7,8 @@ is the person who asked (``None`` for the system); the audit log will record it.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -20,6 +22,7 @@ from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.accounts.tasks import email_send, invitation_send
 from stepback.core import audit
+from stepback.core.services import model_update
 from stepback.tokens.services import api_tokens_revoke_for_member
 
 SLUG_MAX_LENGTH = 50
@@ -68,6 +71,48 @@ def organisation_create(*, name: str, created_by: User) -> Organisation:
     )
     _record_member(membership, created_by, "member.add", {"role": Role.ADMIN.value})
     return organisation
+
+
+class OrganisationChanges(TypedDict, total=False):
+    name: str
+    time_zone: str
+    language: str
+
+
+ORGANISATION_FIELDS = frozenset(OrganisationChanges.__annotations__)
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, actor: User | None, changes: OrganisationChanges
+) -> Organisation:
+    """Rename an organisation or set its time zone and language (empty: the site's)."""
+    if "name" in changes:
+        changes = {**changes, "name": changes["name"].strip()}
+    changed = model_update(organisation, changes, allowed=ORGANISATION_FIELDS)
+    if changed:
+        audit.record(
+            organisation=organisation,
+            actor=actor,
+            verb="organisation.update",
+            target=organisation,
+            changes=changed,
+        )
+    return organisation
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_set_language(*, user: User, actor: User, language: str) -> User:
+    """A person's own language ("": their organisation's, then their browser's).
+
+    A personal preference, not the organisation's data: no audit entry, as no organisation's
+    log is the place for it.
+    """
+    model_update(user, {"language": language}, allowed={"language"})
+    return user
 
 
 # --- memberships ----------------------------------------------------------------------------

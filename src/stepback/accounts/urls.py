@@ -81,6 +81,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/organisations/new/", views.org_create, name="org_create"),
+    path("accounts/preferences/", views.preferences, name="preferences"),
+    path("o/<slug:org>/settings/", views.org_settings, name="org_settings"),
     path("accounts/invitation/<str:signed>/", views.invitation_accept, name="invitation_accept"),
     path("o/<slug:org>/members/", views.members, name="members"),
     path("o/<slug:org>/members/invite/", views.member_invite, name="member_invite"),

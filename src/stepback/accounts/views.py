@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,11 +15,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from stepback.accounts import services
-from stepback.accounts.forms import AcceptInvitationForm, InvitationForm, OrganisationForm, RoleForm
+from stepback.accounts.forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    LanguageForm,
+    OrganisationForm,
+    OrganisationSettingsForm,
+    RoleForm,
+)
 from stepback.accounts.models import Invitation, Membership, User
 from stepback.accounts.roles import ROLE_CHOICES, Capability, Role
 from stepback.core.access import (
@@ -30,6 +39,7 @@ from stepback.core.access import (
     signed_in_view,
 )
 from stepback.core.htmx import redirect_page
+from stepback.core.pages import form_page
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -59,6 +69,47 @@ def org_create(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:members", org=organisation.slug)
         return render(request, "accounts/org_create.html", {"form": form}, status=400)
     return render(request, "accounts/org_create.html", {"form": form})
+
+
+@org_view(Capability.MANAGE_ORGANISATION)
+def org_settings(request: OrgRequest) -> HttpResponse:
+    """The organisation's name, time zone and language."""
+    org = request.org
+    form = OrganisationSettingsForm(
+        request.POST or None,
+        initial={"name": org.name, "time_zone": org.time_zone, "language": org.language},
+    )
+
+    def save() -> HttpResponse:
+        # A copy, so that refused values never reach the page's own organisation.
+        services.organisation_update(
+            organisation=copy.copy(org),
+            actor=request.membership.user,
+            changes=cast(services.OrganisationChanges, form.cleaned_data),
+        )
+        messages.success(request, _("The organisation's settings are saved."))
+        return redirect("accounts:org_settings", org=org.slug)
+
+    context = {"org": org, "today": org.today()}
+    return form_page(request, form, "accounts/org_settings.html", context, save)
+
+
+# --- the person -----------------------------------------------------------------------------
+
+
+@signed_in_view
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The person's own language."""
+    user = request.user
+    assert isinstance(user, User)
+    form = LanguageForm(request.POST or None, initial={"language": user.language})
+
+    def save() -> HttpResponse:
+        services.user_set_language(user=user, actor=user, language=form.cleaned_data["language"])
+        messages.success(request, _("Your language is saved."))
+        return redirect("accounts:preferences")
+
+    return form_page(request, form, "accounts/preferences.html", {}, save)
 
 
 # --- members --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from stepback.accounts.models import Membership, Organisation
 from stepback.accounts.roles import Capability
+from stepback.core.locale import activate_organisation
 
 ViewFunc = Callable[..., HttpResponseBase]
 M = TypeVar("M", bound=Model)
@@ -66,6 +67,7 @@ def org_view(
             if not membership.can(capability):
                 role, org_name = membership.role_label, membership.organisation.name
                 raise PermissionDenied(f"Your role ({role}) cannot do this in {org_name}.")
+            activate_organisation(request, membership.organisation, membership.user)
             request.org = membership.organisation  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
             if request.session.get(SESSION_ORG_KEY) != org:

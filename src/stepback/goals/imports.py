@@ -281,7 +281,7 @@ def _check(
     rows: list[ParsedRow] = []
     problems: list[RowProblem] = []
     earlier: dict[date, tuple[int, float]] = {}
-    today = timezone.localdate()
+    today = measurement_import.organisation.today()
     for start in range(0, len(table.rows), CHUNK_ROWS):
         end = start + CHUNK_ROWS
         chunk = dataclasses.replace(

@@ -10,7 +10,6 @@ from typing import Any
 from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from stepback.accounts.models import Organisation
 from stepback.goals import pace
@@ -83,7 +82,7 @@ def goal_points(goal: Goal, as_of: date | None = None) -> list[pace.Point]:
 
 
 def goal_assess(goal: Goal, as_of: date | None = None) -> pace.PaceResult:
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or goal.organisation.today()
     return pace.assess(goal_spec(goal), goal_points(goal, as_of), as_of)
 
 

@@ -255,7 +255,9 @@ def measurement_add(
     note: str = "",
     source: str = "",
 ) -> Measurement:
-    problems = measurement_problems(when=date, value=value, note=note, source=source)
+    problems = measurement_problems(
+        when=date, value=value, note=note, source=source, today=goal.organisation.today()
+    )
     if problems:
         raise ValidationError(problems)
     measurement = Measurement.objects.create(
@@ -294,9 +296,8 @@ def measurement_delete(*, measurement: Measurement, actor: User | None) -> None:
     goal_refresh_pace(goal=goal)
 
 
-def _check_items(items: Sequence[MeasurementIn]) -> None:
+def _check_items(items: Sequence[MeasurementIn], today: date) -> None:
     """Every item's problems, named ``items[i].field`` as the API names them."""
-    today = timezone.localdate()
     errors: dict[str, list[str]] = {}
     keys: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -334,7 +335,7 @@ def measurements_add_many(
     called with the number of rows written so far after each batch. ``verb`` and
     ``facts`` say in the audit log where the items came from (an import, the API).
     """
-    _check_items(items)
+    _check_items(items, goal.organisation.today())
     keys = [item.idempotency_key for item in items if item.idempotency_key]
     stored: set[str] = set()
     for start in range(0, len(keys), BULK_BATCH_SIZE):

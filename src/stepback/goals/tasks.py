@@ -3,23 +3,35 @@ committing and finally deleting measurement imports."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from stepback.accounts.models import User
+from stepback.accounts.models import Organisation, User
 from stepback.goals import imports
 from stepback.goals.models import Goal, MeasurementImport
 from stepback.goals.services import goal_refresh_pace
 
 
-@db_periodic_task(crontab(hour="2", minute="15"))
+@db_periodic_task(crontab(minute="15"))
 def refresh_all_goal_paces() -> int:
-    """Reassess every goal of an active initiative: "expected by now" moves every day."""
-    goals = Goal.objects.filter(initiative__archived_at__isnull=True).prefetch_related("milestones")
+    """Reassess each goal of an active initiative once its organisation's day has turned.
+
+    "Expected by now" moves at each school's own midnight, so this runs hourly and
+    refreshes the goals whose stored pace is older than their organisation's today.
+    """
     count = 0
-    for goal in goals.iterator(chunk_size=200):
-        goal_refresh_pace(goal=goal)
-        count += 1
+    for organisation in Organisation.objects.all():
+        today = organisation.today()
+        goals = (
+            Goal.objects.filter(organisation=organisation, initiative__archived_at__isnull=True)
+            .filter(Q(status_as_of__lt=today) | Q(status_as_of__isnull=True))
+            .select_related("organisation")
+            .prefetch_related("milestones")
+        )
+        for goal in goals.iterator(chunk_size=200):
+            goal_refresh_pace(goal=goal, as_of=today)
+            count += 1
     return count
 
 

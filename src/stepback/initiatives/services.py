@@ -91,7 +91,7 @@ def initiative_create(
         problem=problem,
         desired_state=desired_state,
         leader=leader,
-        start_date=start_date or timezone.localdate(),
+        start_date=start_date or organisation.today(),
         stage=stage,
         monthly_review_months=monthly_review_months,
         review_interval_months=review_interval_months,

@@ -91,5 +91,5 @@ class Observation(models.Model):
         return self.title
 
     def clean(self) -> None:
-        if self.date and self.date > timezone.localdate():
+        if self.date and self.date > self.organisation.today():
             raise ValidationError({"date": "An observation cannot be dated in the future."})

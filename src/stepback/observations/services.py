@@ -12,7 +12,6 @@ from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from stepback.accounts.models import User
 from stepback.core import audit
@@ -67,7 +66,7 @@ def observation_create(
         author=actor,
         title=title,
         body=body,
-        date=date or timezone.localdate(),
+        date=date or initiative.organisation.today(),
         kind=kind,
     )
     names: list[str] = []

@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import WRITE_CAPABILITIES, Capability
+from stepback.core.locale import activate_organisation
 from stepback.tokens.models import ApiToken, hash_token
 
 # Refresh last_used_at at most this often, so reads do not all turn into writes.
@@ -68,7 +69,9 @@ class OrgTokenAuth(TokenAuth):
             return api_token
         assert request.resolver_match is not None
         org = request.resolver_match.kwargs.get("org")
-        request.api_membership = _membership_for(api_token, org, self.rule)  # type: ignore[attr-defined]
+        membership = _membership_for(api_token, org, self.rule)
+        activate_organisation(request, membership.organisation, membership.user, remember=False)
+        request.api_membership = membership  # type: ignore[attr-defined]
         return api_token
 
 
