@@ -21,14 +21,14 @@ class SignInForm(AuthenticationForm):
     """Email and password sign-in that refuses further tries after repeated failures."""
 
     username = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That email address and password do not match an account.",
-        "locked_out": (
+        "invalid_login": _("That email address and password do not match an account."),
+        "locked_out": _(
             "Too many failed sign-ins. For your account's safety, try again in %(minutes)d "
             "minutes, or reset your password."
         ),
@@ -84,9 +84,9 @@ class TaskPasswordResetForm(PasswordResetForm):
 
 class OrganisationForm(forms.Form):
     name = forms.CharField(
-        label="Organisation name",
+        label=_("Organisation name"),
         max_length=200,
-        help_text="The school, department or company whose change you lead.",
+        help_text=_("The school, department or company whose change you lead."),
         widget=forms.TextInput(attrs={"autofocus": True}),
     )
 
@@ -141,31 +141,31 @@ class LanguageForm(ServiceForm, forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=ROLE_CHOICES,
         initial=Role.MEMBER,
-        help_text="What they may do here. You can change it later.",
+        help_text=_("What they may do here. You can change it later."),
     )
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
 
 
 class AcceptInvitationForm(SetPasswordMixin, forms.Form):
     """A new account for the invited email address: a name and a password."""
 
     name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "name"}),
     )
     password1, password2 = SetPasswordMixin.create_password_fields(
-        label1="Password", label2="Password again"
+        label1=_("Password"), label2=_("Password again")
     )
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:

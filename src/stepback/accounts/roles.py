@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -19,18 +22,19 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        """The role's name in the active language."""
+        return str(ROLE_LABELS[self])
 
 
-ROLE_LABELS = {
-    Role.ADMIN: "Admin",
-    Role.LEADER: "Leader",
-    Role.SUPPORT: "Support team",
-    Role.OWNER: "Owner",
-    Role.MEMBER: "Member",
-    Role.VIEWER: "Viewer",
+ROLE_LABELS: dict[Role, Promise] = {
+    Role.ADMIN: _("Admin"),
+    Role.LEADER: _("Leader"),
+    Role.SUPPORT: _("Support team"),
+    Role.OWNER: _("Owner"),
+    Role.MEMBER: _("Member"),
+    Role.VIEWER: _("Viewer"),
 }
-ROLE_CHOICES = [(role.value, role.label) for role in Role]
+ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 class Capability(StrEnum):

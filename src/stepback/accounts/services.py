@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from stepback.accounts import ratelimit
 from stepback.accounts.links import INVITATION_SALT
@@ -57,7 +58,7 @@ def organisation_create(*, name: str, created_by: User) -> Organisation:
     """Create an organisation with a unique slug from its name; its creator is its admin."""
     name = name.strip()
     if not name:
-        raise ValidationError("An organisation needs a name.", code="name")
+        raise ValidationError(_("An organisation needs a name."), code="name")
     organisation = Organisation.objects.create(name=name, slug=_unique_slug(name))
     membership = Membership.objects.create(
         user=created_by, organisation=organisation, role=Role.ADMIN
@@ -150,12 +151,20 @@ def _other_admins_exist(membership: Membership) -> bool:
     return any(pk != membership.pk for pk in admins.values_list("pk", flat=True))
 
 
-def _last_admin_error(membership: Membership, action: str) -> ValidationError:
-    return ValidationError(
-        f"{membership.user.display_name} is the last admin of {membership.organisation}, "
-        f"so they cannot be {action}. Make someone else an admin first.",
-        code="last_admin",
+def _last_admin_error(membership: Membership, *, removing: bool) -> ValidationError:
+    names = {"name": membership.user.display_name, "org": membership.organisation}
+    message = (
+        _(
+            "%(name)s is the last admin of %(org)s, so they cannot be removed. "
+            "Make someone else an admin first."
+        )
+        if removing
+        else _(
+            "%(name)s is the last admin of %(org)s, so they cannot be given another role. "
+            "Make someone else an admin first."
+        )
     )
+    return ValidationError(message % names, code="last_admin")
 
 
 @transaction.atomic
@@ -167,7 +176,7 @@ def membership_change_role(
     if membership.role == role:
         return membership
     if membership.role == Role.ADMIN and not _other_admins_exist(membership):
-        raise _last_admin_error(membership, "given another role")
+        raise _last_admin_error(membership, removing=False)
     _record_member(membership, actor, "member.change_role", {"role": [membership.role, role.value]})
     membership.role = role
     membership.save(update_fields=["role"])
@@ -181,7 +190,7 @@ def membership_remove(*, membership: Membership, actor: User | None) -> None:
     The last admin cannot be removed, not even by themselves.
     """
     if membership.role == Role.ADMIN and not _other_admins_exist(membership):
-        raise _last_admin_error(membership, "removed")
+        raise _last_admin_error(membership, removing=True)
     api_tokens_revoke_for_member(
         user=membership.user, organisation=membership.organisation, actor=actor
     )
@@ -200,13 +209,15 @@ def invitation_from_signed(signed: str) -> Invitation:
         )
     except signing.SignatureExpired as error:
         raise InvitationLinkError(
-            "This invitation link has expired. Ask the person who invited you to send it again.",
+            _("This invitation link has expired. Ask the person who invited you to send it again."),
             status=410,
         ) from error
     except signing.BadSignature as error:
         raise InvitationLinkError(
-            "This invitation link is not valid. It may have been copied incompletely: "
-            "open the link from the email again, or ask for a new invitation.",
+            _(
+                "This invitation link is not valid. It may have been copied incompletely: "
+                "open the link from the email again, or ask for a new invitation."
+            ),
             status=400,
         ) from error
     pk = data.get("invitation") if isinstance(data, dict) else None
@@ -217,26 +228,35 @@ def invitation_from_signed(signed: str) -> Invitation:
     )
     if invitation is None:
         raise InvitationLinkError(
-            "This invitation no longer exists. Ask for a new one.", status=410
+            _("This invitation no longer exists. Ask for a new one."), status=410
         )
     if invitation.revoked_at is not None:
         raise InvitationLinkError(
-            f"This invitation to {invitation.organisation} was withdrawn. "
-            "Ask an admin of the organisation if you still need access.",
+            _(
+                "This invitation to %(org)s was withdrawn. "
+                "Ask an admin of the organisation if you still need access."
+            )
+            % {"org": invitation.organisation},
             status=410,
             invitation=invitation,
         )
     if invitation.accepted_at is not None:
         raise InvitationLinkError(
-            f"This invitation to {invitation.organisation} was already used. "
-            "Each invitation link works once: sign in to reach the organisation.",
+            _(
+                "This invitation to %(org)s was already used. "
+                "Each invitation link works once: sign in to reach the organisation."
+            )
+            % {"org": invitation.organisation},
             status=410,
             invitation=invitation,
         )
     if data.get("send") != invitation.send_count:
         raise InvitationLinkError(
-            f"This invitation to {invitation.organisation} was sent again since: "
-            "open the link in the newest invitation email.",
+            _(
+                "This invitation to %(org)s was sent again since: "
+                "open the link in the newest invitation email."
+            )
+            % {"org": invitation.organisation},
             status=410,
             invitation=invitation,
         )
@@ -256,9 +276,13 @@ def invitation_create(
     email = User.objects.normalize_email(email.strip()).lower()
     role = Role(role)
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
-        raise ValidationError(f"{email} is already a member of {organisation}.", code="email")
+        raise ValidationError(
+            _("%(email)s is already a member of %(org)s.") % {"email": email, "org": organisation},
+            code="email",
+        )
     duplicate = ValidationError(
-        f"{email} already has a pending invitation. Resend it from the members page instead.",
+        _("%(email)s already has a pending invitation. Resend it from the members page instead.")
+        % {"email": email},
         code="email",
     )
     if Invitation.objects.pending().filter(organisation=organisation, email__iexact=email).exists():
@@ -280,8 +304,12 @@ def _pending_for_update(invitation: Invitation) -> Invitation:
         Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
     )
     if not locked.is_pending:
-        state = "withdrawn" if locked.revoked_at else "already accepted"
-        raise ValidationError(f"The invitation for {locked.email} was {state}.", code="state")
+        message = (
+            _("The invitation for %(email)s was withdrawn.")
+            if locked.revoked_at
+            else _("The invitation for %(email)s was already accepted.")
+        )
+        raise ValidationError(message % {"email": locked.email}, code="state")
     return locked
 
 
@@ -322,16 +350,18 @@ def invitation_accept(
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(
-                f"An account for {invitation.email} already exists: sign in to accept.",
+                _("An account for %(email)s already exists: sign in to accept.")
+                % {"email": invitation.email},
                 code="account_exists",
             )
         user = User.objects.create_user(invitation.email, password, name=name.strip())
     elif user.email.lower() != invitation.email.lower():
         raise ValidationError(
-            f"This invitation is for {invitation.email}, but you are signed in as {user.email}.",
+            _("This invitation is for %(email)s, but you are signed in as %(mine)s.")
+            % {"email": invitation.email, "mine": user.email},
             code="wrong_account",
         )
-    membership, _ = Membership.objects.get_or_create(
+    membership, _created = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )
     invitation.accepted_at = timezone.now()

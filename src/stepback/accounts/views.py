@@ -64,7 +64,9 @@ def org_create(request: HttpRequest) -> HttpResponse:
             )
             request.session[SESSION_ORG_KEY] = organisation.slug
             messages.success(
-                request, f"{organisation.name} is ready, and you are its admin. Invite your team."
+                request,
+                _("%(org)s is ready, and you are its admin. Invite your team.")
+                % {"org": organisation.name},
             )
             return redirect("accounts:members", org=organisation.slug)
         return render(request, "accounts/org_create.html", {"form": form}, status=400)
@@ -157,7 +159,7 @@ def member_role(request: OrgRequest, membership_id: int) -> HttpResponse:
     form = RoleForm(request.POST)
     notice: tuple[str, str]
     if not form.is_valid():
-        notice = ("danger", "Choose one of the roles in the list.")
+        notice = ("danger", _("Choose one of the roles in the list."))
     else:
         role = Role(form.cleaned_data["role"])
         try:
@@ -167,7 +169,11 @@ def member_role(request: OrgRequest, membership_id: int) -> HttpResponse:
         except ValidationError as error:
             notice = ("danger", error.messages[0])
         else:
-            notice = ("success", f"{membership.user.display_name} is now {role.label}.")
+            notice = (
+                "success",
+                _("%(name)s is now %(role)s.")
+                % {"name": membership.user.display_name, "role": role.label},
+            )
             if membership.pk == request.membership.pk:
                 messages.success(request, notice[1])
                 return redirect_page(request, _members_url(request))
@@ -193,9 +199,13 @@ def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
         return redirect_page(request, _members_url(request))
     if user.pk == request.membership.user_id:
         request.session.pop(SESSION_ORG_KEY, None)
-        messages.success(request, f"You left {request.org.name}.")
+        messages.success(request, _("You left %(org)s.") % {"org": request.org.name})
         return redirect_page(request, reverse("core:home"))
-    messages.success(request, f"{user.display_name} was removed from {request.org.name}.")
+    messages.success(
+        request,
+        _("%(name)s was removed from %(org)s.")
+        % {"name": user.display_name, "org": request.org.name},
+    )
     return redirect_page(request, _members_url(request))
 
 
@@ -223,7 +233,9 @@ def member_invite(request: OrgRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error("email", error.messages[0])
             else:
-                messages.success(request, f"Invitation sent to {invitation.email}.")
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
                 return redirect(_members_url(request))
         return render(
             request, "accounts/member_invite.html", _invite_context(form, request), status=400
@@ -240,7 +252,10 @@ def invitation_resend(request: OrgRequest, invitation_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, f"Invitation sent again to {invitation.email}, with a new link.")
+        messages.success(
+            request,
+            _("Invitation sent again to %(email)s, with a new link.") % {"email": invitation.email},
+        )
     return redirect(_members_url(request))
 
 
@@ -254,7 +269,9 @@ def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
         messages.error(request, error.messages[0])
     else:
         messages.success(
-            request, f"Invitation for {invitation.email} withdrawn; its link no longer works."
+            request,
+            _("Invitation for %(email)s withdrawn; its link no longer works.")
+            % {"email": invitation.email},
         )
     return redirect_page(request, _members_url(request))
 
@@ -262,7 +279,11 @@ def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
 def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
     org = membership.organisation
     request.session[SESSION_ORG_KEY] = org.slug
-    messages.success(request, f"Welcome to {org.name}. Your role is {membership.role_label}.")
+    messages.success(
+        request,
+        _("Welcome to %(org)s. Your role is %(role)s.")
+        % {"org": org.name, "role": membership.role_label},
+    )
     return redirect("goals:dashboard", org=org.slug)
 
 

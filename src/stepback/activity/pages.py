@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from stepback.core import selectors
 from stepback.core.access import OrgRequest
@@ -35,8 +36,8 @@ def render_activity(
     query = request.GET.copy()
     query.pop("before", None)
     context = {
-        "title": "Activity",
-        "intro": f"Who changed what in {request.org.name}, newest first.",
+        "title": _("Activity"),
+        "intro": _("Who changed what in %(org)s, newest first.") % {"org": request.org.name},
         "breadcrumbs": [],
         **context,
         "form": form,

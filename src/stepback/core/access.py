@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stepback.accounts.models import Membership, Organisation
 from stepback.accounts.roles import Capability
@@ -66,7 +67,10 @@ def org_view(
                 raise Http404("No such organisation.")
             if not membership.can(capability):
                 role, org_name = membership.role_label, membership.organisation.name
-                raise PermissionDenied(f"Your role ({role}) cannot do this in {org_name}.")
+                raise PermissionDenied(
+                    _("Your role (%(role)s) cannot do this in %(org)s.")
+                    % {"role": role, "org": org_name}
+                )
             activate_organisation(request, membership.organisation, membership.user)
             request.org = membership.organisation  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
@@ -87,7 +91,7 @@ def require_author_rule(request: HttpRequest, rule: str, author_id: int | None) 
     ``author_id``."""
     membership: Membership = request.membership  # type: ignore[attr-defined]
     if not membership.may_change_authored(rule, author_id):
-        raise PermissionDenied("Only its author or the initiative's managers can change this.")
+        raise PermissionDenied(_("Only its author or the initiative's managers can change this."))
 
 
 def public_view(view: ViewFunc) -> ViewFunc:

@@ -36,6 +36,8 @@ from enum import Enum
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation, User
 from stepback.core.models import AuditEntry
@@ -49,15 +51,15 @@ MAX_SHOWN_CHANGES = 4  # how many changes a sentence lists before "and N more"
 
 # The kinds the activity filters offer: the first part of a verb, and its label. A new
 # app that records entries adds its kinds here (strings only: core imports no feature app).
-KINDS: dict[str, str] = {
-    "initiative": "Initiatives",
-    "goal": "Goals",
-    "measurement": "Measurements",
-    "observation": "Observations",
-    "member": "Members",
-    "invitation": "Invitations",
-    "organisation": "Organisation",
-    "token": "API tokens",
+KINDS: dict[str, Promise] = {
+    "initiative": _("Initiatives"),
+    "goal": _("Goals"),
+    "measurement": _("Measurements"),
+    "observation": _("Observations"),
+    "member": _("Members"),
+    "invitation": _("Invitations"),
+    "organisation": _("Organisation"),
+    "token": _("API tokens"),
 }
 
 # The past tense of each action (the last part of a verb), for the sentence.
@@ -216,7 +218,7 @@ def describe(entry: AuditEntry) -> str:
     Reads ``entry.actor``: select it with the entry (``core.selectors`` does).
     """
     actor = entry.actor.display_name if entry.actor else "Someone"
-    kind, _, action = entry.verb.partition(".")
+    kind, _dot, action = entry.verb.partition(".")
     past = PAST_TENSE.get(action, f"did “{entry.verb}” to")
     target = f"{entry.target_type.replace('_', ' ')} #{entry.target_id}"
     if kind in (entry.target_type, f"{entry.target_type}s") or not action:

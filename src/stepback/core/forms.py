@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation, User
 from stepback.core import audit
@@ -49,11 +50,11 @@ class FilterForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date must not be before the start date.")
+            self.add_error("date_to", _("The end date must not be before the start date."))
         return data
 
 
-MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…)."
+MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…).")
 
 
 class DateInput(forms.DateInput):
@@ -72,11 +73,11 @@ class ActivityFilterForm(FilterForm):
     """The activity pages' filters: who, what kind, and which days."""
 
     actor: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label="Person", queryset=User.objects.none(), required=False, empty_label="Anyone"
+        label=_("Person"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
     )
-    kind = forms.ChoiceField(label="Kind", required=False)
-    date_from = forms.DateField(label="From", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To", required=False, widget=DateInput())
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -85,7 +86,7 @@ class ActivityFilterForm(FilterForm):
         )
         self.fields["actor"].queryset = people  # type: ignore[attr-defined]
         self.fields["actor"].label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
-        self.fields["kind"].choices = [("", "Any kind"), *audit.KINDS.items()]  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", _("Any kind")), *audit.KINDS.items()]  # type: ignore[attr-defined]
 
     def apply(self, entries: AuditEntryQuerySet) -> AuditEntryQuerySet:
         """Narrow ``entries`` by every valid filter."""

@@ -15,13 +15,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from stepback.core import audit
 
 #: The largest size of a number anyone may enter (a value, a target, a baseline): far beyond
 #: any real measure, and small enough that sums and squares of many stay finite.
 MAX_ABS_NUMBER = 1e15
-NUMBER_RANGE_MESSAGE = "Use a number between -1,000,000,000,000,000 and 1,000,000,000,000,000."
+NUMBER_RANGE_MESSAGE = _("Use a number between -1,000,000,000,000,000 and 1,000,000,000,000,000.")
 
 
 def check_number(value: float | None) -> None:
@@ -43,7 +44,7 @@ def refuse_unknown(data: Mapping[str, Any], allowed: Collection[str]) -> None:
     """A ``ValidationError`` naming every field of ``data`` that is not ``allowed``."""
     unknown = sorted(set(data) - set(allowed))
     if unknown:
-        raise ValidationError({name: "This field cannot be changed." for name in unknown})
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
 
 
 def model_update(

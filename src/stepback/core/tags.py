@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation
 from stepback.core.models import Tag
@@ -28,12 +29,12 @@ def clean_tags(names: Iterable[str]) -> list[str]:
     if too_long:
         raise ValidationError(
             {
-                "tags": f"Keep each tag to {TAG_MAX_LENGTH} characters: “{too_long[0][:20]}…” "
-                "is longer."
+                "tags": _("Keep each tag to %(limit)s characters: “%(tag)s…” is longer.")
+                % {"limit": TAG_MAX_LENGTH, "tag": too_long[0][:20]}
             }
         )
     if len(clean) > MAX_TAGS:
-        raise ValidationError({"tags": f"Use at most {MAX_TAGS} tags."})
+        raise ValidationError({"tags": _("Use at most %(limit)s tags.") % {"limit": MAX_TAGS}})
     return clean
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation, User
 from stepback.core.forms import FilterForm
@@ -22,11 +23,11 @@ from stepback.initiatives.stages import STAGE_CHOICES
 # The order statuses are shown in, most urgent last so the bar reads from good to bad.
 STATUS_ORDER = ["achieved", "on_pace", "at_risk", "off_track", "not_enough_data"]
 STATUS_FILTERS = [
-    ("off_track", "Has goals off track"),
-    ("at_risk", "Has goals at risk"),
-    ("on_pace", "Has goals on pace"),
-    ("achieved", "Has goals achieved"),
-    ("not_enough_data", "Has goals without enough data"),
+    ("off_track", _("Has goals off track")),
+    ("at_risk", _("Has goals at risk")),
+    ("on_pace", _("Has goals on pace")),
+    ("achieved", _("Has goals achieved")),
+    ("not_enough_data", _("Has goals without enough data")),
 ]
 
 
@@ -56,18 +57,18 @@ def status_counts(counts: Mapping[str, int]) -> list[StatusCount]:
 class DashboardFilterForm(FilterForm):
     """The dashboard's filters."""
 
-    q = forms.CharField(label="Search titles", required=False, max_length=200)
-    stage = forms.ChoiceField(label="Stage", required=False, choices=[("", "Any stage")])
+    q = forms.CharField(label=_("Search titles"), required=False, max_length=200)
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("Any stage"))])
     status = forms.ChoiceField(
-        label="Goals", required=False, choices=[("", "Any status"), *STATUS_FILTERS]
+        label=_("Goals"), required=False, choices=[("", _("Any status")), *STATUS_FILTERS]
     )
     leader = forms.ModelChoiceField(
-        label="Leader", queryset=User.objects.none(), required=False, empty_label="Any leader"
+        label=_("Leader"), queryset=User.objects.none(), required=False, empty_label=_("Any leader")
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [("", "Any stage"), *STAGE_CHOICES]  # type: ignore[attr-defined]
+        self.fields["stage"].choices = [("", _("Any stage")), *STAGE_CHOICES]  # type: ignore[attr-defined]
         self.fields["leader"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(
                 led_initiatives__organisation=organisation,

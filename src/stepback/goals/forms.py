@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from stepback.core.forms import DateInput, NumberInput, ServiceForm
 from stepback.goals.models import Goal
@@ -19,7 +20,7 @@ PLAIN_DECIMALS = 6
 _MILESTONE_LINE = re.compile(r"(?P<date>[^\s,;]+)[\s,;]+(?P<value>.+)")
 
 
-DIRECTION_CHOICES = [("higher", "Higher is better"), ("lower", "Lower is better")]
+DIRECTION_CHOICES = [("higher", _("Higher is better")), ("lower", _("Lower is better"))]
 
 
 class GoalForm(ServiceForm, forms.Form):
@@ -33,16 +34,16 @@ class GoalForm(ServiceForm, forms.Form):
 
     name = forms.CharField(
         max_length=200,
-        help_text="For example “Reading comprehension”.",
-        error_messages={"required": "Give the goal a name."},
+        help_text=_("For example “Reading comprehension”."),
+        error_messages={"required": _("Give the goal a name.")},
     )
     description = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="How it is measured, and by whom.",
+        help_text=_("How it is measured, and by whom."),
     )
     unit = forms.CharField(
-        max_length=30, required=False, help_text="For example “%”, “points” or “teachers”."
+        max_length=30, required=False, help_text=_("For example “%”, “points” or “teachers”.")
     )
     direction = forms.ChoiceField(
         choices=DIRECTION_CHOICES, initial="higher", widget=forms.RadioSelect
@@ -57,22 +58,28 @@ class GoalForm(ServiceForm, forms.Form):
         widget=forms.Textarea(
             attrs={"rows": 3, "placeholder": "2025-12-31 65\n2026-06-30 70", "spellcheck": "false"}
         ),
-        help_text="Optional interim points on the way: one per line, a date (YYYY-MM-DD) and "
-        "a value, between the baseline and target dates.",
+        help_text=_(
+            "Optional interim points on the way: one per line, a date (YYYY-MM-DD) and "
+            "a value, between the baseline and target dates."
+        ),
     )
     on_pace_percent = forms.FloatField(
-        label="On pace within (%)",
+        label=_("On pace within (%)"),
         initial=5,
         widget=NumberInput({"min": 0, "max": 100}),
-        help_text="How far behind the planned path a goal may be and still be on pace, as a "
-        "share of the planned change (baseline to target). From 50 to 70, 5% allows 1 point.",
+        help_text=_(
+            "How far behind the planned path a goal may be and still be on pace, as a "
+            "share of the planned change (baseline to target). From 50 to 70, 5% allows 1 point."
+        ),
     )
     at_risk_percent = forms.FloatField(
-        label="At risk within (%)",
+        label=_("At risk within (%)"),
         initial=15,
         widget=NumberInput({"min": 0, "max": 100}),
-        help_text="Behind by more than the on-pace share but no more than this: at risk. "
-        "Further behind: off track.",
+        help_text=_(
+            "Behind by more than the on-pace share but no more than this: at risk. "
+            "Further behind: off track."
+        ),
     )
 
     @classmethod
@@ -105,17 +112,26 @@ class GoalForm(ServiceForm, forms.Form):
                 continue
             match = _MILESTONE_LINE.fullmatch(line)
             if match is None:
-                errors.append(f"Line {number}: write a date and a value, e.g. “2025-12-31 65”.")
+                errors.append(
+                    _("Line %(number)s: write a date and a value, e.g. “2025-12-31 65”.")
+                    % {"number": number}
+                )
                 continue
             try:
                 when = date.fromisoformat(match["date"])
             except ValueError:
-                errors.append(f"Line {number}: “{match['date']}” is not a date (YYYY-MM-DD).")
+                errors.append(
+                    _("Line %(number)s: “%(date)s” is not a date (YYYY-MM-DD).")
+                    % {"number": number, "date": match["date"]}
+                )
                 continue
             try:
                 value = parse_number(match["value"].strip(), ".")
             except ValueError:
-                errors.append(f"Line {number}: “{match['value'].strip()}” is not a number.")
+                errors.append(
+                    _("Line %(number)s: “%(value)s” is not a number.")
+                    % {"number": number, "value": match["value"].strip()}
+                )
                 continue
             milestones.append((when, value))
             self._milestone_lines.append(number)
@@ -125,7 +141,7 @@ class GoalForm(ServiceForm, forms.Form):
 
     def milestone_line(self, position: int) -> str:
         """Names the service's milestone ``position`` (from 1) by its line in the box."""
-        return f"Line {self._milestone_lines[position - 1]}"
+        return _("Line %(number)s") % {"number": self._milestone_lines[position - 1]}
 
     def service_fields(self) -> GoalChanges:
         """The cleaned values as the goal services' ``fields``."""
@@ -147,11 +163,14 @@ class GoalForm(ServiceForm, forms.Form):
 class MeasurementForm(ServiceForm, forms.Form):
     """One dated value; ``measurement_problems`` in the goal services holds its rules."""
 
-    date = forms.DateField(widget=DateInput())
-    value = forms.FloatField(widget=NumberInput())
-    note = forms.CharField(required=False, widget=forms.TextInput({"maxlength": NOTE_LENGTH}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    value = forms.FloatField(label=_("Value"), widget=NumberInput())
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.TextInput({"maxlength": NOTE_LENGTH})
+    )
     source = forms.CharField(
+        label=_("Source"),
         required=False,
         widget=forms.TextInput({"maxlength": SOURCE_LENGTH}),
-        help_text="Where the number comes from.",
+        help_text=_("Where the number comes from."),
     )

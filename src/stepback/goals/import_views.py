@@ -26,12 +26,16 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from stepback.accounts.roles import Capability
+from stepback.core import l10n
 from stepback.core.access import OrgRequest, get_object_for_member, org_view
 from stepback.goals import background, exports, imports
 from stepback.goals.models import Goal, MeasurementImport
@@ -57,16 +61,21 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Spreadsheet",
-        help_text=(
-            "A CSV file, an Excel workbook (.xlsx, .xls) or an OpenDocument spreadsheet "
-            "(.ods), "
-            f"up to {imports.MAX_UPLOAD_BYTES // 1024 // 1024} MB."
-        ),
+        label=_("Spreadsheet"),
+        help_text=lazy(
+            lambda: (
+                gettext(
+                    "A CSV file, an Excel workbook (.xlsx, .xls) or an OpenDocument spreadsheet "
+                    "(.ods), up to %(mb)s MB."
+                )
+                % {"mb": imports.MAX_UPLOAD_BYTES // 1024 // 1024}
+            ),
+            str,
+        )(),
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
         error_messages={
-            "required": "Choose a file to upload.",
-            "empty": "The file is empty.",
+            "required": _("Choose a file to upload."),
+            "empty": _("The file is empty."),
         },
     )
 
@@ -79,13 +88,14 @@ class UploadForm(forms.Form):
 
 class MappingForm(forms.Form):
     date = forms.ChoiceField(
-        label="Date column", error_messages={"required": "Choose the column with the dates."}
+        label=_("Date column"), error_messages={"required": _("Choose the column with the dates.")}
     )
     value = forms.ChoiceField(
-        label="Value column", error_messages={"required": "Choose the column with the values."}
+        label=_("Value column"),
+        error_messages={"required": _("Choose the column with the values.")},
     )
-    note = forms.ChoiceField(label="Note column", required=False)
-    source = forms.ChoiceField(label="Source column", required=False)
+    note = forms.ChoiceField(label=_("Note column"), required=False)
+    source = forms.ChoiceField(label=_("Source column"), required=False)
     date_order = forms.CharField(required=False)
 
     def __init__(
@@ -98,9 +108,9 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         columns = [(h, h) for h in headers]
         for name in ("date", "value"):
-            self.fields[name].choices = [("", "Choose a column"), *columns]  # type: ignore[attr-defined]
+            self.fields[name].choices = [("", _("Choose a column")), *columns]  # type: ignore[attr-defined]
         for name in ("note", "source"):
-            self.fields[name].choices = [("", "None"), *columns]  # type: ignore[attr-defined]
+            self.fields[name].choices = [("", _("None")), *columns]  # type: ignore[attr-defined]
         self.orders = orders
 
     def clean(self) -> dict[str, Any]:
@@ -122,7 +132,7 @@ class MappingForm(forms.Form):
             elif data.get("date_order") in CHOOSABLE:
                 data["date_order"] = DateOrder(data["date_order"])
             else:
-                self.add_error("date_order", "Choose how the dates are written.")
+                self.add_error("date_order", _("Choose how the dates are written."))
         return data
 
 
@@ -147,8 +157,10 @@ def _to_preview(request: OrgRequest, measurement_import: MeasurementImport) -> H
     return redirect("goals:import_preview", org=request.org.slug, import_id=measurement_import.pk)
 
 
-def _measurements(count: int) -> str:
-    return f"{count:,} measurement{'' if count == 1 else 's'}"
+def _imported(count: int) -> str:
+    return ngettext(
+        "Imported %(count)s measurement.", "Imported %(count)s measurements.", count
+    ) % {"count": l10n.number(count)}
 
 
 def _download(response: HttpResponse | StreamingHttpResponse, filename: str) -> None:
@@ -324,9 +336,7 @@ def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
             context["progress"] = imports.import_progress(measurement_import)
             return render(request, "goals/import_preview.html#progress", context)
         if state == State.DONE:
-            messages.success(
-                request, f"Imported {_measurements(measurement_import.imported_count)}."
-            )
+            messages.success(request, _imported(measurement_import.imported_count))
             return HttpResponseClientRedirect(context["goal_url"])
         return HttpResponseClientRefresh()
     if state in WORKING:
@@ -367,7 +377,7 @@ def import_commit(request: OrgRequest, import_id: int) -> HttpResponse:
     measurement_import = _import(request, import_id, "content", "problems")
     goal_url = _goal_url(request, measurement_import.goal)
     if measurement_import.state == State.DONE:
-        messages.info(request, "These rows were already imported.")
+        messages.info(request, _("These rows were already imported."))
         return redirect(goal_url)
     if not imports.import_claim(measurement_import=measurement_import):
         return _to_preview(request, measurement_import)
@@ -382,13 +392,15 @@ def _after_commit(
 ) -> HttpResponse:
     """To the goal once the rows are stored; else back to the preview, saying why if known."""
     if measurement_import.state == State.DONE:
-        messages.success(request, f"Imported {_measurements(measurement_import.imported_count)}.")
+        messages.success(request, _imported(measurement_import.imported_count))
         return redirect(goal_url)
     if measurement_import.state == State.INVALID:
         messages.error(
             request,
-            "Measurements were added to this goal since the check, and some rows now repeat "
-            "them. Nothing was stored; the problems are listed below.",
+            _(
+                "Measurements were added to this goal since the check, and some rows now repeat "
+                "them. Nothing was stored; the problems are listed below."
+            ),
         )
     return _to_preview(request, measurement_import)
 
@@ -400,7 +412,7 @@ def import_retry(request: OrgRequest, import_id: int) -> HttpResponse:
     measurement_import = _import(request, import_id, "content", "problems")
     if not imports.import_restart(measurement_import=measurement_import):
         if measurement_import.state in WORKING:
-            messages.info(request, "This import is still making progress.")
+            messages.info(request, _("This import is still making progress."))
         return _to_preview(request, measurement_import)
     if measurement_import.state == State.VALIDATING:
         background.import_check_or_queue(measurement_import=measurement_import)
@@ -449,4 +461,4 @@ def measurements_export(request: OrgRequest, goal_id: int) -> HttpResponse | Str
         return FileResponse(
             out, as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX_TYPE
         )
-    return HttpResponseBadRequest("Choose format=csv or format=xlsx.", content_type="text/plain")
+    return HttpResponseBadRequest(_("Choose format=csv or format=xlsx."), content_type="text/plain")

@@ -26,8 +26,10 @@ from datetime import date, datetime, timedelta
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import User
+from stepback.core import l10n
 from stepback.goals import services
 from stepback.goals.exports import number_text
 from stepback.goals.models import Goal, Measurement, MeasurementImport
@@ -49,7 +51,7 @@ STALE_AFTER = timedelta(minutes=5)
 #: Uploaded files are kept this long, so people can come back to an import, then deleted.
 KEEP_DAYS = 30
 FIELDS = ("date", "value", "note", "source")
-COMMIT_FAILED = (
+COMMIT_FAILED = _(
     "The import failed and nothing was stored. Try again; if it fails again, "
     "tell your administrator."
 )
@@ -87,11 +89,10 @@ def import_table(measurement_import: MeasurementImport) -> Table:
 
 
 def too_large_message(size: int) -> str:
-    return (
-        f"The file is {size / 1024 / 1024:.1f} MB; the limit is "
-        f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split it into smaller files, or delete "
-        "the columns you do not need, and upload again."
-    )
+    return _(
+        "The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files, "
+        "or delete the columns you do not need, and upload again."
+    ) % {"size": l10n.number(size / 1024 / 1024, 1), "limit": MAX_UPLOAD_BYTES // 1024 // 1024}
 
 
 def import_create(
@@ -147,8 +148,8 @@ class DateOrderChoice:
 
 
 _CHOICE_LABELS = {
-    DateOrder.DAY_FIRST: "Day first (day/month/year)",
-    DateOrder.MONTH_FIRST: "Month first (month/day/year)",
+    DateOrder.DAY_FIRST: _("Day first (day/month/year)"),
+    DateOrder.MONTH_FIRST: _("Month first (month/day/year)"),
 }
 
 
@@ -189,7 +190,7 @@ def date_order_choices(table: Table, column: str, *, examples: int = 3) -> list[
                 else f"{when:%B} {when.day}, {when.year}"
             )
             readings.append(DateReading(raw, shown))
-        choices.append(DateOrderChoice(order, label, readings))
+        choices.append(DateOrderChoice(order, str(label), readings))
     return choices
 
 
@@ -210,7 +211,10 @@ def import_set_mapping(
 ) -> MeasurementImport:
     """Record the user's column choices; the import waits to be checked."""
     if measurement_import.state not in (State.UPLOADED, State.READY, State.INVALID, State.FAILED):
-        raise ImportNotReady(f"This import is {measurement_import.get_state_display().lower()}.")
+        raise ImportNotReady(
+            _("This import is %(state)s.")
+            % {"state": measurement_import.get_state_display().lower()}
+        )
     measurement_import.mapping = {
         "date": mapping.date,
         "value": mapping.value,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation
 from stepback.core.services import check_number
@@ -23,8 +24,9 @@ STATUS_CHOICES = [(status.value, status.label) for status in Status]
 STATUS_KEYS = [key for key, _ in STATUS_CHOICES]
 STATUS_LABELS = dict(STATUS_CHOICES)
 
-SHARE_MESSAGE = "Use a share between 0% and 100%."
-HALF_A_BASELINE = (
+# xgettext:no-python-format
+SHARE_MESSAGE = _("Use a share between 0% and 100%.")
+HALF_A_BASELINE = _(
     "Give both the baseline value and its date, or leave both empty "
     "(then the first measurement serves as the baseline)."
 )
@@ -51,7 +53,7 @@ class Goal(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="goals")
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="goals")
-    name = models.CharField(max_length=200, error_messages={"blank": "Give the goal a name."})
+    name = models.CharField(max_length=200, error_messages={"blank": _("Give the goal a name.")})
     description = models.TextField(blank=True)
     unit = models.CharField(max_length=30, blank=True, help_text='For example "%" or "teachers".')
     higher_is_better = models.BooleanField(default=True)
@@ -62,12 +64,12 @@ class Goal(models.Model):
     on_pace_tolerance = models.FloatField(
         default=0.05,
         validators=[check_share],
-        help_text="Share of the planned change a goal may be behind and still be on pace.",
+        help_text=_("Share of the planned change a goal may be behind and still be on pace."),
     )
     at_risk_tolerance = models.FloatField(
         default=0.15,
         validators=[check_share],
-        help_text="Behind by more than the on-pace share but no more than this: at risk.",
+        help_text=_("Behind by more than the on-pace share but no more than this: at risk."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -109,15 +111,14 @@ class Goal(models.Model):
         errors: dict[str, str] = {}
         if (self.baseline_value is None) != (self.baseline_date is None):
             missing = "baseline_date" if self.baseline_date is None else "baseline_value"
-            errors[missing] = HALF_A_BASELINE
+            errors[missing] = str(HALF_A_BASELINE)
         if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
-            errors["target_date"] = "The target date must be after the baseline date."
+            errors["target_date"] = str(_("The target date must be after the baseline date."))
         on_pace, at_risk = self.on_pace_tolerance, self.at_risk_tolerance
         if on_pace is not None and at_risk is not None and on_pace > at_risk:
-            errors["at_risk_tolerance"] = (
-                "The at-risk share must be at least the on-pace share "
-                f"({trim_number(on_pace * 100, 6)}%)."
-            )
+            errors["at_risk_tolerance"] = _(
+                "The at-risk share must be at least the on-pace share (%(share)s%%)."
+            ) % {"share": trim_number(on_pace * 100, 6)}
         if errors:
             raise ValidationError(errors)
 
@@ -174,13 +175,13 @@ class MeasurementImport(models.Model):
     """One spreadsheet upload for a goal, from upload through mapping and preview to commit."""
 
     class State(models.TextChoices):
-        UPLOADED = "uploaded", "Uploaded"
-        VALIDATING = "validating", "Checking rows"
-        READY = "ready", "Ready to import"
-        INVALID = "invalid", "Has problems"
-        COMMITTING = "committing", "Importing"
-        DONE = "done", "Imported"
-        FAILED = "failed", "Failed"
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Checking rows")
+        READY = "ready", _("Ready to import")
+        INVALID = "invalid", _("Has problems")
+        COMMITTING = "committing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="imports")
@@ -189,15 +190,15 @@ class MeasurementImport(models.Model):
     #: The file as read at upload (:func:`stepback.lib.tabular.dump_table`), so no later
     #: step reads it again; None for imports uploaded before it was stored.
     parsed_table = models.BinaryField(
-        null=True, help_text="The uploaded file as read: compressed JSON of its table."
+        null=True, help_text=_("The uploaded file as read: compressed JSON of its table.")
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.UPLOADED)
     mapping = models.JSONField(default=dict, blank=True)
     date_order = models.CharField(max_length=20, blank=True)
     row_count = models.PositiveIntegerField(default=0)
-    progress = models.PositiveIntegerField(default=0, help_text="Rows processed so far.")
+    progress = models.PositiveIntegerField(default=0, help_text=_("Rows processed so far."))
     progress_at = models.DateTimeField(
-        null=True, blank=True, help_text="When checking or committing last reported progress."
+        null=True, blank=True, help_text=_("When checking or committing last reported progress.")
     )
     problems = models.JSONField(default=list, blank=True)
     imported_count = models.PositiveIntegerField(default=0)

@@ -15,6 +15,7 @@ from typing import Any, TypedDict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import User
 from stepback.core import audit
@@ -34,7 +35,7 @@ from stepback.initiatives.models import Initiative
 MAX_MILESTONES = 50
 NOTE_LENGTH = Measurement._meta.get_field("note").max_length or 500
 SOURCE_LENGTH = Measurement._meta.get_field("source").max_length or 200
-FUTURE_MEASUREMENT = "A measurement cannot be dated in the future."
+FUTURE_MEASUREMENT = _("A measurement cannot be dated in the future.")
 # SQLite allows 32,766 variables a statement; 10 fields a row keeps batches well under it.
 BULK_BATCH_SIZE = 2000
 
@@ -89,7 +90,7 @@ _SET_BY_SERVICE = ("organisation", "initiative")
 
 def milestone_label(position: int) -> str:
     """How a milestone is named in messages: by its place in the list, from 1."""
-    return f"Milestone {position}"
+    return _("Milestone %(number)s") % {"number": position}
 
 
 def _check_milestones(
@@ -106,23 +107,32 @@ def _check_milestones(
     for position, (when, value) in enumerate(milestones, start=1):
         name = label(position)
         if when in seen:
-            errors.append(f"{name}: {label(seen[when]).lower()} already has {when.isoformat()}.")
+            errors.append(
+                _("%(name)s: %(other)s already has %(date)s.")
+                % {"name": name, "other": label(seen[when]).lower(), "date": when.isoformat()}
+            )
             continue
         seen[when] = position
         if not abs(value) <= MAX_ABS_NUMBER:
-            errors.append(f"{name}: {NUMBER_RANGE_MESSAGE}")
+            errors.append(
+                _("%(name)s: %(problem)s") % {"name": name, "problem": NUMBER_RANGE_MESSAGE}
+            )
         if goal.target_date and when >= goal.target_date:
             errors.append(
-                f"{name}: {when.isoformat()} is not before the target date "
-                f"({goal.target_date.isoformat()})."
+                _("%(name)s: %(date)s is not before the target date (%(target)s).")
+                % {"name": name, "date": when.isoformat(), "target": goal.target_date.isoformat()}
             )
         elif goal.baseline_date and when <= goal.baseline_date:
             errors.append(
-                f"{name}: {when.isoformat()} is not after the baseline date "
-                f"({goal.baseline_date.isoformat()})."
+                _("%(name)s: %(date)s is not after the baseline date (%(baseline)s).")
+                % {
+                    "name": name,
+                    "date": when.isoformat(),
+                    "baseline": goal.baseline_date.isoformat(),
+                }
             )
     if len(milestones) > MAX_MILESTONES:
-        errors.append(f"Use at most {MAX_MILESTONES} milestones.")
+        errors.append(_("Use at most %(limit)s milestones.") % {"limit": MAX_MILESTONES})
     if errors:
         raise ValidationError({"milestones": errors})
 
@@ -228,14 +238,14 @@ def measurement_problems(
     form, the API, imports). Empty when it may be stored."""
     problems: dict[str, str] = {}
     if when > (today or timezone.localdate()):
-        problems["date"] = FUTURE_MEASUREMENT
+        problems["date"] = str(FUTURE_MEASUREMENT)
     if not abs(value) <= MAX_ABS_NUMBER:
-        problems["value"] = NUMBER_RANGE_MESSAGE
+        problems["value"] = str(NUMBER_RANGE_MESSAGE)
     for field, text, limit in (("note", note, NOTE_LENGTH), ("source", source, SOURCE_LENGTH)):
         if len(text) > limit:
-            problems[field] = (
-                f"Ensure this value has at most {limit} characters (it has {len(text)})."
-            )
+            problems[field] = _(
+                "Ensure this value has at most %(limit)s characters (it has %(length)s)."
+            ) % {"limit": limit, "length": len(text)}
     return problems
 
 

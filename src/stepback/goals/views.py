@@ -16,9 +16,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from stepback.accounts.roles import Capability
+from stepback.core import l10n
 from stepback.core.access import OrgRequest, get_object_for_member, org_view
 from stepback.core.htmx import render_page_or_partial
 from stepback.core.pages import form_page
@@ -38,7 +40,6 @@ from stepback.goals.selectors import (
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.selectors import initiative_for_org
 from stepback.lib import charts
-from stepback.lib.formats import short_date
 
 MEASUREMENTS_PER_PAGE = 50
 GOAL_CHART_HEIGHT = 280
@@ -102,7 +103,7 @@ def goal_create(request: OrgRequest, initiative_id: int) -> HttpResponse:
             milestones=form.cleaned_data["milestones"],
             milestone_name=form.milestone_line,
         )
-        messages.success(request, f"The goal “{goal.name}” is added.")
+        messages.success(request, _("The goal “%(name)s” is added.") % {"name": goal.name})
         return redirect(
             "goals:detail", org=request.org.slug, initiative_id=initiative.pk, goal_id=goal.pk
         )
@@ -124,7 +125,7 @@ def goal_edit(request: OrgRequest, initiative_id: int, goal_id: int) -> HttpResp
             milestones=form.cleaned_data["milestones"],
             milestone_name=form.milestone_line,
         )
-        messages.success(request, "The goal is saved.")
+        messages.success(request, _("The goal is saved."))
         return redirect(
             "goals:detail", org=request.org.slug, initiative_id=initiative_id, goal_id=goal.pk
         )
@@ -139,7 +140,10 @@ def goal_delete(request: OrgRequest, initiative_id: int, goal_id: int) -> HttpRe
     goal = goal_for_org(request.org, goal_id, initiative_id=initiative_id)
     if request.method == "POST":
         services.goal_delete(goal=goal, actor=request.membership.user)
-        messages.success(request, f"The goal “{goal.name}” and its measurements are deleted.")
+        messages.success(
+            request,
+            _("The goal “%(name)s” and its measurements are deleted.") % {"name": goal.name},
+        )
         return redirect("initiatives:detail", org=request.org.slug, initiative_id=initiative_id)
     return render(
         request,
@@ -220,7 +224,8 @@ def measurement_add(request: OrgRequest, initiative_id: int, goal_id: int) -> Ht
         return render(
             request, "goals/goal_detail.html", _goal_context(request, goal, form), status=400
         )
-    return _goal_changed(request, goal, f"Added {data['value']:g} on {short_date(data['date'])}.")
+    added = {"value": l10n.number(data["value"]), "date": l10n.short_date(data["date"])}
+    return _goal_changed(request, goal, _("Added %(value)s on %(date)s.") % added)
 
 
 @org_view(Capability.CONTRIBUTE)
@@ -234,7 +239,8 @@ def measurement_delete(
     return _goal_changed(
         request,
         goal,
-        f"Deleted {measurement.value:g} on {short_date(measurement.date)}.",
+        _("Deleted %(value)s on %(date)s.")
+        % {"value": l10n.number(measurement.value), "date": l10n.short_date(measurement.date)},
     )
 
 

@@ -38,7 +38,7 @@ API_NAMES = {"leader": "leader_id", "support_team": "support_team_ids"}
 
 def _users(user_ids: list[int], field: str) -> list[User]:
     """The users of these ids, for the service to check that they are members."""
-    return rows_by_id(User, user_ids, field=field, refusal=NOT_A_MEMBER)
+    return rows_by_id(User, user_ids, field=field, refusal=str(NOT_A_MEMBER))
 
 
 def _user(user_id: int | None) -> User | None:

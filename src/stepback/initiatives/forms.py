@@ -6,6 +6,8 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation, User
 from stepback.core.forms import MARKDOWN_HELP, DateInput, ServiceForm
@@ -23,7 +25,7 @@ class MemberChoiceField(forms.ModelChoiceField):
     """A member of the organisation; any other id gets the service's message."""
 
     default_error_messages = {
-        "invalid_choice": "User %(value)s is not a member of this organisation."
+        "invalid_choice": _("User %(value)s is not a member of this organisation.")
     }
 
     def label_from_instance(self, obj: User) -> str:
@@ -34,7 +36,7 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
     """Members of the organisation; any other id gets the service's message."""
 
     default_error_messages = {
-        "invalid_choice": "User %(value)s is not a member of this organisation."
+        "invalid_choice": _("User %(value)s is not a member of this organisation.")
     }
 
     def label_from_instance(self, obj: User) -> str:
@@ -53,11 +55,11 @@ class InitiativeForm(ServiceForm, forms.ModelForm):
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        help_text="The people who prepare and run the stepback reviews with the leader.",
+        help_text=_("The people who prepare and run the stepback reviews with the leader."),
     )
     stage = forms.ChoiceField(
         choices=STAGE_CHOICES,
-        help_text="Where the initiative is now. Stages are a fact to share, not a gate.",
+        help_text=_("Where the initiative is now. Stages are a fact to share, not a gate."),
     )
 
     class Meta:
@@ -76,22 +78,28 @@ class InitiativeForm(ServiceForm, forms.ModelForm):
             "review_interval_months",
         ]
         labels = {
-            "summary": "One-line summary",
-            "current_state": "Current state",
-            "problem": "The problem",
-            "desired_state": "Desired state",
-            "monthly_review_months": "Monthly stepbacks for the first … months",
-            "review_interval_months": "Then a stepback every … months",
+            "summary": _("One-line summary"),
+            "current_state": _("Current state"),
+            "problem": _("The problem"),
+            "desired_state": _("Desired state"),
+            "monthly_review_months": _("Monthly stepbacks for the first … months"),
+            "review_interval_months": _("Then a stepback every … months"),
         }
         help_texts = {
-            "current_state": f"What is happening now, with the evidence. {MARKDOWN_HELP}",
-            "problem": f"Why it has to change, in one or two sentences. {MARKDOWN_HELP}",
-            "desired_state": f"What it looks like when the change has worked. {MARKDOWN_HELP}",
-            "start_date": "Stepback reviews are counted from this date.",
-            "monthly_review_months": "Stepbacks are monthly at first; 3 is usual.",
-            "review_interval_months": "After the monthly ones; 3 (quarterly) is usual.",
+            "current_state": format_lazy(
+                "{} {}", _("What is happening now, with the evidence."), MARKDOWN_HELP
+            ),
+            "problem": format_lazy(
+                "{} {}", _("Why it has to change, in one or two sentences."), MARKDOWN_HELP
+            ),
+            "desired_state": format_lazy(
+                "{} {}", _("What it looks like when the change has worked."), MARKDOWN_HELP
+            ),
+            "start_date": _("Stepback reviews are counted from this date."),
+            "monthly_review_months": _("Stepbacks are monthly at first; 3 is usual."),
+            "review_interval_months": _("After the monthly ones; 3 (quarterly) is usual."),
         }
-        error_messages = {"title": {"required": "Give the initiative a title."}}
+        error_messages = {"title": {"required": _("Give the initiative a title.")}}
         widgets = {
             "current_state": forms.Textarea(attrs={"rows": 4}),
             "problem": forms.Textarea(attrs={"rows": 3}),
@@ -104,7 +112,7 @@ class InitiativeForm(ServiceForm, forms.ModelForm):
         members = org_members(organisation)
         self.fields["leader"].queryset = members  # type: ignore[attr-defined]
         self.fields["support_team"].queryset = members  # type: ignore[attr-defined]
-        self.fields["leader"].empty_label = "No leader yet"  # type: ignore[attr-defined]
+        self.fields["leader"].empty_label = _("No leader yet")  # type: ignore[attr-defined]
         self.fields["monthly_review_months"].widget.attrs.update(min=0, max=24)
         self.fields["review_interval_months"].widget.attrs.update(min=1, max=24)
 

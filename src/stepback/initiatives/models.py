@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation
 from stepback.initiatives.stages import STAGE_CHOICES, Stage
@@ -26,12 +27,12 @@ class Initiative(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="initiatives"
     )
     title = models.CharField(
-        max_length=200, error_messages={"blank": "Give the initiative a title."}
+        max_length=200, error_messages={"blank": _("Give the initiative a title.")}
     )
     summary = models.CharField(max_length=300, blank=True)
-    current_state = models.TextField(blank=True, help_text="Markdown.")
-    problem = models.TextField(blank=True, help_text="Markdown.")
-    desired_state = models.TextField(blank=True, help_text="Markdown.")
+    current_state = models.TextField(blank=True, help_text=_("Markdown."))
+    problem = models.TextField(blank=True, help_text=_("Markdown."))
+    desired_state = models.TextField(blank=True, help_text=_("Markdown."))
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -46,15 +47,15 @@ class Initiative(models.Model):
     stage = models.CharField(max_length=20, choices=STAGE_CHOICES, default=Stage.IDENTIFY)
     monthly_review_months = models.PositiveSmallIntegerField(
         default=3,
-        help_text="Stepbacks are monthly for this many months from the start.",
-        validators=[MaxValueValidator(24, "Use at most 24 months of monthly stepbacks.")],
+        help_text=_("Stepbacks are monthly for this many months from the start."),
+        validators=[MaxValueValidator(24, _("Use at most 24 months of monthly stepbacks."))],
     )
     review_interval_months = models.PositiveSmallIntegerField(
         default=3,
-        help_text="After that, a stepback every this many months.",
+        help_text=_("After that, a stepback every this many months."),
         validators=[
-            MinValueValidator(1, "Choose between 1 and 24 months."),
-            MaxValueValidator(24, "Choose between 1 and 24 months."),
+            MinValueValidator(1, _("Choose between 1 and 24 months.")),
+            MaxValueValidator(24, _("Choose between 1 and 24 months.")),
         ],
     )
     created_at = models.DateTimeField(default=timezone.now)

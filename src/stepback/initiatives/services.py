@@ -13,6 +13,7 @@ from typing import Any, TypedDict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Membership, Organisation, User
 from stepback.core import audit
@@ -37,7 +38,7 @@ class InitiativeChanges(TypedDict, total=False):
 
 
 INITIATIVE_FIELDS = frozenset(InitiativeChanges.__annotations__)
-NOT_A_MEMBER = "User {id} is not a member of this organisation."
+NOT_A_MEMBER = _("User {id} is not a member of this organisation.")
 
 
 def _check_members(

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 
 class Stage(StrEnum):
     IDENTIFY = "identify"
@@ -21,62 +25,65 @@ class Stage(StrEnum):
 
     @property
     def label(self) -> str:
-        return STAGE_LABELS[self]
+        """The stage's name in the active language."""
+        return str(STAGE_LABELS[self])
 
     @property
     def number(self) -> int:
         return list(Stage).index(self) + 1
 
 
-STAGE_LABELS = {
-    Stage.IDENTIFY: "Identify the need",
-    Stage.ENGAGE: "Engage stakeholders",
-    Stage.PLAN: "Develop the plan",
-    Stage.STEP_UP: "Step up",
-    Stage.STEP_BACK: "Step back",
-    Stage.MONITOR: "Monitor and adjust",
+STAGE_LABELS: dict[Stage, Promise] = {
+    Stage.IDENTIFY: _("Identify the need"),
+    Stage.ENGAGE: _("Engage stakeholders"),
+    Stage.PLAN: _("Develop the plan"),
+    Stage.STEP_UP: _("Step up"),
+    Stage.STEP_BACK: _("Step back"),
+    Stage.MONITOR: _("Monitor and adjust"),
 }
-STAGE_CHOICES = [(stage.value, f"{stage.number}. {stage.label}") for stage in Stage]
+STAGE_CHOICES = [
+    (stage.value, format_lazy("{}. {}", stage.number, STAGE_LABELS[stage])) for stage in Stage
+]
 
 
 @dataclass(frozen=True)
 class ChecklistItem:
     key: str
-    label: str
+    label: Promise
 
 
 CHECKLISTS: dict[Stage, tuple[ChecklistItem, ...]] = {
     Stage.IDENTIFY: (
-        ChecklistItem("current_state", "Current state analysed"),
-        ChecklistItem("problem", "Problem stated in one or two sentences"),
-        ChecklistItem("desired_state", "Desired state described"),
-        ChecklistItem("goals", "Goals set, each with a measure and a target"),
+        ChecklistItem("current_state", _("Current state analysed")),
+        ChecklistItem("problem", _("Problem stated in one or two sentences")),
+        ChecklistItem("desired_state", _("Desired state described")),
+        ChecklistItem("goals", _("Goals set, each with a measure and a target")),
     ),
     Stage.ENGAGE: (
-        ChecklistItem("affected", "Everyone affected by the change identified"),
-        ChecklistItem("involved", "Who must be involved in the design agreed"),
-        ChecklistItem("ownership", "Shared ownership discussed with key stakeholders"),
+        ChecklistItem("affected", _("Everyone affected by the change identified")),
+        ChecklistItem("involved", _("Who must be involved in the design agreed")),
+        ChecklistItem("ownership", _("Shared ownership discussed with key stakeholders")),
     ),
     Stage.PLAN: (
-        ChecklistItem("objectives", "Clear objectives written"),
-        ChecklistItem("actions", "Actions with owners and timelines"),
-        ChecklistItem("flexibility", "How the plan will be adjusted agreed"),
+        ChecklistItem("objectives", _("Clear objectives written")),
+        ChecklistItem("actions", _("Actions with owners and timelines")),
+        ChecklistItem("flexibility", _("How the plan will be adjusted agreed")),
     ),
     Stage.STEP_UP: (
-        ChecklistItem("kickoff", "Kickoff held"),
-        ChecklistItem("policies", "New policies or procedures in place"),
-        ChecklistItem("first_actions", "First actions started by the leader"),
+        ChecklistItem("kickoff", _("Kickoff held")),
+        ChecklistItem("policies", _("New policies or procedures in place")),
+        ChecklistItem("first_actions", _("First actions started by the leader")),
     ),
     Stage.STEP_BACK: (
-        ChecklistItem("handoff", "Groups handed to their own leads"),
-        ChecklistItem("support", "Support and check-in cadence agreed"),
-        ChecklistItem("barriers", "A way to raise barriers in place"),
+        ChecklistItem("handoff", _("Groups handed to their own leads")),
+        ChecklistItem("support", _("Support and check-in cadence agreed")),
+        ChecklistItem("barriers", _("A way to raise barriers in place")),
     ),
     Stage.MONITOR: (
-        ChecklistItem("data", "Data collected for every goal"),
-        ChecklistItem("stepback", "Stepback review held"),
-        ChecklistItem("adjusted", "Plan adjusted from what was learned"),
-        ChecklistItem("celebrated", "Successes celebrated"),
+        ChecklistItem("data", _("Data collected for every goal")),
+        ChecklistItem("stepback", _("Stepback review held")),
+        ChecklistItem("adjusted", _("Plan adjusted from what was learned")),
+        ChecklistItem("celebrated", _("Successes celebrated")),
     ),
 }
 

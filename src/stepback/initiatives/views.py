@@ -15,6 +15,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from stepback.accounts.roles import Capability
@@ -103,7 +104,7 @@ def initiative_edit(request: OrgRequest, initiative_id: int) -> HttpResponse:
         services.initiative_update(
             initiative=initiative, actor=request.membership.user, changes=changes, support_team=team
         )
-        messages.success(request, "The initiative is saved.")
+        messages.success(request, _("The initiative is saved."))
         return redirect("initiatives:detail", org=request.org.slug, initiative_id=initiative.pk)
 
     context = {"initiative": initiative}
@@ -136,9 +137,13 @@ def initiative_stage(request: OrgRequest, initiative_id: int) -> HttpResponse:
     try:
         stage = Stage(request.POST.get("stage", ""))
     except ValueError:
-        return HttpResponseBadRequest("Choose one of the six stages.")
+        return HttpResponseBadRequest(_("Choose one of the six stages."))
     services.initiative_set_stage(initiative=initiative, actor=request.membership.user, stage=stage)
-    messages.success(request, f"The initiative is now at stage {stage.number}: {stage.label}.")
+    messages.success(
+        request,
+        _("The initiative is now at stage %(number)s: %(stage)s.")
+        % {"number": stage.number, "stage": stage.label},
+    )
     return redirect("initiatives:detail", org=request.org.slug, initiative_id=initiative.pk)
 
 
@@ -213,10 +218,10 @@ def checklist_tick(request: OrgRequest, initiative_id: int) -> HttpResponse:
     try:
         stage = Stage(request.POST.get("stage", ""))
     except ValueError:
-        return HttpResponseBadRequest("No such stage.")
+        return HttpResponseBadRequest(_("No such stage."))
     item = checklist_item(stage, request.POST.get("item", ""))
     if item is None:
-        return HttpResponseBadRequest("No such checklist item.")
+        return HttpResponseBadRequest(_("No such checklist item."))
     tick = services.checklist_set(
         initiative=initiative,
         stage=stage,
@@ -248,15 +253,15 @@ def initiative_activity(request: OrgRequest, initiative_id: int) -> HttpResponse
     org = request.org.slug
     detail_url = reverse("initiatives:detail", kwargs={"org": org, "initiative_id": initiative.pk})
     context = {
-        "title": "Activity",
-        "intro": f"Who changed what in “{initiative.title}”, newest first.",
+        "title": _("Activity"),
+        "intro": _("Who changed what in “%(title)s”, newest first.") % {"title": initiative.title},
         "list_url": reverse(
             "initiatives:activity", kwargs={"org": org, "initiative_id": initiative.pk}
         ),
         "breadcrumbs": [
-            ("Initiatives", reverse("initiatives:list", kwargs={"org": org})),
+            (_("Initiatives"), reverse("initiatives:list", kwargs={"org": org})),
             (initiative.title, detail_url),
-            ("Activity", None),
+            (_("Activity"), None),
         ],
     }
     entries = audit_entries(organisation=request.org, initiative_id=initiative.pk)

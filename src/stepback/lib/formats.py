@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
-__all__ = ["ATTACHED_UNITS", "quantity", "short_date", "trim_number", "with_unit"]
+__all__ = [
+    "ATTACHED_UNITS",
+    "quantity",
+    "short_date",
+    "trim_number",
+    "with_separators",
+    "with_unit",
+]
 
 #: Units written straight after the number ("62.5%"); any other follows a space ("3 teachers").
 ATTACHED_UNITS = frozenset({"%", "‰"})
@@ -43,3 +50,9 @@ def quantity(value: float | None, unit: str = "") -> str:
 def short_date(when: date) -> str:
     """``2025-03-05`` reads "5 Mar 2025"."""
     return f"{when.day} {when:%b %Y}"
+
+
+def with_separators(number: str, *, decimal: str = ".", thousands: str = ",") -> str:
+    """A number written by :func:`trim_number` ("1,234.5") with a language's separators:
+    ``decimal=","`` and ``thousands=" "`` give "1 234,5"."""
+    return number.translate({ord(","): thousands, ord("."): decimal})

@@ -68,7 +68,7 @@ class ObservationFilters(Schema):
 
 def _goals(goal_ids: list[int]) -> list[Goal]:
     """The goals of these ids, for the service to check that they are this initiative's."""
-    return rows_by_id(Goal, goal_ids, field="goal_ids", refusal=NOT_THIS_INITIATIVES_GOAL)
+    return rows_by_id(Goal, goal_ids, field="goal_ids", refusal=str(NOT_THIS_INITIATIVES_GOAL))
 
 
 @router.get(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from stepback.core.forms import MARKDOWN_HELP, DateInput, FilterForm, ServiceForm
 from stepback.core.models import Tag
@@ -17,31 +19,33 @@ from stepback.observations.services import ObservationChanges
 class ObservationForm(ServiceForm, forms.Form):
     """An observation; tags are typed as a comma-separated list, goals are this initiative's."""
 
-    date = forms.DateField(widget=DateInput(), help_text="When it happened.")
+    date = forms.DateField(widget=DateInput(), help_text=_("When it happened."))
     kind = forms.ChoiceField(choices=Observation.Kind.choices)
     title = forms.CharField(
         max_length=200,
-        help_text="For example “Year 8 science: predicting before reading”.",
-        error_messages={"required": "Give the observation a title."},
+        help_text=_("For example “Year 8 science: predicting before reading”."),
+        error_messages={"required": _("Give the observation a title.")},
     )
     body = forms.CharField(
-        label="Notes",
+        label=_("Notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=f"What you saw or heard, and what it suggests. {MARKDOWN_HELP}",
+        help_text=format_lazy(
+            "{} {}", _("What you saw or heard, and what it suggests."), MARKDOWN_HELP
+        ),
     )
     tags = forms.CharField(
         required=False,
         max_length=600,
-        help_text="Separated by commas, for example “questioning, year 8”.",
+        help_text=_("Separated by commas, for example “questioning, year 8”."),
     )
     goals = forms.ModelMultipleChoiceField(
-        label="Linked goals",
-        error_messages={"invalid_choice": "Goal %(value)s is not a goal of this initiative."},
+        label=_("Linked goals"),
+        error_messages={"invalid_choice": _("Goal %(value)s is not a goal of this initiative.")},
         queryset=Goal.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        help_text="The goals this observation tells you something about.",
+        help_text=_("The goals this observation tells you something about."),
     )
 
     def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
@@ -77,14 +81,16 @@ class ObservationForm(ServiceForm, forms.Form):
 class ObservationFilterForm(FilterForm):
     """The list's filters."""
 
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
     tag = forms.ChoiceField(required=False)
     goal = forms.ModelChoiceField(
-        queryset=Goal.objects.none(), required=False, empty_label="Any goal"
+        queryset=Goal.objects.none(), required=False, empty_label=_("Any goal")
     )
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Observation.Kind.choices])
-    date_from = forms.DateField(label="From", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To", required=False, widget=DateInput())
+    kind = forms.ChoiceField(
+        required=False, choices=[("", _("Any kind")), *Observation.Kind.choices]
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,7 +100,7 @@ class ObservationFilterForm(FilterForm):
             .distinct()
             .order_by("name")
         )
-        self.fields["tag"].choices = [("", "Any tag"), *((name, name) for name in names)]  # type: ignore[attr-defined]
+        self.fields["tag"].choices = [("", _("Any tag")), *((name, name) for name in names)]  # type: ignore[attr-defined]
         self.fields["goal"].queryset = initiative.goals.order_by("name", "pk")  # type: ignore[attr-defined]
 
     def apply(self, queryset: ObservationQuerySet) -> ObservationQuerySet:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation
 from stepback.core.models import Tag
@@ -56,10 +57,10 @@ class Observation(models.Model):
     """Qualitative data: a dated note from a visit, an interview or a meeting."""
 
     class Kind(models.TextChoices):
-        VISIT = "visit", "Classroom or site visit"
-        INTERVIEW = "interview", "Interview"
-        MEETING = "meeting", "Meeting note"
-        OTHER = "other", "Other"
+        VISIT = "visit", _("Classroom or site visit")
+        INTERVIEW = "interview", _("Interview")
+        MEETING = "meeting", _("Meeting note")
+        OTHER = "other", _("Other")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="observations"
@@ -70,7 +71,7 @@ class Observation(models.Model):
     date = models.DateField(default=date.today)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(
-        max_length=200, error_messages={"blank": "Give the observation a title."}
+        max_length=200, error_messages={"blank": _("Give the observation a title.")}
     )
     body = models.TextField(blank=True)
     author = models.ForeignKey(
@@ -92,4 +93,4 @@ class Observation(models.Model):
 
     def clean(self) -> None:
         if self.date and self.date > self.organisation.today():
-            raise ValidationError({"date": "An observation cannot be dated in the future."})
+            raise ValidationError({"date": _("An observation cannot be dated in the future.")})

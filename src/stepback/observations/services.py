@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import User
 from stepback.core import audit
@@ -21,7 +22,7 @@ from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
 
-NOT_THIS_INITIATIVES_GOAL = "Goal {id} is not a goal of this initiative."
+NOT_THIS_INITIATIVES_GOAL = _("Goal {id} is not a goal of this initiative.")
 
 
 class ObservationChanges(TypedDict, total=False):

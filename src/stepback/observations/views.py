@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from stepback.accounts.roles import Capability
@@ -106,7 +107,9 @@ def observation_create(request: OrgRequest, initiative_id: int) -> HttpResponse:
             goals=list(form.cleaned_data["goals"]),
             **form.changes(),
         )
-        messages.success(request, f"The observation “{observation.title}” is saved.")
+        messages.success(
+            request, _("The observation “%(title)s” is saved.") % {"title": observation.title}
+        )
         return redirect(
             "observations:detail",
             org=request.org.slug,
@@ -135,7 +138,7 @@ def observation_edit(request: OrgRequest, initiative_id: int, observation_id: in
             tags=form.cleaned_data["tags"],
             goals=list(form.cleaned_data["goals"]),
         )
-        messages.success(request, "The observation is saved.")
+        messages.success(request, _("The observation is saved."))
         return redirect(
             "observations:detail",
             org=request.org.slug,
@@ -155,7 +158,9 @@ def observation_delete(
     observation = _editable(request, initiative_id, observation_id)
     if request.method == "POST":
         services.observation_delete(observation=observation, actor=request.membership.user)
-        messages.success(request, f"The observation “{observation.title}” is deleted.")
+        messages.success(
+            request, _("The observation “%(title)s” is deleted.") % {"title": observation.title}
+        )
         return redirect("observations:list", org=request.org.slug, initiative_id=initiative_id)
     return render(
         request,

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -77,18 +78,20 @@ class OrgTokenAuth(TokenAuth):
 
 def _membership_for(token: ApiToken, org: str | None, capability: Capability) -> Membership:
     if org is None or token.organisation.slug != org:
-        raise HttpError(404, "Not found.")
+        raise HttpError(404, _("Not found."))
     membership = (
         Membership.objects.select_related("organisation", "user")
         .filter(user_id=token.user_id, organisation_id=token.organisation_id)
         .first()
     )
     if membership is None:
-        raise HttpError(404, "Not found.")
+        raise HttpError(404, _("Not found."))
     if capability in WRITE_CAPABILITIES and token.scope != ApiToken.Scope.WRITE:
-        raise HttpError(403, "This token is read-only.")
+        raise HttpError(403, _("This token is read-only."))
     if not membership.can(capability):
-        raise HttpError(403, f"Your role ({membership.role_label}) cannot do this.")
+        raise HttpError(
+            403, _("Your role (%(role)s) cannot do this.") % {"role": membership.role_label}
+        )
     return membership
 
 

@@ -7,6 +7,7 @@ import secrets
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation, User
 
@@ -25,8 +26,8 @@ class ApiToken(models.Model):
     """A personal access token, scoped to one organisation and to read or read-write."""
 
     class Scope(models.TextChoices):
-        READ = "read", "Read only"
-        WRITE = "write", "Read and write"
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
 
     PREFIX = "sbk_"
 

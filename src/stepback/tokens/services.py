@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import WRITE_CAPABILITIES, role_can
@@ -32,14 +33,14 @@ def api_token_create(
     """
     membership = Membership.objects.filter(user=user, organisation=organisation).first()
     if membership is None:
-        raise PermissionDenied("Only members of an organisation can create tokens for it.")
+        raise PermissionDenied(_("Only members of an organisation can create tokens for it."))
     if scope not in api_token_scopes_for(membership.role):
         raise ValidationError(
             {
-                "scope": (
-                    f"Your role ({membership.role_label}) can only read, so a token of yours "
-                    "can only read too."
+                "scope": _(
+                    "Your role (%(role)s) can only read, so a token of yours can only read too."
                 )
+                % {"role": membership.role_label}
             }
         )
     raw = ApiToken.generate_raw()
@@ -72,7 +73,7 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> None:
     ``actor`` is required here, not ``None``-able: it is who the owner check is about.
     """
     if token.user_id != actor.pk:
-        raise PermissionDenied("You can only revoke your own tokens.")
+        raise PermissionDenied(_("You can only revoke your own tokens."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -55,5 +56,7 @@ def token_list(request: OrgRequest) -> HttpResponse:
 def token_revoke(request: OrgRequest, token_id: int) -> HttpResponse:
     token = get_object_for_member(request, ApiToken, token_id, user=request.membership.user)
     api_token_revoke(token=token, actor=request.membership.user)
-    messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
+    messages.success(
+        request, _("The token “%(name)s” is revoked; it no longer works.") % {"name": token.name}
+    )
     return redirect("tokens:list", org=request.org.slug)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from stepback.core import l10n
 from stepback.goals.models import STATUS_LABELS
-from stepback.lib import formats
 
 register = template.Library()
 
@@ -13,15 +13,15 @@ register = template.Library()
 @register.filter
 def quantity(value: float | None, unit: str = "") -> str:
     """``62.5`` with ``"%"`` reads "62.5%"; with ``"teachers"``, "62.5 teachers"."""
-    return formats.quantity(value, unit)
+    return l10n.quantity(value, unit)
 
 
 @register.filter
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+    return str(STATUS_LABELS.get(status, status))
 
 
 @register.filter
 def percent(fraction: float) -> str:
     """``0.05`` reads "5%"."""
-    return formats.trim_number(fraction * 100) + "%"
+    return l10n.number(fraction * 100) + "%"
