@@ -26,7 +26,15 @@ def test_it_says_who_i_am(tenant: Tenant) -> None:
 
 def test_it_lists_the_tokens_one_org_with_my_role(tenant: Tenant) -> None:
     response = call("get", "/orgs", make_token(tenant.user(Role.SUPPORT), tenant.org))
-    assert response.json() == [{"slug": "riverside", "name": "Riverside School", "role": "support"}]
+    assert response.json() == [
+        {
+            "slug": "riverside",
+            "name": "Riverside School",
+            "role": "support",
+            "time_zone": "",
+            "language": "",
+        }
+    ]
 
 
 def test_it_shows_an_org_with_my_role(tenant: Tenant) -> None:

@@ -33,26 +33,34 @@ class GoalForm(ServiceForm, forms.Form):
     }
 
     name = forms.CharField(
+        label=_("Name"),
         max_length=200,
         help_text=_("For example “Reading comprehension”."),
         error_messages={"required": _("Give the goal a name.")},
     )
     description = forms.CharField(
+        label=_("Description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("How it is measured, and by whom."),
     )
     unit = forms.CharField(
-        max_length=30, required=False, help_text=_("For example “%”, “points” or “teachers”.")
+        label=_("Unit"),
+        max_length=30,
+        required=False,
+        help_text=_("For example “%”, “points” or “teachers”."),
     )
     direction = forms.ChoiceField(
-        choices=DIRECTION_CHOICES, initial="higher", widget=forms.RadioSelect
+        label=_("Direction"), choices=DIRECTION_CHOICES, initial="higher", widget=forms.RadioSelect
     )
-    baseline_value = forms.FloatField(required=False, widget=NumberInput())
-    baseline_date = forms.DateField(required=False, widget=DateInput())
-    target_value = forms.FloatField(widget=NumberInput())
-    target_date = forms.DateField(widget=DateInput())
+    baseline_value = forms.FloatField(
+        label=_("Baseline value"), required=False, widget=NumberInput()
+    )
+    baseline_date = forms.DateField(label=_("Baseline date"), required=False, widget=DateInput())
+    target_value = forms.FloatField(label=_("Target value"), widget=NumberInput())
+    target_date = forms.DateField(label=_("Target date"), widget=DateInput())
     milestones = forms.CharField(
+        label=_("Milestones"),
         required=False,
         strip=False,  # keep leading blank lines, so that error line numbers match
         widget=forms.Textarea(

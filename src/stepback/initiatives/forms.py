@@ -50,14 +50,16 @@ def org_members(organisation: Organisation) -> QuerySet[User]:
 class InitiativeForm(ServiceForm, forms.ModelForm):
     """Leader and support team can only be members of the initiative's organisation."""
 
-    leader = MemberChoiceField(queryset=User.objects.none(), required=False)
+    leader = MemberChoiceField(label=_("Leader"), queryset=User.objects.none(), required=False)
     support_team = MembersChoiceField(
+        label=_("Support team"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("The people who prepare and run the stepback reviews with the leader."),
     )
     stage = forms.ChoiceField(
+        label=_("Stage"),
         choices=STAGE_CHOICES,
         help_text=_("Where the initiative is now. Stages are a fact to share, not a gate."),
     )
@@ -78,7 +80,9 @@ class InitiativeForm(ServiceForm, forms.ModelForm):
             "review_interval_months",
         ]
         labels = {
+            "title": _("Title"),
             "summary": _("One-line summary"),
+            "start_date": _("Start date"),
             "current_state": _("Current state"),
             "problem": _("The problem"),
             "desired_state": _("Desired state"),

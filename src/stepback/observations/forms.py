@@ -19,9 +19,10 @@ from stepback.observations.services import ObservationChanges
 class ObservationForm(ServiceForm, forms.Form):
     """An observation; tags are typed as a comma-separated list, goals are this initiative's."""
 
-    date = forms.DateField(widget=DateInput(), help_text=_("When it happened."))
-    kind = forms.ChoiceField(choices=Observation.Kind.choices)
+    date = forms.DateField(label=_("Date"), widget=DateInput(), help_text=_("When it happened."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Observation.Kind.choices)
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
         help_text=_("For example “Year 8 science: predicting before reading”."),
         error_messages={"required": _("Give the observation a title.")},
@@ -35,6 +36,7 @@ class ObservationForm(ServiceForm, forms.Form):
         ),
     )
     tags = forms.CharField(
+        label=_("Tags"),
         required=False,
         max_length=600,
         help_text=_("Separated by commas, for example “questioning, year 8”."),
@@ -82,9 +84,9 @@ class ObservationFilterForm(FilterForm):
     """The list's filters."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    tag = forms.ChoiceField(required=False)
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
     goal = forms.ModelChoiceField(
-        queryset=Goal.objects.none(), required=False, empty_label=_("Any goal")
+        label=_("Goal"), queryset=Goal.objects.none(), required=False, empty_label=_("Any goal")
     )
     kind = forms.ChoiceField(
         required=False, choices=[("", _("Any kind")), *Observation.Kind.choices]

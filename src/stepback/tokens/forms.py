@@ -12,10 +12,12 @@ from stepback.tokens.services import api_token_scopes_for
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
+        label=_("Name"),
         max_length=100,
         help_text=_("What the token is for, e.g. “Weekly report script”."),
     )
     scope = forms.ChoiceField(
+        label=_("Access"),
         choices=ApiToken.Scope.choices,
         initial=ApiToken.Scope.READ,
         widget=forms.RadioSelect,

@@ -1,6 +1,8 @@
 /*
  * API tokens page: copy the new token, select it on focus, confirm before revoking.
- * Loaded as a same-origin <script src> (no inline script under the CSP).
+ * Loaded as a same-origin <script src> (no inline script under the CSP). Its words come
+ * translated from the page (the copy button's data-sb-copied… attributes), so no JavaScript
+ * catalogue is needed.
  */
 (function () {
   "use strict";
@@ -19,12 +21,12 @@
     button.addEventListener("click", function () {
       copyText(input).then(
         function () {
-          button.textContent = "Copied";
-          if (status) status.textContent = "The token is on your clipboard.";
+          button.textContent = button.dataset.sbCopied;
+          if (status) status.textContent = button.dataset.sbCopiedStatus;
         },
         function () {
           input.select();
-          if (status) status.textContent = "Copying failed: the token is selected, copy it by hand.";
+          if (status) status.textContent = button.dataset.sbCopyFailed;
         }
       );
     });
