@@ -40,7 +40,13 @@ def test_it_lists_the_tokens_one_org_with_my_role(tenant: Tenant) -> None:
 def test_it_shows_an_org_with_my_role(tenant: Tenant) -> None:
     response = call("get", "/orgs/riverside", make_token(tenant.user(Role.VIEWER), tenant.org))
     assert response.status_code == 200
-    assert response.json() == {"slug": "riverside", "name": "Riverside School", "role": "viewer"}
+    assert response.json() == {
+        "slug": "riverside",
+        "name": "Riverside School",
+        "role": "viewer",
+        "time_zone": "",
+        "language": "",
+    }
 
 
 def test_it_lists_members_with_their_users(tenant: Tenant) -> None:

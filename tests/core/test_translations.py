@@ -138,6 +138,7 @@ ENGLISH = re.compile(
 )
 # Names, brand words and the walker's own sample content, which stay as they are.
 ALLOWED = ["Stepback", "Walker goal", "Walker note", "Walker", "walker.csv", "Bearer", "API"]
+EMAIL = re.compile(r"\S+@\S+")
 FRENCH_NAMES = {
     Role.ADMIN: "Camille Roux",
     Role.LEADER: "Lucie Martin",
@@ -156,7 +157,7 @@ def english_left(html: str) -> list[str]:
     for chunk in parser.chunks:
         if chunk.replace(" ", "_") in zones:  # a place's name, as the time zone list shows it
             continue
-        text = chunk
+        text = EMAIL.sub("", chunk)
         for allowed in ALLOWED:
             text = text.replace(allowed, "")
         if ENGLISH.search(text):
@@ -172,28 +173,9 @@ def test_it_finds_english_words_and_spares_french_ones() -> None:
 
 
 # Pages whose strings are not all wrapped yet: each is expected to fail, and strictly, so a
-# page that becomes fully French must leave this list.
-NOT_YET_FRENCH = {
-    "o/<slug:org>/initiatives/",
-    "o/<slug:org>/initiatives/new/",
-    "o/<slug:org>/initiatives/<int:initiative_id>/",
-    "o/<slug:org>/members/",
-    "o/<slug:org>/initiatives/<int:initiative_id>/edit/",
-    "o/<slug:org>/initiatives/<int:initiative_id>/goals/<int:goal_id>/edit/",
-    "o/<slug:org>/initiatives/<int:initiative_id>/activity/",
-    "o/<slug:org>/initiatives/<int:initiative_id>/goals/<int:goal_id>/delete/",
-    "o/<slug:org>/initiatives/<int:initiative_id>/goals/new/",
-    "o/<slug:org>/initiatives/<int:initiative_id>/goals/<int:goal_id>/",
-    "o/<slug:org>/goals/<int:goal_id>/import/",
-    "o/<slug:org>/imports/<int:import_id>/columns/",
-    "o/<slug:org>/initiatives/<int:initiative_id>/observations/",
-    "o/<slug:org>/initiatives/<int:initiative_id>/observations/new/",
-    "o/<slug:org>/initiatives/<int:initiative_id>/observations/<int:observation_id>/",
-    "o/<slug:org>/initiatives/<int:initiative_id>/observations/<int:observation_id>/edit/",
-    "o/<slug:org>/initiatives/<int:initiative_id>/observations/<int:observation_id>/delete/",
-    "o/<slug:org>/tokens/",
-    "o/<slug:org>/activity/",
-}
+# page that becomes fully French must leave this list. The goal page waits for the pace
+# reasons and statuses (goals/pace.py), which the pace work wraps.
+NOT_YET_FRENCH = {"o/<slug:org>/initiatives/<int:initiative_id>/goals/<int:goal_id>/"}
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as RuleError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -49,7 +50,7 @@ api = NinjaAPI(
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"detail": "Missing or invalid API token."}, status=401)
+    return api.create_response(request, {"detail": _("Missing or invalid API token.")}, status=401)
 
 
 @api.exception_handler(ValidationError)
@@ -59,12 +60,12 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
             "field": ".".join(
                 str(part) for part in err.get("loc", ()) if part not in {"body", "payload"}
             ),
-            "message": err.get("msg", "Invalid value."),
+            "message": err.get("msg", _("Invalid value.")),
         }
         for err in exc.errors
     ]
     return api.create_response(
-        request, {"detail": "The request is not valid.", "errors": errors}, status=422
+        request, {"detail": _("The request is not valid."), "errors": errors}, status=422
     )
 
 
@@ -73,7 +74,7 @@ def on_rule_error(request: HttpRequest, exc: RuleError) -> HttpResponse:
     """A service refused the input: the same messages the web form shows, by field."""
     return api.create_response(
         request,
-        {"detail": "The request is not valid.", "errors": field_errors(exc)},
+        {"detail": _("The request is not valid."), "errors": field_errors(exc)},
         status=422,
     )
 
@@ -83,7 +84,10 @@ def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpRespons
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
     return api.create_response(
         request,
-        {"detail": f"The request body is larger than {limit:g} MB; send it in smaller batches."},
+        {
+            "detail": _("The request body is larger than %(limit)s MB; send it in smaller batches.")
+            % {"limit": f"{limit:g}"}
+        },
         status=413,
     )
 

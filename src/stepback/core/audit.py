@@ -37,6 +37,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation, User
@@ -63,24 +64,88 @@ KINDS: dict[str, Promise] = {
 }
 
 # The past tense of each action (the last part of a verb), for the sentence.
-PAST_TENSE: dict[str, str] = {
-    "add": "added",
-    "create": "created",
-    "update": "updated",
-    "delete": "deleted",
-    "remove": "removed",
-    "import": "imported",
-    "archive": "archived",
-    "restore": "restored",
-    "tick": "ticked",
-    "untick": "unticked",
-    "invite": "invited",
-    "accept": "accepted",
-    "revoke": "revoked",
-    "change_role": "changed the role of",
-    "set_stage": "moved the stage of",
-    "resend": "resent",
-    "add_many": "added",
+PAST_TENSE: dict[str, Promise] = {
+    "add": _("added"),
+    "create": _("created"),
+    "update": _("updated"),
+    "delete": _("deleted"),
+    "remove": _("removed"),
+    "import": _("imported"),
+    "archive": _("archived"),
+    "restore": _("restored"),
+    "tick": _("ticked"),
+    "untick": _("unticked"),
+    "invite": _("invited"),
+    "accept": _("accepted"),
+    "revoke": _("revoked"),
+    "change_role": _("changed the role of"),
+    "set_stage": _("moved the stage of"),
+    "resend": _("resent"),
+    "add_many": _("added"),
+}
+# What an entry is about, as the sentence names it (a translation may add its article).
+TARGET_NAMES: dict[str, Promise] = {
+    "goal": pgettext_lazy("audit target", "goal"),
+    "initiative": pgettext_lazy("audit target", "initiative"),
+    "measurement": pgettext_lazy("audit target", "measurement"),
+    "measurementimport": pgettext_lazy("audit target", "import"),
+    "observation": pgettext_lazy("audit target", "observation"),
+    "member": pgettext_lazy("audit target", "member"),
+    "invitation": pgettext_lazy("audit target", "invitation"),
+    "organisation": pgettext_lazy("audit target", "organisation"),
+    "token": pgettext_lazy("audit target", "token"),
+    "apitoken": pgettext_lazy("audit target", "token"),
+}
+# A verb's kind when it differs from its target ("added measurements for goal #12").
+KIND_NAMES: dict[str, Promise] = {
+    "measurement": pgettext_lazy("audit kind", "measurements"),
+    "initiative": pgettext_lazy("audit kind", "initiative"),
+    "goal": pgettext_lazy("audit kind", "goal"),
+    "member": pgettext_lazy("audit kind", "member"),
+    "invitation": pgettext_lazy("audit kind", "invitation"),
+}
+# The fields and facts entries record, as the sentence names them; others read as written.
+FIELD_LABELS: dict[str, Promise] = {
+    "name": pgettext_lazy("audit field", "name"),
+    "title": pgettext_lazy("audit field", "title"),
+    "summary": pgettext_lazy("audit field", "summary"),
+    "description": pgettext_lazy("audit field", "description"),
+    "unit": pgettext_lazy("audit field", "unit"),
+    "higher_is_better": pgettext_lazy("audit field", "higher is better"),
+    "baseline_value": pgettext_lazy("audit field", "baseline value"),
+    "baseline_date": pgettext_lazy("audit field", "baseline date"),
+    "target_value": pgettext_lazy("audit field", "target value"),
+    "target_date": pgettext_lazy("audit field", "target date"),
+    "on_pace_tolerance": pgettext_lazy("audit field", "on pace tolerance"),
+    "at_risk_tolerance": pgettext_lazy("audit field", "at risk tolerance"),
+    "milestones": pgettext_lazy("audit field", "milestones"),
+    "current_state": pgettext_lazy("audit field", "current state"),
+    "problem": pgettext_lazy("audit field", "problem"),
+    "desired_state": pgettext_lazy("audit field", "desired state"),
+    "leader": pgettext_lazy("audit field", "leader"),
+    "support_team": pgettext_lazy("audit field", "support team"),
+    "start_date": pgettext_lazy("audit field", "start date"),
+    "stage": pgettext_lazy("audit field", "stage"),
+    "monthly_review_months": pgettext_lazy("audit field", "monthly review months"),
+    "review_interval_months": pgettext_lazy("audit field", "review interval months"),
+    "item": pgettext_lazy("audit field", "item"),
+    "date": pgettext_lazy("audit field", "date"),
+    "value": pgettext_lazy("audit field", "value"),
+    "note": pgettext_lazy("audit field", "note"),
+    "source": pgettext_lazy("audit field", "source"),
+    "kind": pgettext_lazy("audit field", "kind"),
+    "body": pgettext_lazy("audit field", "body"),
+    "tags": pgettext_lazy("audit field", "tags"),
+    "goals": pgettext_lazy("audit field", "goals"),
+    "role": pgettext_lazy("audit field", "role"),
+    "email": pgettext_lazy("audit field", "email"),
+    "scope": pgettext_lazy("audit field", "scope"),
+    "created": pgettext_lazy("audit field", "created"),
+    "skipped": pgettext_lazy("audit field", "skipped"),
+    "import": pgettext_lazy("audit field", "import"),
+    "file": pgettext_lazy("audit field", "file"),
+    "time_zone": pgettext_lazy("audit field", "time zone"),
+    "language": pgettext_lazy("audit field", "language"),
 }
 
 
@@ -217,27 +282,38 @@ def describe(entry: AuditEntry) -> str:
 
     Reads ``entry.actor``: select it with the entry (``core.selectors`` does).
     """
-    actor = entry.actor.display_name if entry.actor else "Someone"
+    actor = entry.actor.display_name if entry.actor else gettext("Someone")
     kind, _dot, action = entry.verb.partition(".")
-    past = PAST_TENSE.get(action, f"did “{entry.verb}” to")
-    target = f"{entry.target_type.replace('_', ' ')} #{entry.target_id}"
+    past = PAST_TENSE.get(action) or gettext("did “%(verb)s” to") % {"verb": entry.verb}
+    target = gettext("%(type)s #%(id)s") % {
+        "type": _named(TARGET_NAMES, entry.target_type),
+        "id": entry.target_id,
+    }
+    words = {"actor": actor, "past": past, "target": target}
     if kind in (entry.target_type, f"{entry.target_type}s") or not action:
-        sentence = f"{actor} {past} {target}"
+        sentence = gettext("%(actor)s %(past)s %(target)s") % words
     else:
-        sentence = f"{actor} {past} {kind.replace('_', ' ')} for {target}"
+        words["kind"] = _named(KIND_NAMES, kind)
+        sentence = gettext("%(actor)s %(past)s %(kind)s for %(target)s") % words
     details = _details(entry.changes)
-    return f"{sentence}: {details}" if details else sentence
+    if not details:
+        return sentence
+    return gettext("%(sentence)s: %(details)s") % {"sentence": sentence, "details": details}
+
+
+def _named(names: Mapping[str, Promise], key: str) -> str:
+    return str(names[key]) if key in names else key.replace("_", " ")
 
 
 def _label(field: str) -> str:
-    return field.removesuffix("_id").replace("_", " ")
+    return _named(FIELD_LABELS, field.removesuffix("_id"))
 
 
 def _shown(value: Json, *, quote: bool = True) -> str:
     if value is None or value == "" or value == []:
-        return "none"
+        return gettext("none")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, float) and value.is_integer():
         return f"{value:.0f}"
     if isinstance(value, int | float):
@@ -270,4 +346,6 @@ def _details(changes: Any) -> str:
             parts.append(f"{_label(field)} {_shown(value)}")
     extra = len(parts) - MAX_SHOWN_CHANGES
     shown = ", ".join(parts[:MAX_SHOWN_CHANGES])
-    return f"{shown} and {extra} more" if extra > 0 else shown
+    if extra <= 0:
+        return shown
+    return gettext("%(shown)s and %(extra)s more") % {"shown": shown, "extra": extra}
