@@ -12,6 +12,7 @@ from stepback import settings as settings_module
 from stepback.accounts.roles import CAPABILITIES, Capability, Role
 from stepback.api.api import api
 from stepback.cli import ALIASES
+from stepback.core.services import NUMBER_RANGE_MESSAGE
 from stepback.demo.accounts import PEOPLE, SITE_ADMIN
 from stepback.demo.site import DEMO_PASSWORD
 from stepback.goals.api import MAX_BULK_ITEMS
@@ -148,6 +149,10 @@ def test_it_states_the_limits_the_code_sets() -> None:
     assert f"up to {MAX_UPLOAD_BYTES // 2**20} MB" in entering_data
     assert f"({BACKGROUND_ROWS:,} rows or more)" in entering_data
     assert f"kept for {KEEP_DAYS} days" in entering_data
+    low, high = (
+        NUMBER_RANGE_MESSAGE.removeprefix("Use a number between ").rstrip(".").split(" and ")
+    )
+    assert f"between −{low.lstrip('-')} and {high}" in entering_data
     assert f"from 1 to {MAX_BULK_ITEMS:,} items" in api_guide
     assert f"at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20:g} MB" in api_guide
     assert f"`limit` (default {ninja_settings.PAGINATION_PER_PAGE})" in api_guide
