@@ -17,6 +17,7 @@ from stepback.demo.accounts import PEOPLE, SITE_ADMIN
 from stepback.demo.site import DEMO_PASSWORD
 from stepback.goals.api import MAX_BULK_ITEMS
 from stepback.goals.imports import BACKGROUND_ROWS, KEEP_DAYS, MAX_UPLOAD_BYTES
+from stepback.lib.tabular.table import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
@@ -149,6 +150,10 @@ def test_it_states_the_limits_the_code_sets() -> None:
     assert f"up to {MAX_UPLOAD_BYTES // 2**20} MB" in entering_data
     assert f"({BACKGROUND_ROWS:,} rows or more)" in entering_data
     assert f"kept for {KEEP_DAYS} days" in entering_data
+    assert (
+        f"at most {MAX_COLUMNS:,} columns, {MAX_ROWS:,} rows and {MAX_CELL_CHARS:,} "
+        "characters in a cell"
+    ) in entering_data
     low, high = (
         NUMBER_RANGE_MESSAGE.removeprefix("Use a number between ").rstrip(".").split(" and ")
     )

@@ -196,6 +196,18 @@ def test_it_refuses_a_file_over_the_limit(
     assert "the limit is 1 MB" in response.content.decode()
 
 
+def test_a_small_file_with_100000_columns_gets_a_message_at_upload(
+    client: Client, goal: Goal
+) -> None:
+    header = ",".join(["date", "value", *(f"c{n}" for n in range(99_998))])
+    content = f"{header}\n2024-01-02,1{',x' * 99_998}\n".encode()
+    assert len(content) < 1_400_000
+    response = post_file(client, goal, content)
+    assert response.status_code == 400
+    assert "Row 1 has 100,000 columns; at most 1,000 can be read" in response.content.decode()
+    assert not MeasurementImport.objects.exists()
+
+
 # --- step 2: columns -------------------------------------------------------------------------
 
 
