@@ -348,9 +348,9 @@ def test_it_caps_the_list_and_offers_every_problem_as_csv(client: Client, goal: 
     body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     lines = body.splitlines()
     assert response["Content-Disposition"] == 'attachment; filename="scores-problems.csv"'
-    assert lines[0] == "row,column,problem"
+    assert lines[0] == '"row","column","problem"'
     assert len(lines) == 251
-    assert lines[-1] == "251,value,'bad249' is not a number"
+    assert lines[-1] == '"251","value","\'bad249\' is not a number"'
 
 
 def test_it_shows_counts_and_the_rows_as_they_will_be_stored(client: Client, goal: Goal) -> None:
