@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not rest or rest[0] in {"-h", "--help"}:
         sys.stdout.write(USAGE)
         return 0
+    if rest[0] in {"migrate", "restore"}:
+        # The only commands that may create a missing production SQLite database.
+        os.environ["STEPBACK_CREATE_DATABASE"] = "true"
     try:
         settings.INSTALLED_APPS  # noqa: B018 - load the settings to report a bad configuration
     except ImproperlyConfigured as exc:

@@ -157,7 +157,7 @@ def test_it_states_the_limits_the_code_sets() -> None:
     low, high = (
         NUMBER_RANGE_MESSAGE.removeprefix("Use a number between ").rstrip(".").split(" and ")
     )
-    assert f"between −{low.lstrip('-')} and {high}" in entering_data
+    assert f"between \N{MINUS SIGN}{low.lstrip('-')} and {high}" in entering_data
     assert f"from 1 to {MAX_BULK_ITEMS:,} items" in api_guide
     assert f"at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20:g} MB" in api_guide
     assert f"`limit` (default {ninja_settings.PAGINATION_PER_PAGE})" in api_guide

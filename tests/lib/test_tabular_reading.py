@@ -4,7 +4,6 @@ workbooks and hostile files."""
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 import zlib
 from dataclasses import replace
