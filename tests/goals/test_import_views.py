@@ -547,6 +547,31 @@ def test_it_checks_a_stalled_import_again_once(
     assert measurement_import.state == State.READY
 
 
+def test_after_a_worker_died_mid_store_the_page_never_says_rows_were_stored(
+    client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker wrote 2 of 3 rows in the commit's transaction, reported it, then was
+    killed: its transaction rolled back, and its last report stays in the cache."""
+    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 3)
+    measurement_import = checked(goal)
+    with mock.patch.object(background.tasks, "measurement_import_commit"):  # the worker
+        client.post(url("import_commit", measurement_import))
+    imports._report_commit(measurement_import, "storing", 2)  # its last report, then death
+
+    page = client.get(url("import_preview", measurement_import)).content.decode()
+    assert "2 of 3 rows written; none is stored until all are" in page
+    assert "rows stored" not in page
+    assert not Measurement.objects.exists()
+
+    with mock.patch(
+        "django.utils.timezone.now", return_value=timezone.now() + imports.STALE_AFTER * 2
+    ):
+        page = client.get(url("import_preview", measurement_import)).content.decode()
+        assert "stopped making progress" in page
+        client.post(url("import_retry", measurement_import))  # immediate mode: it runs now
+    assert Measurement.objects.filter(goal=goal).count() == 3
+
+
 @pytest.mark.parametrize("stored_before_crash", [0, 1, 3])
 def test_a_commit_retried_after_a_crash_never_stores_a_row_twice(
     client: Client, goal: Goal, stored_before_crash: int

@@ -10,7 +10,9 @@ and the commit through :func:`services.measurements_add_many`.
 Progress: checking writes ``MeasurementImport.progress`` and ``progress_at`` as it goes.
 The commit runs in one transaction, whose writes other connections cannot see until it
 ends, so its progress and the time of it go to the cache instead (a file or Redis cache,
-shared by the web and worker processes). An import that reports no progress for
+shared by the web and worker processes). Progress shown is what is committed: rows
+written in that transaction are "written; none is stored until all are", never "stored",
+since a worker that dies then leaves none of them. An import that reports no progress for
 ``STALE_AFTER`` has stopped: its worker died or restarted. :func:`import_restart` lets it
 be run again; a commit run again skips the rows it already stored.
 """
@@ -526,7 +528,10 @@ def import_progress(measurement_import: MeasurementImport) -> Progress:
         phase, done, reported = cache.get(_progress_key(measurement_import)) or ("checking", 0, at)
         at = max(at, reported)
         if phase == "storing":
-            return Progress(done, total, f"{done:,} of {total:,} rows stored", at, working)
+            # Written inside the commit's transaction: none is stored (or would survive the
+            # worker's death) until all are, so the label never calls them stored.
+            label = f"{done:,} of {total:,} rows written; none is stored until all are"
+            return Progress(done, total, label, at, working)
         label = f"{done:,} of {total:,} rows checked again before storing"
         return Progress(done, total, label, at, working)
     done = measurement_import.progress
