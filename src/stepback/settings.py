@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so its page has every header; still before the CSRF check (a process_view)
+    # could read a body too large to take.
+    "stepback.core.uploads.RequestTooLarge",
 ]
 
 ROOT_URLCONF = "stepback.urls"

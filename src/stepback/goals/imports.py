@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stepback.accounts.models import User
+from stepback.core import uploads
 from stepback.goals import services
 from stepback.goals.exports import number_text
 from stepback.goals.models import Goal, Measurement, MeasurementImport
@@ -39,7 +40,7 @@ from stepback.lib.tabular import ColumnMapping, DateOrder, ParsedRow, RowProblem
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = uploads.MAX_FILE_BYTES
 #: Imports with at least this many rows are checked and committed by the background worker.
 BACKGROUND_ROWS = 5_000
 #: Rows checked between two progress reports.
@@ -89,11 +90,7 @@ def import_table(measurement_import: MeasurementImport) -> Table:
 
 
 def too_large_message(size: int) -> str:
-    return (
-        f"The file is {size / 1024 / 1024:.1f} MB; the limit is "
-        f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split it into smaller files, or delete "
-        "the columns you do not need, and upload again."
-    )
+    return uploads.too_large_message(size, MAX_UPLOAD_BYTES)
 
 
 def import_create(
