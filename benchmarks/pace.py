@@ -128,7 +128,9 @@ def real_cases() -> Iterator[Case]:
                     on_pace_tolerance=0.0,
                 )
                 for after in JUDGE_AFTER:
-                    known = [Point(date(y, 7, 1), v) for y, v in by_year.items() if y <= base + after]
+                    known = [
+                        Point(date(y, 7, 1), v) for y, v in by_year.items() if y <= base + after
+                    ]
                     yield Case(
                         family,
                         f"{PLAN_YEARS - after}y",

@@ -141,8 +141,7 @@ class Forecast:
         """Half the band on the fitted scale; never narrower for a longer horizon."""
         h = max(years, 0.0)
         if self.sd is None:  # "progress stops" to "progress doubles"
-            spread = abs(self.rate) * h
-            return math.hypot(spread, self.t * self.drift * h)
+            return max(abs(self.rate), self.t * self.drift) * h
         variance = self.sd**2 * (1 + 1 / self.n + (h - self.x_mean) ** 2 / self.sxx)
         return self.t * math.sqrt(variance + (self.drift * h) ** 2)
 
@@ -302,11 +301,20 @@ def _fit_final(
         dof = len(ex) - 2
         sd = math.sqrt(rss / dof)
         t = _T90[dof - 1] if dof <= len(_T90) else _Z90 + (_Z90**3 + _Z90) / (4 * dof)
-    estimate, checks = _drift(xs[:-1], [scale.to_fit(v) for v in values[:-1]], window, horizon)
+    errors = _past_errors(xs[:-1], [scale.to_fit(v) for v in values[:-1]], window, horizon)
+    checks = len(errors)
+    num = math.fsum(h * h * (e2 - model) for h, e2, model in errors)
+    den = math.fsum(h**4 for h, _, _ in errors)
+    estimate = math.sqrt(num / den) if num > 0 and den > 0 else 0.0
     # Until the history has shown how far its rate wanders, assume it may stop or double
     # (an 80% range); that prior weighs as much as PRIOR_CHECKS past forecasts.
     prior = abs(e_rate) / _Z90
     drift = math.sqrt((checks * estimate**2 + PRIOR_CHECKS * prior**2) / (checks + PRIOR_CHECKS))
+    # Then the past forecasts' errors measured against the whole band model widen (or
+    # narrow) it, again weighed against the prior that the model is right.
+    variances = [(e2, model + (drift * h) ** 2) for h, e2, model in errors]
+    ratios = [e2 / v for e2, v in variances if v > 0 and math.isfinite(e2 / v)]
+    widen = math.sqrt((math.fsum(ratios) + PRIOR_CHECKS) / (len(ratios) + PRIOR_CHECKS))
     return Forecast(
         kind=scale.kind,
         window_days=round((wx[-1] - wx[0]) * _DAYS_PER_YEAR),
@@ -317,7 +325,7 @@ def _fit_final(
         x_mean=x_mean,
         sxx=sxx,
         drift=drift,
-        t=t,
+        t=t * max(widen, 1.0),
         scale=scale,
     )
 
@@ -335,18 +343,15 @@ def _ols(xs: Sequence[float], zs: Sequence[float]) -> tuple[float, float, float,
     return mz - slope * mx, slope, mx, sxx
 
 
-def _drift(
+def _past_errors(
     xs: Sequence[float], zs: Sequence[float], window: float, horizon: float
-) -> tuple[float, int]:
-    """How fast the rate itself wanders, per year, from the errors of past forecasts beyond
-    what scatter and the fitted rate's uncertainty explain: least squares of
-    error² ≈ model variance + drift² · h² over the rolling-origin forecasts; with how many
-    forecasts it saw."""
+) -> list[tuple[float, float, float]]:
+    """(horizon, squared error, variance from scatter and the rate's uncertainty) of each
+    rolling-origin forecast on the fitted scale."""
     if len(xs) < MIN_FIT + 1:
-        return 0.0, 0
+        return []
     sums = _Prefix(xs, zs)
-    num = den = 0.0
-    count = 0
+    found = []
     for i in _evenly(range(MIN_FIT - 1, len(xs) - 1), ORIGINS):
         fit = sums.line(_start(xs, i, window), i + 1)
         if fit is None:
@@ -357,12 +362,7 @@ def _drift(
         for j in _evenly(range(i + 1, max(reach, i + 2)), TARGETS_PER_ORIGIN):
             if j >= len(xs):
                 break
-            h = xs[j] - xs[i]
             error = zs[j] - (mz + slope * (xs[j] - mx))
             model = s2 * (1 + 1 / m + (xs[j] - mx) ** 2 / sxx)
-            num += h * h * (error * error - model)
-            den += h**4
-            count += 1
-    if den <= 0 or num <= 0:
-        return 0.0, count
-    return math.sqrt(num / den), count
+            found.append((xs[j] - xs[i], error * error, model))
+    return found

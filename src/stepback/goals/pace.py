@@ -145,7 +145,10 @@ class GoalSpec:
             return None, None
         if lower is None and upper is None and self.unit.strip() == "%":
             low, high = PERCENT_BOUNDS
-            own = [self.target_value, *([] if self.baseline_value is None else [self.baseline_value])]
+            own = [
+                self.target_value,
+                *([] if self.baseline_value is None else [self.baseline_value]),
+            ]
             if all(low <= v <= high for v in [*own, *values]):
                 return PERCENT_BOUNDS
         return lower, upper
@@ -243,8 +246,12 @@ def assess(goal: GoalSpec, measurements: Sequence[Point], as_of: date) -> PaceRe
     exponent = _exponent(goal, points, bounds)
     scaled_bounds = (_down(bounds[0], exponent), _down(bounds[1], exponent))
     result = _assess(_scaled_goal(goal, exponent), _scaled(points, exponent), as_of, scaled_bounds)
-    if result.expected is None:
-        return result
+    if result.expected is None:  # not enough data: only the points and the plan to restore
+        original = {p.when: p for p in points}
+        baseline = goal.baseline or (original[result.baseline.when] if result.baseline else None)
+        latest = original[result.latest.when] if result.latest else None
+        path = planned_path(goal, baseline) if baseline is not None else ()
+        return replace(result, latest=latest, baseline=baseline, path=path)
     return _unscaled(result, exponent, goal, points)
 
 
@@ -295,7 +302,7 @@ def _assess(
     behind = sign * expected - latest_v  # > 0: behind the path
     shortfall = behind / scale if scale > 0 else (0.0 if behind <= 0 else math.inf)
     stale = (as_of - latest.when).days > STALE_AFTER_DAYS
-    reach = target_v - (goal.on_pace_tolerance - _EPS) * scale  # "meets the target"
+    reach = target_v - (goal.on_pace_tolerance + _EPS) * scale  # "meets the target"
     close = target_v - (goal.at_risk_tolerance + _EPS) * scale  # a small miss
 
     projection = None
@@ -433,9 +440,7 @@ def _scaled_goal(goal: GoalSpec, exponent: int) -> GoalSpec:
     )
 
 
-def _unscaled(
-    result: PaceResult, exponent: int, goal: GoalSpec, points: list[Point]
-) -> PaceResult:
+def _unscaled(result: PaceResult, exponent: int, goal: GoalSpec, points: list[Point]) -> PaceResult:
     """The judged result in the goal's own units, with its reason; the latest measurement and
     the baseline are the original values (scaling tiny values can lose them)."""
     assert result.latest is not None and result.baseline is not None
@@ -609,9 +614,7 @@ OUTCOMES: dict[tuple[str, bool], Promise] = {
     ("right_at", True): _(
         "it would have reached {projection} by {target_month}, right at {target}"
     ),
-    ("beating", True): _(
-        "it would have reached {projection} by {target_month}, beating {target}"
-    ),
+    ("beating", True): _("it would have reached {projection} by {target_month}, beating {target}"),
 }
 #: Added after any judged sentence when the latest measurement is stale (``stale_months``).
 STALE = _("The latest measurement is over {stale_months} months old; add a newer one.")
