@@ -310,11 +310,16 @@ def _fit_final(
     # (an 80% range); that prior weighs as much as PRIOR_CHECKS past forecasts.
     prior = abs(e_rate) / _Z90
     drift = math.sqrt((checks * estimate**2 + PRIOR_CHECKS * prior**2) / (checks + PRIOR_CHECKS))
-    # Then the past forecasts' errors measured against the whole band model widen (or
-    # narrow) it, again weighed against the prior that the model is right.
+    # Then, where the past forecasts' errors (measured against the whole band model) had
+    # their 80% quantile beyond the band's, the band widens by that ratio, weighed against
+    # the prior that the model is right.
     variances = [(e2, model + (drift * h) ** 2) for h, e2, model in errors]
     ratios = [e2 / v for e2, v in variances if v > 0 and math.isfinite(e2 / v)]
-    widen = math.sqrt((math.fsum(ratios) + PRIOR_CHECKS) / (len(ratios) + PRIOR_CHECKS))
+    widen = 1.0
+    if ratios:
+        ratios.sort()
+        quantile = math.sqrt(ratios[min(len(ratios) - 1, int(BAND_LEVEL * len(ratios)))]) / _Z90
+        widen = (len(ratios) * quantile + PRIOR_CHECKS) / (len(ratios) + PRIOR_CHECKS)
     return Forecast(
         kind=scale.kind,
         window_days=round((wx[-1] - wx[0]) * _DAYS_PER_YEAR),
