@@ -11,7 +11,10 @@ says it for people):
   log-odds between two declared bounds (``bounded``: an S-curve that slows near both).
 * **Windows.** The trend uses the points of a recent stretch of *time*: the whole history,
   or its last half, quarter, eighth or sixteenth (never fewer than three points).
-* **Rolling-origin checks choose both.** For each (scale, window) the series is cut at up to
+* **Anchors.** The trend starts either from its own fitted level at the latest date (best
+  for scattered data) or from the latest value itself (best for smooth, official series).
+* **Rolling-origin checks choose all three.** For each (scale, window, anchor) the series is
+  cut at up to
   :data:`ORIGINS` earlier points, the trend is fitted on what was known then, and it
   forecasts up to :data:`TARGETS_PER_ORIGIN` later points no further ahead than the real
   horizon. The candidate with the smallest horizon-weighted absolute error wins; ties keep
@@ -19,7 +22,10 @@ says it for people):
 * **The band** is built on the chosen scale: the scatter of the window around its trend, the
   uncertainty of the trend's rate (it grows with the horizon), and the drift of the rate that
   the goal's own past forecast errors show (``drift``, fitted to the rolling-origin errors,
-  also growing with the horizon). Student's t gives the 80% quantile. With too few points to
+  also growing with the horizon). Student's t gives the 80% quantile; where the past
+  forecasts' own errors had a wider 80% quantile than this model gives them, the band widens
+  by that ratio. Until the history shows these, a prior stands in: the rate may stop or
+  double (weighing as much as :data:`PRIOR_CHECKS` past forecasts). With too few points to
   see scatter, the band runs from "progress stops" to "progress doubles". Mapping back from
   a log or log-odds scale keeps the band inside the bounds.
 
@@ -168,20 +174,24 @@ def forecast(
     xs = [(d - last) / _DAYS_PER_YEAR for d in days]
     horizon = max(horizon_days, 0) / _DAYS_PER_YEAR
     history = values[:-1]
-    best: tuple[float, _Scale, float] | None = None
+    best: tuple[float, _Scale, float, bool] | None = None  # score, scale, window, anchor
     span = xs[-1] - xs[0]
+
     for scale in _scales(history, bounds):
         zs = [scale.to_fit(v) for v in values]
         sums = _Prefix(xs, zs)
         for share in WINDOW_SHARES:
             if share < 1 and _count_within(xs, n - 1, span * share) < MIN_FIT:
                 break
-            score = _check(xs[:-1], zs[:-1], values[:-1], scale, sums, span * share, horizon)
-            if best is None or score < best[0] * (1 - 1e-9):
-                best = (score, scale, span * share)
+            for anchor in (False, True):
+                score = _check(
+                    xs[:-1], zs[:-1], values[:-1], scale, sums, span * share, horizon, anchor
+                )
+                if best is None or score < best[0] * (1 - 1e-9):
+                    best = (score, scale, span * share, anchor)
     assert best is not None
-    _, scale, window = best
-    return _fit_final(xs, values, scale, window, horizon)
+    _, scale, window, anchor = best
+    return _fit_final(xs, values, scale, window, horizon, anchor)
 
 
 def _scales(history: Sequence[float], bounds: tuple[float | None, float | None]) -> list[_Scale]:
@@ -257,6 +267,7 @@ def _check(
     sums: _Prefix,
     window: float,
     horizon: float,
+    anchor: bool,
 ) -> float:
     """Horizon-weighted mean absolute error of forecasts from earlier origins (on the values'
     own scale); ``inf`` when the history is too short to check."""
@@ -272,7 +283,8 @@ def _check(
             if j >= len(xs):
                 break
             h = xs[j] - xs[i]
-            guess = scale.from_fit(mz + slope * (xs[j] - mx))
+            start = zs[i] if anchor else mz + slope * (xs[i] - mx)
+            guess = scale.from_fit(start + slope * h)
             errors += h * abs(values[j] - guess)
             weights += h
     return errors / weights if weights > 0 else math.inf
@@ -284,12 +296,15 @@ def _fit_final(
     scale: _Scale,
     window: float,
     horizon: float,
+    anchor: bool = False,
 ) -> Forecast:
     n = len(xs)
     start = _start(xs, n - 1, window) if n >= MIN_FIT else 0
     wx = xs[start:]
     wz = [scale.to_fit(v) for v in values[start:]]
     level, rate, x_mean, sxx = _ols(wx, wz)
+    if anchor:
+        level = wz[-1]
     # The band's width comes from the points before the latest (see the module's docstring).
     sd: float | None = None
     t = _Z90
@@ -301,7 +316,7 @@ def _fit_final(
         dof = len(ex) - 2
         sd = math.sqrt(rss / dof)
         t = _T90[dof - 1] if dof <= len(_T90) else _Z90 + (_Z90**3 + _Z90) / (4 * dof)
-    errors = _past_errors(xs[:-1], [scale.to_fit(v) for v in values[:-1]], window, horizon)
+    errors = _past_errors(xs[:-1], [scale.to_fit(v) for v in values[:-1]], window, horizon, anchor)
     checks = len(errors)
     num = math.fsum(h * h * (e2 - model) for h, e2, model in errors)
     den = math.fsum(h**4 for h, _, _ in errors)
@@ -349,7 +364,7 @@ def _ols(xs: Sequence[float], zs: Sequence[float]) -> tuple[float, float, float,
 
 
 def _past_errors(
-    xs: Sequence[float], zs: Sequence[float], window: float, horizon: float
+    xs: Sequence[float], zs: Sequence[float], window: float, horizon: float, anchor: bool
 ) -> list[tuple[float, float, float]]:
     """(horizon, squared error, variance from scatter and the rate's uncertainty) of each
     rolling-origin forecast on the fitted scale."""
@@ -367,7 +382,9 @@ def _past_errors(
         for j in _evenly(range(i + 1, max(reach, i + 2)), TARGETS_PER_ORIGIN):
             if j >= len(xs):
                 break
-            error = zs[j] - (mz + slope * (xs[j] - mx))
+            h = xs[j] - xs[i]
+            start = zs[i] if anchor else mz + slope * (xs[i] - mx)
+            error = zs[j] - (start + slope * h)
             model = s2 * (1 + 1 / m + (xs[j] - mx) ** 2 / sxx)
             found.append((xs[j] - xs[i], error * error, model))
     return found
