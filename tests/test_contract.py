@@ -190,6 +190,36 @@ CASES: dict[str, Case] = {
         api_field="items[0].value",
         message=lambda w: NUMBER_RANGE_MESSAGE,
     ),
+    "bounds in the wrong order (new goal)": Case(
+        web_path=lambda w: f"{w.web}/goals/new/",
+        web_data=lambda w: goal_form(lower_bound="100", upper_bound="0"),
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/goals",
+        api_body=lambda w: goal_body(lower_bound=100, upper_bound=0),
+        web_field="upper_bound",
+        api_field="upper_bound",
+        message=lambda w: "The upper bound must be above the lower bound.",
+    ),
+    "a target beyond the goal's upper bound": Case(
+        web_path=lambda w: f"{w.web}/goals/new/",
+        web_data=lambda w: goal_form(upper_bound="92.5"),
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/goals",
+        api_body=lambda w: goal_body(upper_bound=92.5),
+        web_field="target_value",
+        api_field="target_value",
+        message=lambda w: "Use a value of at most 92.5, the goal's upper bound.",
+    ),
+    "a measurement beyond the goal's upper bound": Case(
+        web_path=lambda w: f"{w.web}/goals/{w.goal.pk}/measurements/",
+        web_data=lambda w: {"date": "2025-06-01", "value": "100.5"},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/goals/{w.goal.pk}/measurements",
+        api_body=lambda w: {"items": [{"date": "2025-06-01", "value": 100.5}]},
+        web_field="value",
+        api_field="items[0].value",
+        message=lambda w: "Use a value of at most 100, the goal's upper bound.",
+    ),
     "a measurement dated 400 days ahead": Case(
         web_path=lambda w: f"{w.web}/goals/{w.goal.pk}/measurements/",
         web_data=lambda w: {"date": FUTURE.isoformat(), "value": "61"},
@@ -271,6 +301,8 @@ def world(tenant: Tenant) -> World:
         "Reading",
         baseline_date=date(2025, 1, 1),
         target_date=date(2026, 12, 31),
+        lower_bound=0.0,
+        upper_bound=100.0,
     )
     theirs = make_goal(make_initiative(tenant.other_org, "Theirs"), "Their goal")
     return World(tenant=tenant, initiative=initiative, goal=goal, theirs=theirs)

@@ -281,6 +281,7 @@ def _check(
     problems: list[RowProblem] = []
     earlier: dict[date, tuple[int, float]] = {}
     today = timezone.localdate()
+    bounds = measurement_import.goal.bounds
     for start in range(0, len(table.rows), CHUNK_ROWS):
         end = start + CHUNK_ROWS
         chunk = dataclasses.replace(
@@ -291,7 +292,7 @@ def _check(
         stored = _stored_values(measurement_import, {row.when for row in preview.rows})
         in_chunk: dict[date, tuple[int, float]] = {}
         for row in preview.rows:
-            problems.extend(_row_problems(row, mapping, in_chunk, earlier, stored, today))
+            problems.extend(_row_problems(row, mapping, in_chunk, earlier, stored, today, bounds))
         for when, first in in_chunk.items():
             earlier.setdefault(when, first)
         rows.extend(preview.rows)
@@ -327,10 +328,13 @@ def _row_problems(
     earlier: dict[date, tuple[int, float]],
     stored: dict[date, set[float]],
     today: date,
+    bounds: tuple[float | None, float | None],
 ) -> Iterator[RowProblem]:
     # The rules every door shares (services.measurement_problems): a date not in the
     # future, a value in range. Lengths are reported below, in the import's own words.
-    rules = services.measurement_problems(when=row.when, value=row.value, today=today)
+    rules = services.measurement_problems(
+        when=row.when, value=row.value, today=today, bounds=bounds
+    )
     for field in ("date", "value"):
         if field in rules:
             message = rules[field].rstrip(".")
