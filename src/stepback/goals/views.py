@@ -78,6 +78,7 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         "total_counts": status_counts(totals),
         "form": form,
         "initiatives": initiatives,
+        "initiatives_url": reverse("initiatives:list", kwargs={"org": org.slug}),
         "can_manage": request.membership.can(Capability.MANAGE_INITIATIVES),
     }
     # Without initiatives the page has no list to swap: htmx gets the whole page then.
