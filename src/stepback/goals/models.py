@@ -226,7 +226,8 @@ class MonthStart(Func):
     arity = 1
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="strftime('%%Y-%%m-01', %(expressions)s)")
+        template = "strftime('%%%%Y-%%%%m-01', %(expressions)s)"  # %% once more: params follow
+        return self.as_sql(compiler, connection, template=template)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(

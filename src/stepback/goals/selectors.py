@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -84,6 +85,8 @@ def goal_spec(goal: Goal, milestones: Sequence[Milestone] | None = None) -> pace
 #: Up to this many measurements, the pace reads every one; above it, the older history as
 #: one point per month and the newest :data:`RECENT_POINTS` as they are.
 PACE_MAX_POINTS = 2000
+#: The initiative page's small charts show this many years of monthly means at most.
+SPARKLINE_YEARS = 10
 RECENT_POINTS = 1000
 
 
@@ -96,9 +99,10 @@ def goal_points(goal: Goal, as_of: date | None = None) -> list[pace.Point]:
     the goal holds.
 
     A goal with more has its first date (the baseline when the goal has none) as measured,
-    then one point per month (its mean, dated half-way through its measurements), then its
-    newest :data:`RECENT_POINTS` measurements; months cut by the first date or by the
-    recent window are summed over the part outside them.
+    then one point per month (its mean, dated half-way through its measurements; runs of
+    months when a long history has too many), then its newest :data:`RECENT_POINTS`
+    measurements; months cut by the first date or by the recent window are summed over the
+    part outside them.
     """
     months = month_summaries(goal)
     rows = Measurement.objects.filter(goal=goal)
@@ -123,9 +127,11 @@ def goal_points(goal: Goal, as_of: date | None = None) -> list[pace.Point]:
         history.append(_summed(rows.filter(date__gt=first, date__lte=cutoff)))
     else:
         history.append(_summed(rows.filter(date__gt=first, date__lt=_next_month(first))))
-        history += [
-            pace.Point(m.middle, m.mean) for m in months if first_month < m.month < cutoff_month
+        between = [
+            (m.middle, m.count, m.total) for m in months if first_month < m.month < cutoff_month
         ]
+        budget = PACE_MAX_POINTS - RECENT_POINTS - 4
+        history += [pace.Point(*p) for p in chartdata.limit_months(between, budget)[0]]
         history.append(_summed(rows.filter(date__gte=cutoff_month, date__lte=cutoff)))
     tail = [pace.Point(d, v) for d, v in reversed(recent) if d > cutoff]
     return [p for p in history if p is not None] + tail
@@ -234,15 +240,17 @@ def chart_series(
 
 
 def attach_sparklines(goals: list[Goal]) -> None:
-    """Give each goal a compact chart spec: monthly means, planned path and milestones.
+    """Give each goal a compact chart spec: monthly means of the last
+    :data:`SPARKLINE_YEARS` years, planned path and milestones.
 
     One query of the stored month summaries for all the goals, however many measurements
     they have.
     """
     monthly: dict[int, list[tuple[date, float]]] = defaultdict(list)
-    rows = MonthSummary.objects.filter(goal__in=[goal.pk for goal in goals]).order_by(
-        "goal_id", "month"
-    )
+    since = timezone.localdate().replace(day=1) - relativedelta(years=SPARKLINE_YEARS)
+    rows = MonthSummary.objects.filter(
+        goal__in=[goal.pk for goal in goals], month__gte=since
+    ).order_by("goal_id", "month")
     for row in rows:
         monthly[row.goal_id].append((row.last_date, row.mean))
     for goal in goals:

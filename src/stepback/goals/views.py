@@ -23,7 +23,7 @@ from stepback.core.access import OrgRequest, get_object_for_member, org_view
 from stepback.core.htmx import render_page_or_partial
 from stepback.core.pages import form_page
 from stepback.goals import services
-from stepback.goals.dashboard import DashboardFilterForm, status_counts
+from stepback.goals.dashboard import DashboardFilterForm, status_bar, status_counts
 from stepback.goals.forms import GoalForm, MeasurementForm
 from stepback.goals.models import Goal, Measurement
 from stepback.goals.selectors import (
@@ -69,13 +69,13 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         .order_by("title", "pk")
     )
     for initiative in initiatives:
-        counts = goal_status_counts(initiative)
-        initiative.status_counts = status_counts(counts)  # type: ignore[attr-defined]
+        counts = status_counts(goal_status_counts(initiative))
+        initiative.status_bar = status_bar(counts)  # type: ignore[attr-defined]
     context = {
         "org": org,
         "active_count": active_count,
         "totals": totals,
-        "total_counts": status_counts(totals),
+        "total_bar": status_bar(status_counts(totals), large=True),
         "form": form,
         "initiatives": initiatives,
         "initiatives_url": reverse("initiatives:list", kwargs={"org": org.slug}),
