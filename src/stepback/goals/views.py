@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from stepback.accounts.roles import Capability
@@ -38,7 +38,7 @@ from stepback.goals.selectors import (
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.selectors import initiative_for_org
 from stepback.lib import charts
-from stepback.lib.formats import short_date
+from stepback.lib.formats import quantity, short_date
 
 MEASUREMENTS_PER_PAGE = 50
 GOAL_CHART_HEIGHT = 280
@@ -185,6 +185,9 @@ def _goal_context(
     )
     paginator.count = goal.measurement_count  # stored with the pace: no COUNT over every row
     measurements = paginator.get_page(request.GET.get("page") or request.POST.get("page"))
+    for m in measurements:  # each row's date and value, formatted once for its three uses
+        m.day = dateformat.format(m.date, "j M Y")  # type: ignore[attr-defined]
+        m.amount = quantity(m.value, goal.unit)  # type: ignore[attr-defined]
     return {
         "goal": goal,
         "initiative": goal.initiative,
