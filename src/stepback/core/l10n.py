@@ -27,6 +27,13 @@ def quantity(value: float | None, unit: str = "") -> str:
     return formats.with_unit(number(value), unit)
 
 
+def goal_number(value: float | None, unit: str, target: float, baseline: float | None) -> str:
+    """A value of a goal with its unit, rounded by ``formats.goal_decimals``; "—" for none."""
+    if value is None:
+        return "—"
+    return formats.with_unit(number(value, formats.goal_decimals(target, baseline)), unit)
+
+
 def short_date(when: date) -> str:
     """ "5 Mar 2025" in English, "5 mars 2025" in French."""
     return date_format(when, "DATE_FORMAT")

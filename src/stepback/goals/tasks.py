@@ -1,8 +1,15 @@
 """Background work for goals: keeping stored pace current as days pass, and checking,
-committing and finally deleting measurement imports."""
+committing and finally deleting measurement imports.
+
+A batch job logs an item that fails and carries on with the next: one broken goal must
+not leave every goal after it stale.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from django.db import transaction
 from django.db.models import Q
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -12,6 +19,8 @@ from stepback.goals import imports
 from stepback.goals.models import Goal, MeasurementImport
 from stepback.goals.services import goal_refresh_pace
 
+logger = logging.getLogger(__name__)
+
 
 @db_periodic_task(crontab(minute="15"))
 def refresh_all_goal_paces() -> int:
@@ -19,6 +28,8 @@ def refresh_all_goal_paces() -> int:
 
     "Expected by now" moves at each school's own midnight, so this runs hourly and
     refreshes the goals whose stored pace is older than their organisation's today.
+    Returns how many goals were refreshed; a goal that fails is logged and skipped (each
+    goal in its own savepoint, so a failed query cannot spoil the next goal's).
     """
     count = 0
     for organisation in Organisation.objects.all():
@@ -30,7 +41,12 @@ def refresh_all_goal_paces() -> int:
             .prefetch_related("milestones")
         )
         for goal in goals.iterator(chunk_size=200):
-            goal_refresh_pace(goal=goal, as_of=today)
+            try:
+                with transaction.atomic():
+                    goal_refresh_pace(goal=goal, as_of=today)
+            except Exception:
+                logger.exception("Refreshing the pace of goal %s failed; going on", goal.pk)
+                continue
             count += 1
     return count
 

@@ -7,10 +7,13 @@ units after a space.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 __all__ = [
     "ATTACHED_UNITS",
+    "goal_decimals",
+    "goal_number",
     "quantity",
     "short_date",
     "trim_number",
@@ -38,6 +41,24 @@ def with_unit(number: str, unit: str) -> str:
     if not unit:
         return number
     return f"{number}{unit}" if unit in ATTACHED_UNITS else f"{number} {unit}"
+
+
+def goal_decimals(target: float, baseline: float | None = None) -> int:
+    """The one rounding rule for a goal's numbers, in its pace sentence and beside it: as many
+    decimals as 1% of the planned change (target minus baseline; the target without a
+    baseline or change) needs, from 0 to 3; 2 when there is no such scale."""
+    change = abs(target - baseline) if baseline is not None else 0.0
+    scale = change if change > 0 and math.isfinite(change) else abs(target)
+    if scale > 0 and math.isfinite(scale):
+        return min(3, max(0, math.ceil(2 - math.log10(scale) - 1e-9)))
+    return 2
+
+
+def goal_number(value: float | None, unit: str, target: float, baseline: float | None) -> str:
+    """A value of a goal with its unit, rounded by :func:`goal_decimals`; "—" for no value."""
+    if value is None:
+        return "—"
+    return with_unit(trim_number(value, goal_decimals(target, baseline), grouping=True), unit)
 
 
 def quantity(value: float | None, unit: str = "") -> str:
