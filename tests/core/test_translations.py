@@ -172,22 +172,7 @@ def test_it_finds_english_words_and_spares_french_ones() -> None:
     assert english_left("<p>Added 46 on 1 Oct 2026.</p>") == ["Added 46 on 1 Oct 2026."]
 
 
-# Pages whose strings are not all wrapped yet: each is expected to fail, and strictly, so a
-# page that becomes fully French must leave this list. The goal page waits for the pace
-# reasons and statuses (goals/pace.py), which the pace work wraps.
-NOT_YET_FRENCH = {"o/<slug:org>/initiatives/<int:initiative_id>/goals/<int:goal_id>/"}
-
-
-@pytest.mark.parametrize(
-    "route",
-    [
-        pytest.param(r, marks=pytest.mark.xfail(strict=True, reason="not wrapped yet"))
-        if r.route in NOT_YET_FRENCH
-        else r
-        for r in WEB_ROUTES
-    ],
-    ids=lambda r: r.route,
-)
+@pytest.mark.parametrize("route", WEB_ROUTES, ids=lambda r: r.route)
 def test_every_page_reads_in_french(route: object, tenant: Tenant) -> None:
     for role, name in FRENCH_NAMES.items():
         User.objects.filter(pk=tenant.user(role).pk).update(name=name)

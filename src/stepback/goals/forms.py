@@ -73,16 +73,19 @@ class GoalForm(ServiceForm, forms.Form):
     )
     lower_bound = forms.FloatField(
         required=False,
-        label="Lowest possible value",
+        label=_("Lowest possible value"),
         widget=NumberInput(),
-        help_text="Optional: the least the measure can be (0 for a count). Forecasts stay "
-        "within the bounds; a measure in % is taken to lie between 0 and 100.",
+        help_text=_(
+            # xgettext:no-python-format
+            "Optional: the least the measure can be (0 for a count). Forecasts stay "
+            "within the bounds; a measure in % is taken to lie between 0 and 100."
+        ),
     )
     upper_bound = forms.FloatField(
         required=False,
-        label="Highest possible value",
+        label=_("Highest possible value"),
         widget=NumberInput(),
-        help_text="Optional: the most the measure can be (100 for a share).",
+        help_text=_("Optional: the most the measure can be (100 for a share)."),
     )
     on_pace_percent = forms.FloatField(
         label=_("On pace within (%)"),

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Func, Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation
@@ -22,8 +23,9 @@ from stepback.goals.pace import Status, render_reason
 from stepback.initiatives.models import Initiative
 from stepback.lib.formats import trim_number
 
-# The pace statuses a goal stores; their names and labels are pace.Status's.
-STATUS_CHOICES = [(status.value, status.label) for status in Status]
+# The pace statuses a goal stores; their names and labels are pace.Status's, read in the
+# language active when shown.
+STATUS_CHOICES = [(status.value, lazy(lambda s=status: s.label, str)()) for status in Status]
 STATUS_KEYS = [key for key, _ in STATUS_CHOICES]
 STATUS_LABELS = dict(STATUS_CHOICES)
 

@@ -40,11 +40,12 @@ from datetime import date
 from enum import StrEnum
 from itertools import pairwise
 
+from django.utils.formats import date_format, get_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from stepback.goals.forecast import ScaleKind, forecast
-from stepback.lib.formats import goal_decimals, trim_number, with_unit
+from stepback.lib.formats import goal_decimals, trim_number, with_separators, with_unit
 
 __all__ = [
     "BAND_LEVEL",
@@ -791,7 +792,12 @@ class _Formatter:
         self.decimals = decimals
 
     def num(self, value: float) -> str:
-        return trim_number(value, self.decimals, grouping=True)
+        """In the active language's separators ("1 234,5" in French)."""
+        return with_separators(
+            trim_number(value, self.decimals, grouping=True),
+            decimal=str(get_format("DECIMAL_SEPARATOR")),
+            thousands=str(get_format("THOUSAND_SEPARATOR")),
+        )
 
     def qty(self, value: float) -> str:
         return with_unit(self.num(value), self.unit)
@@ -804,4 +810,5 @@ class _Formatter:
 
 
 def _month(when: date) -> str:
-    return f"{when:%B %Y}"
+    """ "June 2027", in the active language ("juin 2027")."""
+    return date_format(when, "YEAR_MONTH_FORMAT")
