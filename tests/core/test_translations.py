@@ -92,7 +92,11 @@ def test_every_wrapped_string_is_in_the_catalogue_and_translated(
         )
     ]
     assert not untranslated, f"empty or fuzzy translations: {untranslated[:10]}"
-    broken = [(_key(message), [str(e) for e in errors]) for message, errors in committed.check()]
+    broken = [
+        (_key(message), [str(e) for e in errors])
+        for message, errors in committed.check()
+        if "no-python-format" not in message.flags  # a "%" that is only a per cent sign
+    ]
     assert not broken, f"translations whose placeholders differ from the English: {broken[:10]}"
 
 
