@@ -360,7 +360,7 @@ def _stored(models: tuple[type, ...]) -> dict[str, Any]:
 
 def _same_words(message: str) -> str:
     """A milestone's message with its name made neutral: "Line 2" and "Milestone 2" agree."""
-    return re.sub(r"\b(line|milestone) (\d+)", r"#\2", message, flags=re.IGNORECASE)
+    return re.sub(r"\b(line|milestone) (\d+)", r"#\2", str(message), flags=re.IGNORECASE)
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())

@@ -109,7 +109,11 @@ def _offer(field: forms.Field, choices: list[tuple[str, str]]) -> None:
 class OrganisationSettingsForm(ServiceForm, forms.Form):
     """Parses only: ``organisation_update`` checks the zone and the language."""
 
-    name = forms.CharField(label=_("Organisation name"), max_length=200, required=False)
+    name = forms.CharField(
+        label=_("Organisation name"),
+        max_length=200,
+        error_messages={"required": _("An organisation needs a name.")},
+    )
     time_zone = forms.CharField(
         label=_("Time zone"),
         required=False,

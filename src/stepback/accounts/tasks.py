@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.utils import translation
 from huey.contrib.djhuey import db_task
 
 from stepback.accounts.links import invitation_url
@@ -33,17 +34,19 @@ def invitation_send(invitation_id: int) -> bool:
     if invitation is None:
         logger.info("Invitation %s is no longer pending; no email sent.", invitation_id)
         return False
-    context = {
-        "invitation": invitation,
-        "organisation": invitation.organisation,
-        "inviter": invitation.invited_by,
-        "role_label": invitation.get_role_display(),
-        "url": invitation_url(invitation),
-        "days": max(1, settings.INVITATION_MAX_AGE_SECONDS // 86400),
-    }
-    subject = "".join(
-        render_to_string("accounts/email/invitation_subject.txt", context).splitlines()
-    )
-    body = render_to_string("accounts/email/invitation.txt", context)
+    # The invitee has no language of their own yet: the email speaks the organisation's.
+    with translation.override(invitation.organisation.language or settings.LANGUAGE_CODE):
+        context = {
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "inviter": invitation.invited_by,
+            "role_label": invitation.get_role_display(),
+            "url": invitation_url(invitation),
+            "days": max(1, settings.INVITATION_MAX_AGE_SECONDS // 86400),
+        }
+        subject = "".join(
+            render_to_string("accounts/email/invitation_subject.txt", context).splitlines()
+        )
+        body = render_to_string("accounts/email/invitation.txt", context)
     EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]).send()
     return True

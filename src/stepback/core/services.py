@@ -28,7 +28,7 @@ NUMBER_RANGE_MESSAGE = _("Use a number between -1,000,000,000,000,000 and 1,000,
 def check_number(value: float | None) -> None:
     """A validator: ``value`` is finite and within ``MAX_ABS_NUMBER``."""
     if value is not None and not (math.isfinite(value) and abs(value) <= MAX_ABS_NUMBER):
-        raise ValidationError(NUMBER_RANGE_MESSAGE, code="number_range")
+        raise ValidationError(str(NUMBER_RANGE_MESSAGE), code="number_range")
 
 
 def validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:

@@ -40,7 +40,7 @@ HALF_A_BASELINE = _(
 def check_share(value: float) -> None:
     """A validator: a tolerance is a share of the planned change, from 0 to 1."""
     if not 0 <= value <= 1:
-        raise ValidationError(SHARE_MESSAGE, code="share")
+        raise ValidationError(str(SHARE_MESSAGE), code="share")
 
 
 class GoalQuerySet(models.QuerySet["Goal"]):
