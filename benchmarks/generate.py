@@ -213,7 +213,9 @@ def _measurements(
         speed = rng.uniform(0.55, 1.25)
         noise = rng.uniform(0.5, 4.0)
         for i in range(count):
-            day = 1 + (span - 1) * i // max(count - 1, 1)
+            # One a date, as a goal keeps: spread over the two years, or one a day up to
+            # today when there are more points than days.
+            day = 1 + (span - 1) * i // max(count - 1, 1) if count <= span else span - count + 1 + i
             progress = day / (3 * 365)
             yield Measurement(
                 organisation_id=organisation.pk,

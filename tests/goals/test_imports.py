@@ -260,7 +260,13 @@ def test_it_reports_rows_that_repeat_measurements_already_stored(goal: Goal) -> 
     content = b"date,value\n2024-03-04,62\n2024-03-11,63\n2024-03-18,64\n"
     measurement_import = check(upload(goal, content))
     assert problems(measurement_import) == [
-        (2, "date", "62 on 2024-03-04 is already stored for this goal")
+        (2, "date", "62 on 2024-03-04 is already stored for this goal"),
+        (
+            3,
+            "value",
+            "2024-03-11 already has 70 stored for this goal (63 here); a goal keeps one value "
+            "a date",
+        ),
     ]
 
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import field_validator
 
 from stepback.accounts.models import Organisation
 from stepback.accounts.roles import Capability
@@ -123,12 +124,38 @@ class MeasurementBatch(Schema):
     model_config = strict_config()
 
     items: list[MeasurementItem] = Field(min_length=1, max_length=MAX_BULK_ITEMS)
+    replace: bool = Field(
+        False,
+        description=(
+            "A goal keeps one value a date. When an item's date already has another value: "
+            "replace it with the item's (true), or refuse the request (false)."
+        ),
+    )
 
 
 class BatchResult(Schema):
     created: int
     already_stored: int
+    replaced: int
     pace: PaceOut
+
+
+class MeasurementPatch(Schema):
+    """The fields to change; a field left out keeps its value (null is refused)."""
+
+    model_config = strict_config()
+
+    date: dt.date | None = None
+    value: float | None = None
+    note: str | None = None
+    source: str | None = None
+
+    @field_validator("date", "value", "note", "source")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("Leave the field out to keep it; it cannot be null.")
+        return value
 
 
 def _goal(organisation: Organisation, goal_id: int) -> Goal:
@@ -216,8 +243,12 @@ def list_measurements(request: HttpRequest, org: str, goal_id: int) -> QuerySet[
     description=(
         f"Up to {MAX_BULK_ITEMS:,} items a request, stored all or nothing. Give each item an "
         "`idempotency_key` so that retrying a request never stores an item twice: items whose "
-        "key is already stored are counted in `already_stored` and skipped. Answers 201 when "
-        "anything was created, 200 when everything was already stored."
+        "key is already stored, or whose date already has the same value, are counted in "
+        "`already_stored` and skipped. A goal keeps one value a date: an item whose date has "
+        "another value is refused (422 naming `items[i].date`, with the stored value), unless "
+        "`replace` is true; then it replaces that value and is counted in `replaced`. Items "
+        "of one request have different dates. Answers 201 when anything was created, 200 "
+        "otherwise."
     ),
 )
 def add_measurements(
@@ -225,7 +256,9 @@ def add_measurements(
 ) -> Status[object]:
     membership = api_membership(request)
     goal = _goal(membership.organisation, goal_id)
-    items = [services.MeasurementIn(**item.dict()) for item in payload.items]
+    items = [
+        services.MeasurementIn(**item.dict(), replace=payload.replace) for item in payload.items
+    ]
     try:
         result = services.measurements_add_many(goal=goal, actor=membership.user, items=items)
     except IntegrityError:
@@ -238,6 +271,29 @@ def add_measurements(
         {
             "created": result.created,
             "already_stored": result.already_stored,
+            "replaced": result.replaced,
             "pace": GoalOut.resolve_pace(goal),
         },
+    )
+
+
+@router.patch(
+    "/orgs/{org}/goals/{goal_id}/measurements/{measurement_id}",
+    response=MeasurementOut,
+    **access(Capability.CONTRIBUTE),
+    summary="Change a measurement: replace its value, or change its note, source or date",
+    description=(
+        "Only the fields sent change. A new date that already has another measurement is "
+        "refused (422 naming `date`)."
+    ),
+)
+def update_measurement(
+    request: HttpRequest, org: str, goal_id: int, measurement_id: int, payload: MeasurementPatch
+) -> object:
+    membership = api_membership(request)
+    goal = _goal(membership.organisation, goal_id)
+    measurement = get_object_or_404(Measurement.objects.filter(goal=goal), pk=measurement_id)
+    changes = cast(services.MeasurementChanges, payload.dict(exclude_unset=True))
+    return services.measurement_update(
+        measurement=measurement, actor=membership.user, changes=changes, goal=goal
     )

@@ -352,11 +352,19 @@ def _row_problems(
                 f"another value for {row.when.isoformat()} than row {first_row} "
                 f"({number_text(first_value)} there, {number_text(row.value)} here)",
             )
-    if row.value in stored.get(row.when, ()):
+    stored_here = stored.get(row.when, set())
+    if row.value in stored_here:
         yield RowProblem(
             row.row,
             mapping.date,
             f"{number_text(row.value)} on {row.when.isoformat()} is already stored for this goal",
+        )
+    elif stored_here:
+        yield RowProblem(
+            row.row,
+            mapping.value,
+            f"{row.when.isoformat()} already has {number_text(min(stored_here))} stored for "
+            f"this goal ({number_text(row.value)} here); a goal keeps one value a date",
         )
     if mapping.note and len(row.note) > NOTE_LENGTH:
         yield RowProblem(
