@@ -69,7 +69,7 @@ def test_rows_written_before_the_move_are_read_by_the_new_apps() -> None:
     )
 
 
-BEFORE_ONE_A_DATE = [("goals", "0004_measurementimport_parsed_table")]
+BEFORE_ONE_A_DATE = [("goals", "0008_goal_bounds")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -99,6 +99,14 @@ def test_repeated_dates_keep_the_value_entered_last_and_say_so() -> None:
         )
         return int(row.pk)
 
+    old.get_model("goals", "MonthSummary").objects.create(
+        goal=goal,
+        month=date(2025, 10, 1),
+        count=3,
+        total=139,
+        first_date=date(2025, 10, 1),
+        last_date=date(2025, 10, 1),
+    )
     add(date(2025, 10, 1), 46, hour=9)
     latest = add(date(2025, 10, 1), 47, hour=11)
     add(date(2025, 10, 1), 46, hour=10)
@@ -115,6 +123,11 @@ def test_repeated_dates_keep_the_value_entered_last_and_say_so() -> None:
         (alone, 55),
     ]
     assert new.get_model("goals", "Goal").objects.get(pk=goal.pk).measurement_count == 3
+    summaries = new.get_model("goals", "MonthSummary").objects.filter(goal_id=goal.pk)
+    assert sorted(summaries.values_list("month", "count", "total")) == [
+        (date(2025, 10, 1), 1, 47),
+        (date(2025, 11, 1), 1, 51),
+    ]
     entry = new.get_model("core", "AuditEntry").objects.get()
     assert (entry.verb, entry.target_type, entry.target_id, entry.actor_id) == (
         "measurements.keep_latest",

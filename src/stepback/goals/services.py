@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -18,6 +18,7 @@ from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
 from stepback.accounts.models import User
@@ -32,10 +33,17 @@ from stepback.core.services import (
 )
 from stepback.goals import pace
 from stepback.goals.exports import number_text
-from stepback.goals.models import Goal, Measurement, Milestone
-from stepback.goals.selectors import goal_assess
+from stepback.goals.models import (
+    Goal,
+    Measurement,
+    Milestone,
+    MonthStart,
+    MonthSummary,
+    bound_problem,
+)
+from stepback.goals.selectors import goal_assess, pace_detail
 from stepback.initiatives.models import Initiative
-from stepback.lib.formats import short_date, with_unit
+from stepback.lib.formats import short_date, trim_number, with_unit
 
 MAX_MILESTONES = 50
 NOTE_LENGTH = Measurement._meta.get_field("note").max_length or 500
@@ -49,15 +57,23 @@ BULK_BATCH_SIZE = 2000
 
 
 def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResult:
-    """Recompute a goal's pace and store it on the goal for dashboards."""
+    """Recompute a goal's pace and store it on the goal for the pages.
+
+    It reads a bounded series (``selectors.goal_points``: the month summaries and the newest
+    measurements), so it costs the same at 100 points or 100,000; the write services call it
+    once per write, after :func:`summaries_refresh`.
+    """
     result = goal_assess(goal, as_of)
     goal.status = result.status.value
     goal.status_reason_code = result.reason.code.value
     goal.status_reason_params = result.reason.params
     goal.latest_value = result.latest.value if result.latest else None
     goal.latest_date = result.latest.when if result.latest else None
-    goal.measurement_count = Measurement.objects.filter(goal=goal).count()
+    goal.measurement_count = (
+        MonthSummary.objects.filter(goal=goal).aggregate(n=Sum("count"))["n"] or 0
+    )
     goal.status_as_of = result.as_of
+    goal.pace_detail = pace_detail(result)
     goal.save(
         update_fields=[
             "status",
@@ -67,9 +83,61 @@ def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResu
             "latest_date",
             "measurement_count",
             "status_as_of",
+            "pace_detail",
         ]
     )
     return result
+
+
+def summaries_refresh(*, goal: Goal, dates: Iterable[date]) -> None:
+    """Rebuild the month summaries of the months these dates fall in, from the measurements
+    stored now: a write costs the months it touches, not the goal's whole history."""
+    months = {when.replace(day=1) for when in dates}
+    if not months:
+        return
+    MonthSummary.objects.filter(goal=goal, month__in=months).delete()
+    last = max(months)
+    end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    rows = (
+        Measurement.objects.filter(goal=goal, date__gte=min(months), date__lt=end)
+        .annotate(month=MonthStart("date"))
+        .values("month")
+        .annotate(count=Count("id"), total=Sum("value"), first=Min("date"), last=Max("date"))
+        .order_by()
+    )
+    MonthSummary.objects.bulk_create(
+        MonthSummary(
+            goal=goal,
+            month=row["month"],
+            count=row["count"],
+            total=row["total"],
+            first_date=row["first"],
+            last_date=row["last"],
+        )
+        for row in rows
+        if row["month"] in months
+    )
+
+
+def summaries_rebuild(*, goals: Iterable[Goal]) -> None:
+    """Rebuild every month summary of these goals (after rows were loaded around the
+    services, as the benchmark does)."""
+    for goal in goals:
+        MonthSummary.objects.filter(goal=goal).delete()
+        first_last = Measurement.objects.filter(goal=goal).aggregate(
+            first=Min("date"), last=Max("date")
+        )
+        if first_last["first"] is not None:
+            summaries_refresh(
+                goal=goal, dates=_month_starts(first_last["first"], first_last["last"])
+            )
+
+
+def _month_starts(first: date, last: date) -> Iterator[date]:
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 class GoalChanges(TypedDict, total=False):
@@ -86,6 +154,8 @@ class GoalChanges(TypedDict, total=False):
     target_date: date
     on_pace_tolerance: float
     at_risk_tolerance: float
+    lower_bound: float | None
+    upper_bound: float | None
 
 
 GOAL_FIELDS = frozenset(GoalChanges.__annotations__)
@@ -117,6 +187,8 @@ def _check_milestones(
         seen[when] = position
         if not abs(value) <= MAX_ABS_NUMBER:
             errors.append(f"{name}: {NUMBER_RANGE_MESSAGE}")
+        elif problem := bound_problem(value, goal.bounds):
+            errors.append(f"{name}: {problem}")
         if goal.target_date and when >= goal.target_date:
             errors.append(
                 f"{name}: {when.isoformat()} is not before the target date "
@@ -176,7 +248,29 @@ def _validate_goal(
     check_all(
         lambda: validate(goal, exclude=_SET_BY_SERVICE),
         lambda: _check_milestones(goal, milestones, label),
+        lambda: _check_stored_within_bounds(goal),
     )
+
+
+def _check_stored_within_bounds(goal: Goal) -> None:
+    """New bounds must hold every measurement the goal already has."""
+    lower, upper = goal.bounds
+    if goal.pk is None or (lower is None and upper is None):
+        return
+    stored = Measurement.objects.filter(goal_id=goal.pk).aggregate(
+        low=Min("value"), high=Max("value")
+    )
+    errors: dict[str, str] = {}
+    if lower is not None and stored["low"] is not None and stored["low"] < lower:
+        errors["lower_bound"] = (
+            f"A stored measurement ({trim_number(stored['low'], 6)}) is below this bound."
+        )
+    if upper is not None and stored["high"] is not None and stored["high"] > upper:
+        errors["upper_bound"] = (
+            f"A stored measurement ({trim_number(stored['high'], 6)}) is above this bound."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -293,15 +387,23 @@ def already_stored_message(when: date, value: float, unit: str) -> str:
 
 
 def measurement_problems(
-    *, when: date, value: float, note: str = "", source: str = "", today: date | None = None
+    *,
+    when: date,
+    value: float,
+    note: str = "",
+    source: str = "",
+    today: date | None = None,
+    bounds: tuple[float | None, float | None] = (None, None),
 ) -> dict[str, str]:
     """What is wrong with one measurement, by field: the rules every door shares (the
-    form, the API, imports). Empty when it may be stored."""
+    form, the API, imports). Empty when it may be stored. ``bounds``: the goal's."""
     problems: dict[str, str] = {}
     if when > (today or timezone.localdate()):
         problems["date"] = FUTURE_MEASUREMENT
     if not abs(value) <= MAX_ABS_NUMBER:
         problems["value"] = NUMBER_RANGE_MESSAGE
+    elif problem := bound_problem(value, bounds):
+        problems["value"] = problem
     for field, text, limit in (("note", note, NOTE_LENGTH), ("source", source, SOURCE_LENGTH)):
         if len(text) > limit:
             problems[field] = (
@@ -342,7 +444,9 @@ def measurement_add(
     """Add a value on a date, or say it is already stored; another value already stored
     on the date raises ``AnotherValueStored``, unless ``replace`` (then it is replaced)."""
     value, note, source = stored_value(value), stored_text(note), stored_text(source)
-    problems = measurement_problems(when=date, value=value, note=note, source=source)
+    problems = measurement_problems(
+        when=date, value=value, note=note, source=source, bounds=goal.bounds
+    )
     if problems:
         raise ValidationError(problems)
     stored = stored_on(goal, date)
@@ -363,6 +467,7 @@ def measurement_add(
             stored = Measurement.objects.get(goal=goal, date=date)
         else:
             _record_measurement(goal, actor, "measurement.add", measurement, date, value)
+            summaries_refresh(goal=goal, dates=[date])
             goal_refresh_pace(goal=goal)
             return MeasurementAdded(measurement, Outcome.ADDED)
     if stored.value == value:
@@ -416,9 +521,11 @@ def measurement_update(
         value=changes.get("value", measurement.value),
         note=changes.get("note", measurement.note),
         source=changes.get("source", measurement.source),
+        bounds=goal.bounds,
     )
     if problems:
         raise ValidationError(problems)
+    before = measurement.date
     if when != measurement.date:
         taken = stored_on(goal, when)
         if taken is not None:
@@ -440,6 +547,7 @@ def measurement_update(
             initiative_id=goal.initiative_id,
             changes={"goal": goal.pk, "date": measurement.date, **changed},
         )
+        summaries_refresh(goal=goal, dates={before, measurement.date})
         goal_refresh_pace(goal=goal)
     return measurement
 
@@ -467,6 +575,7 @@ def measurement_delete(*, measurement: Measurement, actor: User | None) -> None:
         goal, actor, "measurement.delete", measurement, measurement.date, measurement.value
     )
     measurement.delete()
+    summaries_refresh(goal=goal, dates=[measurement.date])
     goal_refresh_pace(goal=goal)
 
 
@@ -479,7 +588,7 @@ def _as_stored(item: MeasurementIn) -> MeasurementIn:
     return dataclasses.replace(item, value=value, note=note, source=source)
 
 
-def _check_items(items: Sequence[MeasurementIn]) -> None:
+def _check_items(items: Sequence[MeasurementIn], bounds: tuple[float | None, float | None]) -> None:
     """Every item's problems, named ``items[i].field`` as the API names them: the rules of
     one measurement, and keys and dates repeated within the request."""
     today = timezone.localdate()
@@ -502,7 +611,12 @@ def _check_items(items: Sequence[MeasurementIn]) -> None:
         else:
             dates[item.date] = index
         problems = measurement_problems(
-            when=item.date, value=item.value, note=item.note, source=item.source, today=today
+            when=item.date,
+            value=item.value,
+            note=item.note,
+            source=item.source,
+            today=today,
+            bounds=bounds,
         )
         for field, message in problems.items():
             errors.setdefault(f"items[{index}].{field}", []).append(message)
@@ -562,7 +676,7 @@ def measurements_add_many(
     audit log where the items came from (an import, the API).
     """
     items = [_as_stored(item) for item in items]
-    _check_items(items)
+    _check_items(items, goal.bounds)
     keys = [item.idempotency_key for item in items if item.idempotency_key]
     stored_keys = _stored_keys(goal, keys)
     fresh = [
@@ -625,5 +739,6 @@ def measurements_add_many(
             )
             changes["replaced_count"] = result.replaced
         _record(goal, actor, verb, changes)
+        summaries_refresh(goal=goal, dates={m.date for m in new} | {row.date for row in rows})
     goal_refresh_pace(goal=goal)
     return result

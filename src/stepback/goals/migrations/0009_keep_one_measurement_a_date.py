@@ -1,13 +1,17 @@
-"""Keep one measurement a date for each goal, before the database enforces it (0006).
+"""Keep one measurement a date for each goal, before the database enforces it (0010).
 
 Where a goal has several measurements on one date, the one entered last (latest
 ``created_at``, then highest id) stays and the others are deleted. Each goal changed gets
 one audit entry, by no one, listing what was kept and what was removed, so the values can
-be found again in the activity log.
+be found again in the activity log; its month summaries and measurement count are rebuilt.
 """
 
+from datetime import date
+
 from django.db import migrations
-from django.db.models import Count
+from django.db.models import Count, Max, Min, Sum
+
+from stepback.goals.models import MonthStart
 
 #: The rows an audit entry lists (as text); the count of removed rows is always complete.
 MAX_LISTED = 100
@@ -28,7 +32,7 @@ def keep_the_latest_value_a_date(apps, schema_editor):
         .filter(n__gt=1)
         .order_by("goal_id", "date")
     )
-    by_goal: dict[int, list[object]] = {}
+    by_goal: dict[int, list[date]] = {}
     for group in repeated.iterator():
         by_goal.setdefault(group["goal_id"], []).append(group["date"])
     for goal_id, dates in by_goal.items():
@@ -59,11 +63,37 @@ def keep_the_latest_value_a_date(apps, schema_editor):
         Goal.objects.filter(pk=goal_id).update(
             measurement_count=Measurement.objects.filter(goal_id=goal_id).count()
         )
+        _rebuild_summaries(apps, goal_id, {when.replace(day=1) for when in dates})
+
+
+def _rebuild_summaries(apps, goal_id, months):
+    Measurement = apps.get_model("goals", "Measurement")
+    MonthSummary = apps.get_model("goals", "MonthSummary")
+    MonthSummary.objects.filter(goal_id=goal_id, month__in=months).delete()
+    rows = (
+        Measurement.objects.filter(goal_id=goal_id)
+        .annotate(month=MonthStart("date"))
+        .filter(month__in=months)
+        .values("month")
+        .annotate(count=Count("id"), total=Sum("value"), first=Min("date"), last=Max("date"))
+        .order_by()
+    )
+    MonthSummary.objects.bulk_create(
+        MonthSummary(
+            goal_id=goal_id,
+            month=row["month"],
+            count=row["count"],
+            total=row["total"],
+            first_date=row["first"],
+            last_date=row["last"],
+        )
+        for row in rows
+    )
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("goals", "0004_measurementimport_parsed_table"),
+        ("goals", "0008_goal_bounds"),
         ("core", "0002_tag_moved_from_observations"),
     ]
 
