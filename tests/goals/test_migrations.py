@@ -69,7 +69,7 @@ def test_rows_written_before_the_move_are_read_by_the_new_apps() -> None:
     )
 
 
-BEFORE_ONE_A_DATE = [("goals", "0008_goal_bounds")]
+BEFORE_ONE_A_DATE = [("goals", "0009_measurementimport_head")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -23,7 +23,7 @@ Each module's docstring states the rules it applies.
 """
 
 from stepback.lib.tabular._common import TableError
-from stepback.lib.tabular.dates import DateOrder, detect_date_orders, parse_date
+from stepback.lib.tabular.dates import DateOrder, detect_date_orders, looks_like_date, parse_date
 from stepback.lib.tabular.formulas import guard_formula, unguard_formula
 from stepback.lib.tabular.mapping import ColumnMapping, suggest_mapping
 from stepback.lib.tabular.numbers import detect_decimal_separator, parse_number
@@ -62,6 +62,7 @@ __all__ = [
     "dump_table",
     "guard_formula",
     "load_table",
+    "looks_like_date",
     "parse_date",
     "parse_number",
     "read_table",

@@ -1,4 +1,4 @@
-"""One measurement a goal and date, enforced by the database (0009 removed repeats).
+"""One measurement a goal and date, enforced by the database (0010 removed repeats).
 
 The unique index also serves every read of a goal's measurements by date, so the plain
 index on the same columns goes."""
@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("goals", "0009_keep_one_measurement_a_date"),
+        ("goals", "0010_keep_one_measurement_a_date"),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
-"""Keep one measurement a date for each goal, before the database enforces it (0010).
+"""Keep one measurement a date for each goal, before the database enforces it (0011).
 
 Where a goal has several measurements on one date, the one entered last (latest
 ``created_at``, then highest id) stays and the others are deleted. Each goal changed gets
@@ -93,7 +93,7 @@ def _rebuild_summaries(apps, goal_id, months):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("goals", "0008_goal_bounds"),
+        ("goals", "0009_measurementimport_head"),
         ("core", "0002_tag_moved_from_observations"),
     ]
 
