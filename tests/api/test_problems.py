@@ -63,4 +63,3 @@ def test_it_checks_access_on_head_too(tenant: Tenant) -> None:
     assert call("head", "/orgs/riverside/members", None).status_code == 401
     token = make_token(tenant.user(Role.MEMBER), tenant.org)
     assert call("head", "/orgs/hillside/members", token).status_code == 404
-

@@ -75,15 +75,19 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
     return problem_response(401, "Missing or invalid API token.")
 
 
+def _field_name(loc: tuple[object, ...]) -> str:
+    """A field's place as people name it: ``items.1.value``, ``query.offset``; a body's
+    fields without ninja's ``body.payload`` before them."""
+    parts = list(loc)
+    if parts[:1] == ["body"]:
+        parts = parts[2:] if parts[1:2] == ["payload"] else parts[1:]
+    return ".".join(str(part) for part in parts)
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {
-            "field": ".".join(
-                str(part) for part in err.get("loc", ()) if part not in {"body", "payload"}
-            ),
-            "message": err.get("msg", "Invalid value."),
-        }
+        {"field": _field_name(err.get("loc", ())), "message": err.get("msg", "Invalid value.")}
         for err in exc.errors
     ]
     return problem_response(422, "The request is not valid.", errors=errors)

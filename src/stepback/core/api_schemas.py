@@ -1,0 +1,93 @@
+"""What every API input shares: the schema base that refuses what no route may take, the
+range of ids, and bounded paging.
+
+No ``from __future__ import annotations`` here: pydantic evaluates these annotations.
+"""
+
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from ninja.conf import settings as ninja_settings
+from ninja.schema import DjangoGetter
+from ninja.pagination import LimitOffsetPagination
+from pydantic import ConfigDict, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+#: Ids are 64-bit on every database; a larger number can name no row.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description=f"An id, from 1 to {MAX_ID}.")]
+
+NUL_REFUSED = "Text may not contain NUL characters."
+NOT_AN_OBJECT = "The body must be a JSON object."
+_NO_NUL_PATTERN = "^[^\\u0000]*$"
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _no_nul_in_schema(schema: dict[str, Any]) -> None:
+    """Say in the JSON schema that text fields take no NUL, as ``InputSchema`` checks."""
+    for prop in schema.get("properties", {}).values():
+        for option in [prop, prop.get("items", {}), *prop.get("anyOf", [])]:
+            if option.get("type") == "string" and "format" not in option and "enum" not in option:
+                option.setdefault("pattern", _NO_NUL_PATTERN)
+            items = option.get("items", {})
+            if items.get("type") == "string" and "format" not in items:
+                items.setdefault("pattern", _NO_NUL_PATTERN)
+
+
+class _TextSchema(Schema):
+    """Refuses a NUL character in any text, naming the field: PostgreSQL cannot store one,
+    and no person types one."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise PydanticCustomError("nul_character", NUL_REFUSED)
+        return value
+
+
+class InputSchema(_TextSchema):
+    """The base of every API request body: what no route may take.
+
+    An unknown field is a 422 naming it, never silently ignored; a body that is not a JSON
+    object (a string, a list, ``null``) is a 422, rather than read as an object's
+    attributes; so is a NUL character in any text.
+    """
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_nul_in_schema)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # ninja validates the body as it came, then once more wrapped in its DjangoGetter.
+        if not isinstance(data._obj if isinstance(data, DjangoGetter) else data, dict):
+            raise PydanticCustomError("not_an_object", NOT_AN_OBJECT)
+        return data
+
+
+class QuerySchema(_TextSchema):
+    """The base of a route's query filters: no NUL characters. Other query parameters
+    (paging) belong to someone else, so they are not refused here."""
+
+    model_config = ConfigDict(json_schema_extra=_no_nul_in_schema)
+
+
+#: The largest ``offset`` a list takes: far beyond any list, and safe on every database.
+MAX_OFFSET = 2**31 - 1
+
+
+class Paging(LimitOffsetPagination):
+    """ninja's limit/offset paging, with an offset bounded as ids are (a huge one is a 422)."""
+
+    class Input(Schema):
+        limit: int = Field(
+            ninja_settings.PAGINATION_PER_PAGE, ge=1, le=ninja_settings.PAGINATION_MAX_LIMIT
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
