@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.conf import settings as ninja_settings
-from ninja.schema import DjangoGetter
 from ninja.pagination import LimitOffsetPagination
+from ninja.schema import DjangoGetter
 from pydantic import ConfigDict, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
