@@ -67,6 +67,7 @@ test-browser: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.pace
 
 clean:
 	rm -rf $(VENV) node_modules $(ARTIFACTS)

@@ -72,6 +72,8 @@ def goal_spec(goal: Goal, milestones: Sequence[Milestone] | None = None) -> pace
         on_pace_tolerance=goal.on_pace_tolerance,
         at_risk_tolerance=goal.at_risk_tolerance,
         unit=goal.unit,
+        lower_bound=goal.lower_bound,
+        upper_bound=goal.upper_bound,
     )
 
 
