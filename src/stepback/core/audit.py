@@ -79,6 +79,7 @@ PAST_TENSE: dict[str, str] = {
     "set_stage": "moved the stage of",
     "resend": "resent",
     "add_many": "added",
+    "warn": "warned the owner of",
 }
 
 
