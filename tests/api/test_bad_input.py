@@ -221,3 +221,34 @@ def test_it_checks_every_kind_of_text_field() -> None:
     assert ("/orgs/{org}/initiatives", "title") in fields
     assert ("/orgs/{org}/initiatives/{initiative_id}/observations", "tags") in fields
     assert ("/orgs/{org}/goals/{goal_id}/measurements", "items.0.note") in fields
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS)
+def test_it_refuses_a_query_parameter_the_route_does_not_take(
+    world: dict[str, Any], method: str, path: str, operation: dict[str, Any]
+) -> None:
+    body = VALID_BODIES[_body_schema(operation)] if "requestBody" in operation else None
+    response = call(method, f"{_url(path, world)}?include_archive=true", world["token"], body)
+    assert _fields(response) == ["query.include_archive"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("date_to=0", "query.date_to"), ("date_from=1700000000", "query.date_from")],
+)
+def test_it_takes_days_only_as_yyyy_mm_dd(world: dict[str, Any], query: str, field: str) -> None:
+    assert _fields(call("get", f"/orgs/{world['org']}/activity?{query}", world["token"])) == [field]
+
+
+@pytest.mark.parametrize(
+    ("item", "field"),
+    [
+        ({"date": "2025-01-01", "value": True}, "items.0.value"),
+        ({"date": 0, "value": 1}, "items.0.date"),
+    ],
+)
+def test_it_takes_no_boolean_for_a_number_nor_a_number_for_a_day(
+    world: dict[str, Any], item: dict[str, Any], field: str
+) -> None:
+    path = _url("/orgs/{org}/goals/{goal_id}/measurements", world)
+    assert _fields(call("post", path, world["token"], {"items": [item]})) == [field]

@@ -4,13 +4,16 @@ range of ids, and bounded paging.
 No ``from __future__ import annotations`` here: pydantic evaluates these annotations.
 """
 
-from typing import Annotated, Any
+import datetime as dt
+import re
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from ninja import Field, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.pagination import LimitOffsetPagination
 from ninja.schema import DjangoGetter
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import ConfigDict, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 #: Ids are 64-bit on every database; a larger number can name no row.
@@ -18,6 +21,9 @@ MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description=f"An id, from 1 to {MAX_ID}.")]
 
 NUL_REFUSED = "Text may not contain NUL characters."
+NOT_A_NUMBER = "Input should be a valid number."
+NOT_A_DAY = "Input should be a valid date in the format YYYY-MM-DD."
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 NOT_AN_OBJECT = "The body must be a JSON object."
 _NO_NUL_PATTERN = "^[^\\u0000]*$"
 
@@ -41,9 +47,31 @@ def _no_nul_in_schema(schema: dict[str, Any]) -> None:
                 items.setdefault("pattern", _NO_NUL_PATTERN)
 
 
+def _types(annotation: Any) -> set[type]:
+    """The plain types an annotation allows: ``Id | None`` → {int, NoneType}."""
+    if get_origin(annotation) is Annotated:
+        return _types(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return {t for arg in get_args(annotation) for t in _types(arg)}
+    return {annotation} if isinstance(annotation, type) else set()
+
+
 class _TextSchema(Schema):
     """Refuses a NUL character in any text, naming the field: PostgreSQL cannot store one,
-    and no person types one."""
+    and no person types one. And reads numbers and days strictly: ``true`` is no number,
+    and a day is ``YYYY-MM-DD``, never a count of seconds (pydantic's lax mode takes both).
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strict_scalars(cls, value: Any, info: ValidationInfo) -> Any:
+        allowed = _types(cls.model_fields[info.field_name or ""].annotation)
+        if isinstance(value, bool) and bool not in allowed and allowed & {int, float}:
+            raise PydanticCustomError("number_type", NOT_A_NUMBER)
+        is_day = isinstance(value, dt.date) or (isinstance(value, str) and ISO_DAY.fullmatch(value))
+        if dt.date in allowed and value is not None and not is_day:
+            raise PydanticCustomError("date_type", NOT_A_DAY)
+        return value
 
     @field_validator("*", mode="after")
     @classmethod
