@@ -15,12 +15,15 @@ of examples is ``STEPBACK_FUZZ_EXAMPLES`` (``FUZZ_EXAMPLES`` below by default).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from schemathesis.core.parameters import ParameterLocation
@@ -55,7 +58,18 @@ FUZZ_SETTINGS = hypothesis_settings(
 
 
 @pytest.fixture
-def world(tenant: Tenant, settings: Any) -> dict[str, Any]:
+def connection_kept() -> Iterator[None]:
+    """Keep the test's database connection across requests, as Django's test client does:
+    the WSGI handler would close it after each one, and the test's transaction with it."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(tenant: Tenant, settings: Any, connection_kept: None) -> dict[str, Any]:
     """The rows the swapped ids name, and the two tokens (no rate limit for the fuzzer)."""
     settings.API_REQUESTS_PER_MINUTE = 10**9
     cache.clear()
