@@ -100,12 +100,20 @@ MIDDLEWARE = [
 ROOT_URLCONF = "stepback.urls"
 WSGI_APPLICATION = "stepback.wsgi.application"
 
+_TEMPLATE_LOADERS = [
+    "django.template.loaders.filesystem.Loader",
+    "django.template.loaders.app_directories.Loader",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Compiled templates are kept in memory; only development reads them per request,
+            # so an edited template shows at once.
+            "loaders": _TEMPLATE_LOADERS
+            if DEBUG
+            else [("django.template.loaders.cached.Loader", _TEMPLATE_LOADERS)],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -7,14 +7,14 @@ records one audit entry, and refreshes the goal's stored pace when its data chan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
 from stepback.accounts.models import User
@@ -28,8 +28,15 @@ from stepback.core.services import (
     validate,
 )
 from stepback.goals import pace
-from stepback.goals.models import Goal, Measurement, Milestone, bound_problem
-from stepback.goals.selectors import goal_assess
+from stepback.goals.models import (
+    Goal,
+    Measurement,
+    Milestone,
+    MonthStart,
+    MonthSummary,
+    bound_problem,
+)
+from stepback.goals.selectors import goal_assess, pace_detail
 from stepback.initiatives.models import Initiative
 from stepback.lib.formats import trim_number
 
@@ -45,15 +52,23 @@ BULK_BATCH_SIZE = 2000
 
 
 def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResult:
-    """Recompute a goal's pace and store it on the goal for dashboards."""
+    """Recompute a goal's pace and store it on the goal for the pages.
+
+    It reads a bounded series (``selectors.goal_points``: the month summaries and the newest
+    measurements), so it costs the same at 100 points or 100,000; the write services call it
+    once per write, after :func:`summaries_refresh`.
+    """
     result = goal_assess(goal, as_of)
     goal.status = result.status.value
     goal.status_reason_code = result.reason.code.value
     goal.status_reason_params = result.reason.params
     goal.latest_value = result.latest.value if result.latest else None
     goal.latest_date = result.latest.when if result.latest else None
-    goal.measurement_count = Measurement.objects.filter(goal=goal).count()
+    goal.measurement_count = (
+        MonthSummary.objects.filter(goal=goal).aggregate(n=Sum("count"))["n"] or 0
+    )
     goal.status_as_of = result.as_of
+    goal.pace_detail = pace_detail(result)
     goal.save(
         update_fields=[
             "status",
@@ -63,9 +78,61 @@ def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResu
             "latest_date",
             "measurement_count",
             "status_as_of",
+            "pace_detail",
         ]
     )
     return result
+
+
+def summaries_refresh(*, goal: Goal, dates: Iterable[date]) -> None:
+    """Rebuild the month summaries of the months these dates fall in, from the measurements
+    stored now: a write costs the months it touches, not the goal's whole history."""
+    months = {when.replace(day=1) for when in dates}
+    if not months:
+        return
+    MonthSummary.objects.filter(goal=goal, month__in=months).delete()
+    last = max(months)
+    end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    rows = (
+        Measurement.objects.filter(goal=goal, date__gte=min(months), date__lt=end)
+        .annotate(month=MonthStart("date"))
+        .values("month")
+        .annotate(count=Count("id"), total=Sum("value"), first=Min("date"), last=Max("date"))
+        .order_by()
+    )
+    MonthSummary.objects.bulk_create(
+        MonthSummary(
+            goal=goal,
+            month=row["month"],
+            count=row["count"],
+            total=row["total"],
+            first_date=row["first"],
+            last_date=row["last"],
+        )
+        for row in rows
+        if row["month"] in months
+    )
+
+
+def summaries_rebuild(*, goals: Iterable[Goal]) -> None:
+    """Rebuild every month summary of these goals (after rows were loaded around the
+    services, as the benchmark does)."""
+    for goal in goals:
+        MonthSummary.objects.filter(goal=goal).delete()
+        first_last = Measurement.objects.filter(goal=goal).aggregate(
+            first=Min("date"), last=Max("date")
+        )
+        if first_last["first"] is not None:
+            summaries_refresh(
+                goal=goal, dates=_month_starts(first_last["first"], first_last["last"])
+            )
+
+
+def _month_starts(first: date, last: date) -> Iterator[date]:
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 class GoalChanges(TypedDict, total=False):
@@ -306,6 +373,7 @@ def measurement_add(
         created_by=actor,
     )
     _record_measurement(goal, actor, "measurement.add", measurement, date, value)
+    summaries_refresh(goal=goal, dates=[date])
     goal_refresh_pace(goal=goal)
     return measurement
 
@@ -329,6 +397,7 @@ def measurement_delete(*, measurement: Measurement, actor: User | None) -> None:
         goal, actor, "measurement.delete", measurement, measurement.date, measurement.value
     )
     measurement.delete()
+    summaries_refresh(goal=goal, dates=[measurement.date])
     goal_refresh_pace(goal=goal)
 
 
@@ -411,5 +480,6 @@ def measurements_add_many(
     result = BulkResult(created=len(new), already_stored=len(items) - len(new))
     if result.created:
         _record(goal, actor, verb, {"created": result.created, **(facts or {})})
+        summaries_refresh(goal=goal, dates={m.date for m in new})
     goal_refresh_pace(goal=goal)
     return result

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("goals", "0005_bounds"),
+        ("goals", "0008_goal_bounds"),
     ]
 
     operations = [
