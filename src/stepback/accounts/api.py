@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import Capability, Role
@@ -26,7 +26,7 @@ from stepback.accounts.services import (
     organisation_update,
 )
 from stepback.core.access import SIGNED_IN
-from stepback.core.api_errors import strict_config
+from stepback.core.api_schemas import Id, InputSchema, Paging
 from stepback.tokens.auth import access, api_membership
 from stepback.tokens.models import ApiToken
 
@@ -65,9 +65,7 @@ class OrgOut(Schema):
         return obj.organisation.language
 
 
-class OrgPatch(Schema):
-    model_config = strict_config()
-
+class OrgPatch(InputSchema):
     name: str | None = None
     time_zone: str | None = None
     language: str | None = None
@@ -84,13 +82,13 @@ class MemberOut(Schema):
         return obj.created_at
 
 
-class MemberPatch(Schema):
+class MemberPatch(InputSchema):
     """``role`` is checked in the view, after access: an empty body is a 403 before a 422."""
 
     role: Role | None = None
 
 
-def _member(membership: Membership, member_id: int) -> Membership:
+def _member(membership: Membership, member_id: Id) -> Membership:
     member = (
         Membership.objects.select_related("user")
         .filter(organisation_id=membership.organisation_id, pk=member_id)
@@ -153,7 +151,7 @@ def org_update(request: HttpRequest, org: str, payload: OrgPatch) -> object:
     summary="The organisation's members",
     **access(Capability.VIEW),
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def member_list(request: HttpRequest, org: str) -> QuerySet[Membership]:
     membership = api_membership(request)
     return (
@@ -169,7 +167,7 @@ def member_list(request: HttpRequest, org: str) -> QuerySet[Membership]:
     summary="One member",
     **access(Capability.VIEW),
 )
-def member_detail(request: HttpRequest, org: str, member_id: int) -> object:
+def member_detail(request: HttpRequest, org: str, member_id: Id) -> object:
     return _member(api_membership(request), member_id)
 
 
@@ -180,7 +178,7 @@ def member_detail(request: HttpRequest, org: str, member_id: int) -> object:
     description="An organisation always keeps an admin: demoting the last one is a 409.",
     **access(Capability.MANAGE_MEMBERS, conflict="The last admin cannot be demoted."),
 )
-def member_update(request: HttpRequest, org: str, member_id: int, payload: MemberPatch) -> object:
+def member_update(request: HttpRequest, org: str, member_id: Id, payload: MemberPatch) -> object:
     acting = api_membership(request)
     member = _member(acting, member_id)
     if payload.role is None:
@@ -207,7 +205,7 @@ def member_update(request: HttpRequest, org: str, member_id: int, payload: Membe
     ),
     **access(Capability.MANAGE_MEMBERS, conflict="The last admin cannot be removed."),
 )
-def member_remove(request: HttpRequest, org: str, member_id: int) -> Status[None]:
+def member_remove(request: HttpRequest, org: str, member_id: Id) -> Status[None]:
     acting = api_membership(request)
     member = _member(acting, member_id)
     try:

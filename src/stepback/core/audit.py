@@ -82,6 +82,8 @@ PAST_TENSE: dict[str, Promise] = {
     "set_stage": _("moved the stage of"),
     "resend": _("resent"),
     "add_many": _("added"),
+    "keep_latest": _("kept the latest of repeated"),
+    "warn": _("warned the owner of"),
 }
 # What an entry is about, as the sentence names it (a translation may add its article).
 TARGET_NAMES: dict[str, Promise] = {

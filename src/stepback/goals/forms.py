@@ -77,15 +77,15 @@ class GoalForm(ServiceForm, forms.Form):
         widget=NumberInput(),
         help_text=_(
             # xgettext:no-python-format
-            "Optional: the least the measure can be (0 for a count). Forecasts stay "
-            "within the bounds; a measure in % is taken to lie between 0 and 100."
+            "The least the measure can be (0 for a count). Forecasts stay within the "
+            "bounds; a measure in % is taken to lie between 0 and 100."
         ),
     )
     upper_bound = forms.FloatField(
         required=False,
         label=_("Highest possible value"),
         widget=NumberInput(),
-        help_text=_("Optional: the most the measure can be (100 for a share)."),
+        help_text=_("The most the measure can be (100 for a share)."),
     )
     on_pace_percent = forms.FloatField(
         label=_("On pace within (%)"),
@@ -203,3 +203,5 @@ class MeasurementForm(ServiceForm, forms.Form):
         widget=forms.TextInput({"maxlength": SOURCE_LENGTH}),
         help_text=_("Where the number comes from."),
     )
+    #: Sent by the form's "Replace" button, offered when the date has another value.
+    replace = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -192,7 +192,8 @@ class Milestone(models.Model):
 
 
 class Measurement(models.Model):
-    """A dated value of a goal's measure."""
+    """A dated value of a goal's measure: one a date (``goals.services`` says what a
+    second value on a stored date does)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     # No index of its own: the (goal, date) index serves every read by goal, and the deletes
@@ -213,11 +214,12 @@ class Measurement(models.Model):
     class Meta:
         db_table = "initiatives_measurement"
         ordering = ["date", "id"]
-        indexes = [models.Index(fields=["goal", "date"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["goal", "idempotency_key"], name="one_measurement_per_idempotency_key"
-            )
+            ),
+            # Its index also serves every read of a goal's measurements by date.
+            models.UniqueConstraint(fields=["goal", "date"], name="one_measurement_per_goal_date"),
         ]
 
     def __str__(self) -> str:
@@ -299,6 +301,14 @@ class MeasurementImport(models.Model):
     #: step reads it again; None for imports uploaded before it was stored.
     parsed_table = models.BinaryField(
         null=True, help_text=_("The uploaded file as read: compressed JSON of its table.")
+    )
+    #: Its first rows only, and how each date-like column's dates read, both made at
+    #: upload: the pages before the check read these, never the whole table.
+    parsed_head = models.BinaryField(
+        null=True, help_text="The table's first rows, as parsed_table stores a table."
+    )
+    column_orders = models.JSONField(
+        default=dict, blank=True, help_text="Each date-like column's possible date orders."
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.UPLOADED)
     mapping = models.JSONField(default=dict, blank=True)
