@@ -389,14 +389,21 @@ def _row_problems(
         first_row, first_value = earlier[row.when]
         if first_value == row.value:
             yield RowProblem(
-                row.row, mapping.date, f"duplicates row {first_row} (same date and value)"
+                row.row,
+                mapping.date,
+                _("duplicates row %(row)s (same date and value)") % {"row": first_row},
             )
         else:
             yield RowProblem(
                 row.row,
                 mapping.value,
-                f"another value for {row.when.isoformat()} than row {first_row} "
-                f"({number_text(first_value)} there, {number_text(row.value)} here)",
+                _("another value for %(date)s than row %(row)s (%(there)s there, %(here)s here)")
+                % {
+                    "date": row.when.isoformat(),
+                    "row": first_row,
+                    "there": number_text(first_value),
+                    "here": number_text(row.value),
+                },
             )
     stored_here = stored.get(row.when, set())
     if row.value in stored_here:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import User
-from stepback.core import audit
+from stepback.core import audit, l10n
 from stepback.core.services import (
     MAX_ABS_NUMBER,
     NUMBER_RANGE_MESSAGE,
@@ -44,7 +44,7 @@ from stepback.goals.models import (
 )
 from stepback.goals.selectors import goal_assess, pace_detail
 from stepback.initiatives.models import Initiative
-from stepback.lib.formats import short_date, trim_number, with_unit
+from stepback.lib.formats import trim_number, with_unit
 
 MAX_MILESTONES = 50
 NOTE_LENGTH = Measurement._meta.get_field("note").max_length or 500
@@ -272,13 +272,13 @@ def _check_stored_within_bounds(goal: Goal) -> None:
     )
     errors: dict[str, str] = {}
     if lower is not None and stored["low"] is not None and stored["low"] < lower:
-        errors["lower_bound"] = (
-            f"A stored measurement ({trim_number(stored['low'], 6)}) is below this bound."
-        )
+        errors["lower_bound"] = _("A stored measurement (%(value)s) is below this bound.") % {
+            "value": trim_number(stored["low"], 6)
+        }
     if upper is not None and stored["high"] is not None and stored["high"] > upper:
-        errors["upper_bound"] = (
-            f"A stored measurement ({trim_number(stored['high'], 6)}) is above this bound."
-        )
+        errors["upper_bound"] = _("A stored measurement (%(value)s) is above this bound.") % {
+            "value": trim_number(stored["high"], 6)
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -386,14 +386,17 @@ def _quantity(value: float, unit: str) -> str:
 
 
 def another_value_message(when: date, stored: float, unit: str) -> str:
-    return (
-        f"{short_date(when)} already has {_quantity(stored, unit)} stored; "
-        "a goal keeps one value a date."
-    )
+    return _("%(date)s already has %(value)s stored; a goal keeps one value a date.") % {
+        "date": l10n.short_date(when),
+        "value": _quantity(stored, unit),
+    }
 
 
 def already_stored_message(when: date, value: float, unit: str) -> str:
-    return f"{_quantity(value, unit)} on {short_date(when)} is already stored."
+    return _("%(value)s on %(date)s is already stored.") % {
+        "value": _quantity(value, unit),
+        "date": l10n.short_date(when),
+    }
 
 
 def measurement_problems(

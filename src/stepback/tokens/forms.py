@@ -13,10 +13,10 @@ from stepback.tokens.models import ApiToken
 from stepback.tokens.services import DEFAULT_LIFETIME_DAYS, api_token_scopes_for
 
 LIFETIMES = [
-    ("30", "30 days"),
-    ("90", "90 days"),
-    ("365", "A year"),
-    ("date", "Until a day I choose"),
+    ("30", _("30 days")),
+    ("90", _("90 days")),
+    ("365", _("A year")),
+    ("date", _("Until a day I choose")),
 ]
 
 
@@ -34,14 +34,14 @@ class ApiTokenForm(forms.Form):
         help_text=_("A token never has more rights than your role in this organisation."),
     )
     lifetime = forms.ChoiceField(
-        label="Expires",
+        label=_("Expires"),
         choices=LIFETIMES,
         initial=str(DEFAULT_LIFETIME_DAYS),
         required=False,
         widget=forms.RadioSelect,
-        help_text="It stops working after that. You get an email a week before.",
+        help_text=_("It stops working after that. You get an email a week before."),
     )
-    expires_on = forms.DateField(label="Last day", required=False, widget=DateInput())
+    expires_on = forms.DateField(label=_("Last day"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -53,9 +53,11 @@ def api_token_create(
     if expires_on is None:
         expires_on = today + timedelta(days=DEFAULT_LIFETIME_DAYS)
     if expires_on <= today:
-        raise ValidationError({"expires_on": "Choose a last day after today."})
+        raise ValidationError({"expires_on": str(_("Choose a last day after today."))})
     if expires_on > today + timedelta(days=MAX_LIFETIME_DAYS):
-        too_long = f"A token lasts at most {MAX_LIFETIME_DAYS} days; choose an earlier day."
+        too_long = _("A token lasts at most %(days)s days; choose an earlier day.") % {
+            "days": MAX_LIFETIME_DAYS
+        }
         raise ValidationError({"expires_on": too_long})
     membership = Membership.objects.filter(user=user, organisation=organisation).first()
     if membership is None:
