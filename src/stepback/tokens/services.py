@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -149,19 +149,21 @@ def api_token_warn_expiry(*, token: ApiToken) -> None:
     if token.expiry_warned_at is not None:
         return
     assert token.expires_on is not None
-    send_mail(
-        subject=f"Your Stepback API token “{token.name}” stops working after "
-        f"{date_format(token.expires_on, 'j F Y')}",
-        message=render_to_string(
+    # Sent by the worker, not in a request: in the owner's language, else the organisation's.
+    language = token.user.language or token.organisation.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = _("Your Stepback API token “%(name)s” stops working after %(until)s") % {
+            "name": token.name,
+            "until": date_format(token.expires_on, "j F Y"),
+        }
+        message = render_to_string(
             "tokens/expiry_email.txt",
             {
                 "token": token,
                 "url": settings.SITE_URL + reverse("tokens:list", args=[token.organisation.slug]),
             },
-        ),
-        from_email=None,
-        recipient_list=[token.user.email],
-    )
+        )
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[token.user.email])
     token.expiry_warned_at = timezone.now()
     token.save(update_fields=["expiry_warned_at"])
     _record(token, None, "token.warn")
