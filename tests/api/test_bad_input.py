@@ -34,6 +34,7 @@ OPERATIONS = [
 # A valid body for each request schema, so that only the field under test is wrong.
 VALID_BODIES: dict[str, dict[str, Any]] = {
     "MemberPatch": {"role": "viewer"},
+    "OrgPatch": {"time_zone": "Europe/Paris"},
     "InitiativeIn": {"title": "Fine"},
     "InitiativePatch": {"summary": "Fine"},
     "GoalIn": {"name": "Fine", "target_value": 10, "target_date": "2030-01-01"},

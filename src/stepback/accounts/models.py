@@ -67,6 +67,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         max_length=10,
         blank=True,
+        default="",
+        db_default="",
         validators=[validate_language],
         help_text="The language pages are shown in; empty: the organisation's, then the browser's.",
     )
@@ -103,12 +105,16 @@ class Organisation(models.Model):
     time_zone = models.CharField(
         max_length=64,
         blank=True,
+        default="",
+        db_default="",
         validators=[validate_time_zone],
         help_text="An IANA zone name (Australia/Sydney); empty: STEPBACK_TIME_ZONE.",
     )
     language = models.CharField(
         max_length=10,
         blank=True,
+        default="",
+        db_default="",
         validators=[validate_language],
         help_text="Its members' language unless they choose one; empty: the browser's.",
     )
