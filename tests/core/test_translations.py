@@ -133,7 +133,7 @@ class VisibleText(HTMLParser):
 ENGLISH = re.compile(
     r"\b(the|and|of|to|your|you|is|are|with|this|that|for|from|has|have|not|yet|add|edit|"
     r"delete|save|cancel|sign|goals?|measurements?|members?|settings|dashboard|next|previous|"
-    r"back|new|all|none|who|what|when|where|how|by|or|an|it|its|will|can|may|must|show|"
+    r"back|new|all|none|who|what|when|where|how|by|or|it|its|will|can|may|must|show|"
     r"close|search|filter|clear|stage|leader|owner|viewer|tokens?|activity|changes?|password|"
     r"name|role|today|since|pace|track|risk|expected|target|baseline|milestones?|"
     r"january|february|march|april|june|july|august|september|october|november|december|"
