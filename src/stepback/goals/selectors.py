@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
@@ -90,13 +90,37 @@ SPARKLINE_YEARS = 10
 RECENT_POINTS = 1000
 
 
-def month_summaries(goal: Goal) -> list[MonthSummary]:
-    return list(MonthSummary.objects.filter(goal=goal).order_by("month"))
+def month_summaries(goal: Goal) -> list[MonthRow]:
+    """The goal's month summaries, oldest first, as plain rows (thousands for a long history)."""
+    rows = MonthSummary.objects.filter(goal=goal).order_by("month")
+    return [
+        MonthRow(*row)
+        for row in rows.values_list("month", "count", "total", "first_date", "last_date")
+    ]
+
+
+class MonthRow(NamedTuple):
+    month: date
+    count: int
+    total: float
+    first_date: date
+    last_date: date
+
+    @property
+    def middle(self) -> date:
+        """The date half-way between the month's first and last measurement."""
+        first = self.first_date.toordinal()
+        return date.fromordinal(first + (self.last_date.toordinal() - first) // 2)
 
 
 def goal_points(goal: Goal, as_of: date | None = None) -> list[pace.Point]:
-    """The series the pace judges: at most about :data:`PACE_MAX_POINTS` points, whatever
-    the goal holds.
+    """The series the pace judges (:func:`pace_series`)."""
+    return pace_series(goal, as_of)[0]
+
+
+def pace_series(goal: Goal, as_of: date | None = None) -> tuple[list[pace.Point], int]:
+    """The series the pace judges, and how many measurements the goal holds: at most about
+    :data:`PACE_MAX_POINTS` points, whatever the goal holds.
 
     A goal with more has its first date (the baseline when the goal has none) as measured,
     then one point per month (its mean, dated half-way through its measurements; runs of
@@ -105,23 +129,19 @@ def goal_points(goal: Goal, as_of: date | None = None) -> list[pace.Point]:
     part outside them.
     """
     months = month_summaries(goal)
+    stored = sum(m.count for m in months)
     rows = Measurement.objects.filter(goal=goal)
     if as_of is not None:
         rows = rows.filter(date__lte=as_of)
-    stored = sum(m.count for m in months)
+    everything = rows.order_by("date", "id").values_list("date", "value")
     if stored <= PACE_MAX_POINTS or (as_of is not None and months and as_of < months[-1].last_date):
-        return [
-            pace.Point(d, v) for d, v in rows.order_by("date", "id").values_list("date", "value")
-        ]
+        return [pace.Point(d, v) for d, v in everything], stored
     recent = list(rows.order_by("-date", "-id").values_list("date", "value")[:RECENT_POINTS])
     cutoff = recent[-1][0]  # points on this date may be cut: they join the summed history
     first = months[0].first_date
     if cutoff <= first:
-        return [
-            pace.Point(d, v) for d, v in rows.order_by("date", "id").values_list("date", "value")
-        ]
-    head = _summed(rows.filter(date=first), first)
-    history: list[pace.Point | None] = [head]
+        return [pace.Point(d, v) for d, v in everything], stored
+    history: list[pace.Point | None] = [_summed(rows.filter(date=first), first)]
     first_month, cutoff_month = _month_start(first), _month_start(cutoff)
     if first_month == cutoff_month:
         history.append(_summed(rows.filter(date__gt=first, date__lte=cutoff)))
@@ -134,7 +154,7 @@ def goal_points(goal: Goal, as_of: date | None = None) -> list[pace.Point]:
         history += [pace.Point(*p) for p in chartdata.limit_months(between, budget)[0]]
         history.append(_summed(rows.filter(date__gte=cutoff_month, date__lte=cutoff)))
     tail = [pace.Point(d, v) for d, v in reversed(recent) if d > cutoff]
-    return [p for p in history if p is not None] + tail
+    return [p for p in history if p is not None] + tail, stored
 
 
 def _summed(rows: QuerySet[Measurement], when: date | None = None) -> pace.Point | None:

@@ -29,7 +29,7 @@ from stepback.core.services import (
 )
 from stepback.goals import pace
 from stepback.goals.models import Goal, Measurement, Milestone, MonthStart, MonthSummary
-from stepback.goals.selectors import goal_assess, pace_detail
+from stepback.goals.selectors import goal_spec, pace_detail, pace_series
 from stepback.initiatives.models import Initiative
 
 MAX_MILESTONES = 50
@@ -50,15 +50,15 @@ def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResu
     measurements), so it costs the same at 100 points or 100,000; the write services call it
     once per write, after :func:`summaries_refresh`.
     """
-    result = goal_assess(goal, as_of)
+    as_of = as_of or timezone.localdate()
+    points, count = pace_series(goal, as_of)
+    result = pace.assess(goal_spec(goal), points, as_of)
     goal.status = result.status.value
     goal.status_reason_code = result.reason.code.value
     goal.status_reason_params = result.reason.params
     goal.latest_value = result.latest.value if result.latest else None
     goal.latest_date = result.latest.when if result.latest else None
-    goal.measurement_count = (
-        MonthSummary.objects.filter(goal=goal).aggregate(n=Sum("count"))["n"] or 0
-    )
+    goal.measurement_count = count
     goal.status_as_of = result.as_of
     goal.pace_detail = pace_detail(result)
     goal.save(

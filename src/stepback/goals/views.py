@@ -69,8 +69,8 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         .order_by("title", "pk")
     )
     for initiative in initiatives:
-        counts = status_counts(goal_status_counts(initiative))
-        initiative.status_bar = status_bar(counts)  # type: ignore[attr-defined]
+        initiative.status_counts = status_counts(goal_status_counts(initiative))  # type: ignore[attr-defined]
+        initiative.status_bar = status_bar(initiative.status_counts)  # type: ignore[attr-defined]
     context = {
         "org": org,
         "active_count": active_count,
