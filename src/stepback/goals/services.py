@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
@@ -38,6 +38,8 @@ SOURCE_LENGTH = Measurement._meta.get_field("source").max_length or 200
 FUTURE_MEASUREMENT = "A measurement cannot be dated in the future."
 # SQLite allows 32,766 variables a statement; 10 fields a row keeps batches well under it.
 BULK_BATCH_SIZE = 2000
+#: Rows handed to the database in one ``executemany`` (one statement, many rows of values).
+INSERT_BATCH_SIZE = 10_000
 
 
 # --- goals and pace --------------------------------------------------------------------------
@@ -408,29 +410,69 @@ def measurements_add_many(
             ).values_list("idempotency_key", flat=True)
             if key
         )
-    now = timezone.now()
-    new = [
-        Measurement(
-            organisation_id=goal.organisation_id,
-            goal=goal,
-            date=item.date,
-            value=item.value,
-            note=item.note,
-            source=item.source,
-            idempotency_key=item.idempotency_key,
-            created_by=actor,
-            created_at=now,
-        )
-        for item in items
-        if not item.idempotency_key or item.idempotency_key not in stored
-    ]
-    for start in range(0, len(new), BULK_BATCH_SIZE):
-        Measurement.objects.bulk_create(new[start : start + BULK_BATCH_SIZE])
-        if on_progress is not None:
-            on_progress(min(start + BULK_BATCH_SIZE, len(new)))
+    new = [item for item in items if not item.idempotency_key or item.idempotency_key not in stored]
+    _insert_measurements(goal, actor, new, on_progress)
     result = BulkResult(created=len(new), already_stored=len(items) - len(new))
     if result.created:
         _record(goal, actor, verb, {"created": result.created, **(facts or {})})
-        summaries_refresh(goal=goal, dates={m.date for m in new})
+        summaries_refresh(goal=goal, dates={item.date for item in new})
     goal_refresh_pace(goal=goal)
     return result
+
+
+_MEASUREMENT_COLUMNS = (
+    "organisation_id",
+    "goal_id",
+    "date",
+    "value",
+    "note",
+    "source",
+    "idempotency_key",
+    "created_by_id",
+    "created_at",
+)
+
+
+def _insert_measurements(
+    goal: Goal,
+    actor: User | None,
+    items: Sequence[MeasurementIn],
+    on_progress: Callable[[int], object] | None,
+) -> None:
+    """Insert checked items as prepared rows, ``INSERT_BATCH_SIZE`` to one ``executemany``
+    of one statement: the database's bulk path, with no model object per row.
+
+    A key stored meanwhile by a concurrent request breaks the unique constraint and raises
+    ``IntegrityError``, rolling the whole call back (callers retry; see the API).
+    """
+    table = connection.ops.quote_name(Measurement._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _MEASUREMENT_COLUMNS)
+    marks = ", ".join(["%s"] * len(_MEASUREMENT_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    ops = connection.ops
+    head = (goal.organisation_id, goal.pk)
+    tail = (actor.pk if actor else None, ops.adapt_datetimefield_value(timezone.now()))
+    for start in range(0, len(items), INSERT_BATCH_SIZE):
+        batch = items[start : start + INSERT_BATCH_SIZE]
+        _insert_batch(
+            sql,
+            [
+                (
+                    *head,
+                    ops.adapt_datefield_value(item.date),
+                    item.value,
+                    item.note,
+                    item.source,
+                    item.idempotency_key,
+                    *tail,
+                )
+                for item in batch
+            ],
+        )
+        if on_progress is not None:
+            on_progress(start + len(batch))
+
+
+def _insert_batch(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
