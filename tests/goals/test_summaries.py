@@ -110,6 +110,30 @@ def test_a_long_history_reaches_the_pace_as_a_bounded_series(
     assert max(p.value for p in summed) <= max(p.value for p in covered)
 
 
+def test_a_history_of_too_many_months_is_summed_per_year(
+    tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "PACE_MAX_POINTS", 30)
+    monkeypatch.setattr(selectors, "RECENT_POINTS", 20)
+    goal = _goal(tenant)
+    start = date(TODAY.year - 4, 1, 1)
+    services.measurements_add_many(
+        goal=goal, actor=None, items=_items(start, (TODAY - start).days, 3)
+    )
+    goal.refresh_from_db()
+
+    series, count = selectors.pace_series(goal)
+    rows, period = selectors.summary_rows(goal, at_most=6)
+    chart, note = selectors.chart_series(goal, max_points=6)
+
+    assert count == goal.measurement_count and len(series) <= 30
+    assert period == "yearly" and [r.month for r in rows] == [
+        date(year, 1, 1) for year in range(start.year, TODAY.year + 1)
+    ]
+    assert sum(r.count for r in rows) == count
+    assert len(chart) <= 6 and f"yearly averages of {count:,} measurements" in note
+
+
 def test_the_stored_pace_is_what_the_goal_page_shows(tenant: Tenant) -> None:
     goal = _goal(tenant)
     services.measurements_add_many(

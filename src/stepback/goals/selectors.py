@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.db.models import Avg, Count, Max, Min, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from stepback.goals.models import (
     Measurement,
     Milestone,
     MonthSummary,
+    YearStart,
 )
 from stepback.initiatives.models import Initiative
 from stepback.lib import charts
@@ -90,16 +91,9 @@ SPARKLINE_YEARS = 10
 RECENT_POINTS = 1000
 
 
-def month_summaries(goal: Goal) -> list[MonthRow]:
-    """The goal's month summaries, oldest first, as plain rows (thousands for a long history)."""
-    rows = MonthSummary.objects.filter(goal=goal).order_by("month")
-    return [
-        MonthRow(*row)
-        for row in rows.values_list("month", "count", "total", "first_date", "last_date")
-    ]
-
-
 class MonthRow(NamedTuple):
+    """A month summary (or a year of them, summed) as a plain row."""
+
     month: date
     count: int
     total: float
@@ -108,9 +102,33 @@ class MonthRow(NamedTuple):
 
     @property
     def middle(self) -> date:
-        """The date half-way between the month's first and last measurement."""
+        """The date half-way between the first and the last measurement it sums."""
         first = self.first_date.toordinal()
         return date.fromordinal(first + (self.last_date.toordinal() - first) // 2)
+
+
+def summary_rows(
+    goal: Goal, *, after: date | None = None, before: date | None = None, at_most: int
+) -> tuple[list[MonthRow], str]:
+    """The goal's month summaries strictly between the months ``after`` and ``before``,
+    oldest first, and "monthly"; when there are more than ``at_most``, summed per year in
+    SQL instead, and "yearly": a history of centuries still costs a few hundred rows."""
+    rows = MonthSummary.objects.filter(goal=goal)
+    if after is not None:
+        rows = rows.filter(month__gt=after)
+    if before is not None:
+        rows = rows.filter(month__lt=before)
+    fields = ("month", "count", "total", "first_date", "last_date")
+    if rows.count() <= at_most:
+        return [MonthRow(*row) for row in rows.order_by("month").values_list(*fields)], "monthly"
+    years = (
+        rows.annotate(year=YearStart("month"))
+        .values("year")
+        .annotate(n=Sum("count"), sum=Sum("total"), first=Min("first_date"), last=Max("last_date"))
+        .order_by("year")
+        .values_list("year", "n", "sum", "first", "last")
+    )
+    return [MonthRow(*row) for row in years], "yearly"
 
 
 def goal_points(goal: Goal, as_of: date | None = None) -> list[pace.Point]:
@@ -123,22 +141,23 @@ def pace_series(goal: Goal, as_of: date | None = None) -> tuple[list[pace.Point]
     :data:`PACE_MAX_POINTS` points, whatever the goal holds.
 
     A goal with more has its first date (the baseline when the goal has none) as measured,
-    then one point per month (its mean, dated half-way through its measurements; runs of
-    months when a long history has too many), then its newest :data:`RECENT_POINTS`
+    then one point per month (its mean, dated half-way through its measurements; per year
+    when a long history has too many months), then its newest :data:`RECENT_POINTS`
     measurements; months cut by the first date or by the recent window are summed over the
     part outside them.
     """
-    months = month_summaries(goal)
-    stored = sum(m.count for m in months)
+    known = MonthSummary.objects.filter(goal=goal).aggregate(
+        n=Sum("count"), first=Min("first_date"), last=Max("last_date")
+    )
+    stored, first = known["n"] or 0, known["first"]
     rows = Measurement.objects.filter(goal=goal)
     if as_of is not None:
         rows = rows.filter(date__lte=as_of)
     everything = rows.order_by("date", "id").values_list("date", "value")
-    if stored <= PACE_MAX_POINTS or (as_of is not None and months and as_of < months[-1].last_date):
+    if stored <= PACE_MAX_POINTS or (as_of is not None and as_of < known["last"]):
         return [pace.Point(d, v) for d, v in everything], stored
     recent = list(rows.order_by("-date", "-id").values_list("date", "value")[:RECENT_POINTS])
     cutoff = recent[-1][0]  # points on this date may be cut: they join the summed history
-    first = months[0].first_date
     if cutoff <= first:
         return [pace.Point(d, v) for d, v in everything], stored
     history: list[pace.Point | None] = [_summed(rows.filter(date=first), first)]
@@ -147,11 +166,14 @@ def pace_series(goal: Goal, as_of: date | None = None) -> tuple[list[pace.Point]
         history.append(_summed(rows.filter(date__gt=first, date__lte=cutoff)))
     else:
         history.append(_summed(rows.filter(date__gt=first, date__lt=_next_month(first))))
-        between = [
-            (m.middle, m.count, m.total) for m in months if first_month < m.month < cutoff_month
-        ]
         budget = PACE_MAX_POINTS - RECENT_POINTS - 4
-        history += [pace.Point(*p) for p in chartdata.limit_months(between, budget)[0]]
+        between, _ = summary_rows(goal, after=first_month, before=cutoff_month, at_most=budget)
+        history += [
+            pace.Point(*p)
+            for p in chartdata.limit_months(
+                [(m.middle, m.count, m.total) for m in between], budget
+            )[0]
+        ]
         history.append(_summed(rows.filter(date__gte=cutoff_month, date__lte=cutoff)))
     tail = [pace.Point(d, v) for d, v in reversed(recent) if d > cutoff]
     return [p for p in history if p is not None] + tail, stored
@@ -249,14 +271,17 @@ def chart_series(
     goal: Goal, max_points: int = chartdata.MAX_POINTS
 ) -> tuple[chartdata.Series, str]:
     """At most ``max_points`` points to draw: the measurements themselves when the goal has
-    that few, else its monthly means (``chartdata.limit_months``), never every point."""
+    that few, else its monthly (or yearly) means (``chartdata.limit_months``), never every
+    point."""
     if goal.measurement_count <= max_points:
         rows = Measurement.objects.filter(goal=goal).order_by("date", "id")
         points = list(rows.values_list("date", "value")[: max_points + 1])
         if len(points) <= max_points:
             return chartdata.limit_points(points, max_points)
-    months = [(m.middle, m.count, m.total) for m in month_summaries(goal)]
-    return chartdata.limit_months(months, max_points)
+    rows, period = summary_rows(goal, at_most=max_points)
+    return chartdata.limit_months(
+        [(m.middle, m.count, m.total) for m in rows], max_points, period=period
+    )
 
 
 def attach_sparklines(goals: list[Goal]) -> None:
