@@ -151,15 +151,15 @@ def pace_series(goal: Goal, as_of: date | None = None) -> tuple[list[pace.Point]
     )
     stored, first = known["n"] or 0, known["first"]
     rows = Measurement.objects.filter(goal=goal)
-    if as_of is not None:
-        rows = rows.filter(date__lte=as_of)
-    everything = rows.order_by("date", "id").values_list("date", "value")
+    everything = (rows if as_of is None else rows.filter(date__lte=as_of)).order_by("date", "id")
     if stored <= PACE_MAX_POINTS or (as_of is not None and as_of < known["last"]):
-        return [pace.Point(d, v) for d, v in everything], stored
+        return [pace.Point(d, v) for d, v in everything.values_list("date", "value")], stored
+    # From here every stored date is on or before ``as_of``. (No ``date <= as_of`` on the
+    # reads below: beside their own range, SQLite would scan by it instead.)
     recent = list(rows.order_by("-date", "-id").values_list("date", "value")[:RECENT_POINTS])
     cutoff = recent[-1][0]  # points on this date may be cut: they join the summed history
     if cutoff <= first:
-        return [pace.Point(d, v) for d, v in everything], stored
+        return [pace.Point(d, v) for d, v in everything.values_list("date", "value")], stored
     history: list[pace.Point | None] = [_summed(rows.filter(date=first), first)]
     first_month, cutoff_month = _month_start(first), _month_start(cutoff)
     if first_month == cutoff_month:
