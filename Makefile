@@ -68,6 +68,7 @@ test-browser: setup
 # BENCH_ARGS: e.g. --database postgres://postgres@127.0.0.1:5432/stepback_bench, or --smoke.
 bench: setup
 	$(BIN)/python -m benchmarks --docs docs/performance.md $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.pace
 
 clean:
 	rm -rf $(VENV) node_modules $(ARTIFACTS)

@@ -145,11 +145,59 @@ def test_it_reads_the_file_once_at_upload_and_never_again(
     assert Measurement.objects.filter(goal=goal).count() == 3
 
 
+def test_the_pages_before_the_check_never_load_the_whole_table(
+    client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Work proportional to the file is done once, at upload: the column page, its date
+    question and the preview read the stored first rows and date orders only."""
+    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 3)  # the check runs in the worker
+    monkeypatch.setattr(imports, "HEAD_KEPT", 5)
+    rows = "".join(f"{day:02d}/03/2024,{day},row {day}\n" for day in range(1, 29))
+    post_file(client, goal, f"date,value,note\n{rows}".encode())
+    measurement_import = MeasurementImport.objects.get()
+    assert measurement_import.column_orders == {"date": ["day_first"]}
+    loads: list[int] = []
+    load_table = tabular.load_table
+
+    def counting(data: bytes) -> tabular.Table:
+        table = load_table(data)
+        loads.append(len(table.rows))
+        return table
+
+    monkeypatch.setattr(tabular, "load_table", counting)
+    assert client.get(url("import_map", measurement_import)).status_code == 200
+    fragment = client.get(
+        url("import_map", measurement_import), {"date": "date"}, HTTP_HX_REQUEST="true"
+    )
+    assert fragment.status_code == 200
+    with mock.patch.object(background.tasks, "measurement_import_check") as task:
+        response = client.post(
+            url("import_map", measurement_import),
+            {"date": "date", "value": "value", "note": "note"},
+        )
+    assert response.status_code == 302
+    task.assert_called_once()
+    assert client.get(url("import_preview", measurement_import)).status_code == 200
+    assert loads and all(rows <= 5 for rows in loads)
+
+    monkeypatch.setattr(tabular, "load_table", load_table)
+    measurement_import.refresh_from_db()
+    imports.import_check(measurement_import=measurement_import)  # as the worker does
+    monkeypatch.setattr(tabular, "load_table", counting)
+    loads.clear()
+    page = client.get(url("import_preview", measurement_import)).content.decode()
+    assert "Import 28 measurements" in page
+    assert "row 1" in page  # the sample rows, from the stored first rows
+    assert loads and all(rows <= 5 for rows in loads)
+
+
 def test_an_import_uploaded_before_tables_were_stored_is_read_once(
     client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     measurement_import = uploaded(goal)
-    MeasurementImport.objects.filter(pk=measurement_import.pk).update(parsed_table=None)
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(
+        parsed_table=None, parsed_head=None, column_orders={}
+    )
     reads: list[str] = []
     read_table = tabular.read_table
 
@@ -164,6 +212,8 @@ def test_an_import_uploaded_before_tables_were_stored_is_read_once(
     assert reads == ["scores.csv"]
     measurement_import.refresh_from_db()
     assert measurement_import.parsed_table is not None
+    assert measurement_import.parsed_head is not None
+    assert measurement_import.column_orders == {"date": ["iso"]}
     assert imports.import_table(measurement_import).row_numbers == [2, 3, 4]
 
 
@@ -194,6 +244,18 @@ def test_it_refuses_a_file_over_the_limit(
     response = post_file(client, goal, GOOD + b"2024-04-01,1\n" * 90_000)
     assert response.status_code == 400
     assert "the limit is 1 MB" in response.content.decode()
+
+
+def test_a_small_file_with_100000_columns_gets_a_message_at_upload(
+    client: Client, goal: Goal
+) -> None:
+    header = ",".join(["date", "value", *(f"c{n}" for n in range(99_998))])
+    content = f"{header}\n2024-01-02,1{',x' * 99_998}\n".encode()
+    assert len(content) < 1_400_000
+    response = post_file(client, goal, content)
+    assert response.status_code == 400
+    assert "Row 1 has 100,000 columns; at most 1,000 can be read" in response.content.decode()
+    assert not MeasurementImport.objects.exists()
 
 
 # --- step 2: columns -------------------------------------------------------------------------
@@ -336,9 +398,9 @@ def test_it_caps_the_list_and_offers_every_problem_as_csv(client: Client, goal: 
     body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     lines = body.splitlines()
     assert response["Content-Disposition"] == 'attachment; filename="scores-problems.csv"'
-    assert lines[0] == "row,column,problem"
+    assert lines[0] == '"row","column","problem"'
     assert len(lines) == 251
-    assert lines[-1] == "251,value,'bad249' is not a number"
+    assert lines[-1] == '"251","value","\'bad249\' is not a number"'
 
 
 def test_it_shows_counts_and_the_rows_as_they_will_be_stored(client: Client, goal: Goal) -> None:
@@ -533,6 +595,31 @@ def test_it_checks_a_stalled_import_again_once(
     client.post(url("import_retry", measurement_import))  # the worker runs it (immediate mode)
     measurement_import.refresh_from_db()
     assert measurement_import.state == State.READY
+
+
+def test_after_a_worker_died_mid_store_the_page_never_says_rows_were_stored(
+    client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker wrote 2 of 3 rows in the commit's transaction, reported it, then was
+    killed: its transaction rolled back, and its last report stays in the cache."""
+    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 3)
+    measurement_import = checked(goal)
+    with mock.patch.object(background.tasks, "measurement_import_commit"):  # the worker
+        client.post(url("import_commit", measurement_import))
+    imports._report_commit(measurement_import, "storing", 2)  # its last report, then death
+
+    page = client.get(url("import_preview", measurement_import)).content.decode()
+    assert "2 of 3 rows written; none is stored until all are" in page
+    assert "rows stored" not in page
+    assert not Measurement.objects.exists()
+
+    with mock.patch(
+        "django.utils.timezone.now", return_value=timezone.now() + imports.STALE_AFTER * 2
+    ):
+        page = client.get(url("import_preview", measurement_import)).content.decode()
+        assert "stopped making progress" in page
+        client.post(url("import_retry", measurement_import))  # immediate mode: it runs now
+    assert Measurement.objects.filter(goal=goal).count() == 3
 
 
 @pytest.mark.parametrize("stored_before_crash", [0, 1, 3])

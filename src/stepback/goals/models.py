@@ -65,12 +65,24 @@ class Goal(models.Model):
     on_pace_tolerance = models.FloatField(
         default=0.05,
         validators=[check_share],
-        help_text="Share of the planned change a goal may be behind and still be on pace.",
+        help_text="Share of the planned change the forecast may fall short and still be on pace.",
     )
     at_risk_tolerance = models.FloatField(
         default=0.15,
         validators=[check_share],
-        help_text="Behind by more than the on-pace share but no more than this: at risk.",
+        help_text="A forecast short by at most this share of the planned change is at risk.",
+    )
+    lower_bound = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[check_number],
+        help_text="The lowest value the measure can take, if it has one (0 for a count).",
+    )
+    upper_bound = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[check_number],
+        help_text="The highest value the measure can take, if it has one (100 for a share in %).",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -109,9 +121,14 @@ class Goal(models.Model):
             return ""
         return render_reason(self.status_reason_code, self.status_reason_params)
 
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The declared (lower, upper) bounds of the measure; None where there is none."""
+        return self.lower_bound, self.upper_bound
+
     def clean(self) -> None:
-        """The rules between fields: a whole baseline or none, a target after it, and
-        tolerances in order."""
+        """The rules between fields: a whole baseline or none, a target after it,
+        tolerances in order, and the baseline and target within the bounds."""
         errors: dict[str, str] = {}
         if (self.baseline_value is None) != (self.baseline_date is None):
             missing = "baseline_date" if self.baseline_date is None else "baseline_value"
@@ -124,8 +141,28 @@ class Goal(models.Model):
                 "The at-risk share must be at least the on-pace share "
                 f"({trim_number(on_pace * 100, 6)}%)."
             )
+        lower, upper = self.lower_bound, self.upper_bound
+        if lower is not None and upper is not None and lower >= upper:
+            errors["upper_bound"] = "The upper bound must be above the lower bound."
+        else:
+            for name in ("baseline_value", "target_value"):
+                problem = bound_problem(getattr(self, name), self.bounds)
+                if problem and name not in errors:
+                    errors[name] = problem
         if errors:
             raise ValidationError(errors)
+
+
+def bound_problem(value: float | None, bounds: tuple[float | None, float | None]) -> str:
+    """Why ``value`` lies outside a goal's (lower, upper) bounds; "" when it does not."""
+    lower, upper = bounds
+    if value is None:
+        return ""
+    if lower is not None and value < lower:
+        return f"Use a value of at least {trim_number(lower, 6)}, the goal's lower bound."
+    if upper is not None and value > upper:
+        return f"Use a value of at most {trim_number(upper, 6)}, the goal's upper bound."
+    return ""
 
 
 class Milestone(models.Model):
@@ -265,6 +302,14 @@ class MeasurementImport(models.Model):
     #: step reads it again; None for imports uploaded before it was stored.
     parsed_table = models.BinaryField(
         null=True, help_text="The uploaded file as read: compressed JSON of its table."
+    )
+    #: Its first rows only, and how each date-like column's dates read, both made at
+    #: upload: the pages before the check read these, never the whole table.
+    parsed_head = models.BinaryField(
+        null=True, help_text="The table's first rows, as parsed_table stores a table."
+    )
+    column_orders = models.JSONField(
+        default=dict, blank=True, help_text="Each date-like column's possible date orders."
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.UPLOADED)
     mapping = models.JSONField(default=dict, blank=True)

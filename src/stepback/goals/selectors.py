@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -80,6 +81,8 @@ def goal_spec(goal: Goal, milestones: Sequence[Milestone] | None = None) -> pace
         on_pace_tolerance=goal.on_pace_tolerance,
         at_risk_tolerance=goal.at_risk_tolerance,
         unit=goal.unit,
+        lower_bound=goal.lower_bound,
+        upper_bound=goal.upper_bound,
     )
 
 
@@ -219,16 +222,7 @@ def stored_pace(goal: Goal, spec: pace.GoalSpec) -> pace.PaceResult:
         as_of=goal.status_as_of or timezone.localdate(),
         expected=detail.get("expected"),
         latest=latest,
-        projection=(
-            pace.Projection(
-                value=projection["value"],
-                low=projection["low"],
-                high=projection["high"],
-                when=date.fromisoformat(projection["when"]),
-            )
-            if projection
-            else None
-        ),
+        projection=_projection(projection) if projection else None,
         reason=_stored_reason(goal),
         baseline=baseline,
         path=pace.planned_path(spec, baseline) if baseline is not None else (),
@@ -250,15 +244,24 @@ def pace_detail(result: pace.PaceResult) -> dict[str, Any]:
         "projection": None
         if projection is None
         else {
-            "value": projection.value,
-            "low": projection.low,
-            "high": projection.high,
+            **dataclasses.asdict(projection),
             "when": projection.when.isoformat(),
+            "limits": list(projection.limits),
         },
         "baseline": None
         if result.baseline is None
         else [result.baseline.when.isoformat(), result.baseline.value],
     }
+
+
+def _projection(stored: dict[str, Any]) -> pace.Projection:
+    """A stored projection; fields this version does not know are left out."""
+    known = {f.name for f in dataclasses.fields(pace.Projection)}
+    values = {key: value for key, value in stored.items() if key in known}
+    values["when"] = date.fromisoformat(stored["when"])
+    if "limits" in values:
+        values["limits"] = tuple(values["limits"])
+    return pace.Projection(**values)
 
 
 def _point(pair: Any) -> pace.Point | None:

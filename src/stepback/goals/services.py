@@ -28,9 +28,17 @@ from stepback.core.services import (
     validate,
 )
 from stepback.goals import pace
-from stepback.goals.models import Goal, Measurement, Milestone, MonthStart, MonthSummary
+from stepback.goals.models import (
+    Goal,
+    Measurement,
+    Milestone,
+    MonthStart,
+    MonthSummary,
+    bound_problem,
+)
 from stepback.goals.selectors import goal_spec, pace_detail, pace_series
 from stepback.initiatives.models import Initiative
+from stepback.lib.formats import trim_number
 
 MAX_MILESTONES = 50
 NOTE_LENGTH = Measurement._meta.get_field("note").max_length or 500
@@ -143,6 +151,8 @@ class GoalChanges(TypedDict, total=False):
     target_date: date
     on_pace_tolerance: float
     at_risk_tolerance: float
+    lower_bound: float | None
+    upper_bound: float | None
 
 
 GOAL_FIELDS = frozenset(GoalChanges.__annotations__)
@@ -174,6 +184,8 @@ def _check_milestones(
         seen[when] = position
         if not abs(value) <= MAX_ABS_NUMBER:
             errors.append(f"{name}: {NUMBER_RANGE_MESSAGE}")
+        elif problem := bound_problem(value, goal.bounds):
+            errors.append(f"{name}: {problem}")
         if goal.target_date and when >= goal.target_date:
             errors.append(
                 f"{name}: {when.isoformat()} is not before the target date "
@@ -233,7 +245,29 @@ def _validate_goal(
     check_all(
         lambda: validate(goal, exclude=_SET_BY_SERVICE),
         lambda: _check_milestones(goal, milestones, label),
+        lambda: _check_stored_within_bounds(goal),
     )
+
+
+def _check_stored_within_bounds(goal: Goal) -> None:
+    """New bounds must hold every measurement the goal already has."""
+    lower, upper = goal.bounds
+    if goal.pk is None or (lower is None and upper is None):
+        return
+    stored = Measurement.objects.filter(goal_id=goal.pk).aggregate(
+        low=Min("value"), high=Max("value")
+    )
+    errors: dict[str, str] = {}
+    if lower is not None and stored["low"] is not None and stored["low"] < lower:
+        errors["lower_bound"] = (
+            f"A stored measurement ({trim_number(stored['low'], 6)}) is below this bound."
+        )
+    if upper is not None and stored["high"] is not None and stored["high"] > upper:
+        errors["upper_bound"] = (
+            f"A stored measurement ({trim_number(stored['high'], 6)}) is above this bound."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -285,15 +319,23 @@ class MeasurementIn:
 
 
 def measurement_problems(
-    *, when: date, value: float, note: str = "", source: str = "", today: date | None = None
+    *,
+    when: date,
+    value: float,
+    note: str = "",
+    source: str = "",
+    today: date | None = None,
+    bounds: tuple[float | None, float | None] = (None, None),
 ) -> dict[str, str]:
     """What is wrong with one measurement, by field: the rules every door shares (the
-    form, the API, imports). Empty when it may be stored."""
+    form, the API, imports). Empty when it may be stored. ``bounds``: the goal's."""
     problems: dict[str, str] = {}
     if when > (today or timezone.localdate()):
         problems["date"] = FUTURE_MEASUREMENT
     if not abs(value) <= MAX_ABS_NUMBER:
         problems["value"] = NUMBER_RANGE_MESSAGE
+    elif problem := bound_problem(value, bounds):
+        problems["value"] = problem
     for field, text, limit in (("note", note, NOTE_LENGTH), ("source", source, SOURCE_LENGTH)):
         if len(text) > limit:
             problems[field] = (
@@ -318,7 +360,9 @@ def measurement_add(
     note: str = "",
     source: str = "",
 ) -> Measurement:
-    problems = measurement_problems(when=date, value=value, note=note, source=source)
+    problems = measurement_problems(
+        when=date, value=value, note=note, source=source, bounds=goal.bounds
+    )
     if problems:
         raise ValidationError(problems)
     measurement = Measurement.objects.create(
@@ -359,7 +403,7 @@ def measurement_delete(*, measurement: Measurement, actor: User | None) -> None:
     goal_refresh_pace(goal=goal)
 
 
-def _check_items(items: Sequence[MeasurementIn]) -> None:
+def _check_items(items: Sequence[MeasurementIn], bounds: tuple[float | None, float | None]) -> None:
     """Every item's problems, named ``items[i].field`` as the API names them."""
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -373,7 +417,12 @@ def _check_items(items: Sequence[MeasurementIn]) -> None:
         elif key is not None:
             keys[key] = index
         problems = measurement_problems(
-            when=item.date, value=item.value, note=item.note, source=item.source, today=today
+            when=item.date,
+            value=item.value,
+            note=item.note,
+            source=item.source,
+            today=today,
+            bounds=bounds,
         )
         for field, message in problems.items():
             errors.setdefault(f"items[{index}].{field}", []).append(message)
@@ -399,7 +448,7 @@ def measurements_add_many(
     called with the number of rows written so far after each batch. ``verb`` and
     ``facts`` say in the audit log where the items came from (an import, the API).
     """
-    _check_items(items)
+    _check_items(items, goal.bounds)
     keys = [item.idempotency_key for item in items if item.idempotency_key]
     stored: set[str] = set()
     for start in range(0, len(keys), BULK_BATCH_SIZE):
