@@ -130,7 +130,7 @@ def test_a_history_of_too_many_months_is_summed_per_year(
     assert period == "yearly" and [r.month for r in rows] == [
         date(year, 1, 1) for year in range(start.year, TODAY.year + 1)
     ]
-    assert sum(r.count for r in rows) == count
+    assert sum(r.points for r in rows) == count
     assert len(chart) <= 6 and f"yearly averages of {count:,} measurements" in note
 
 

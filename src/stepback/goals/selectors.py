@@ -98,7 +98,7 @@ class MonthRow(NamedTuple):
     """A month summary (or a year of them, summed) as a plain row."""
 
     month: date
-    count: int
+    points: int  # how many measurements (``MonthSummary.count``)
     total: float
     first_date: date
     last_date: date
@@ -174,7 +174,7 @@ def pace_series(goal: Goal, as_of: date | None = None) -> tuple[list[pace.Point]
         history += [
             pace.Point(*p)
             for p in chartdata.limit_months(
-                [(m.middle, m.count, m.total) for m in between], budget
+                [(m.middle, m.points, m.total) for m in between], budget
             )[0]
         ]
         history.append(_summed(rows.filter(date__gte=cutoff_month, date__lte=cutoff)))
@@ -277,13 +277,13 @@ def chart_series(
     that few, else its monthly (or yearly) means (``chartdata.limit_months``), never every
     point."""
     if goal.measurement_count <= max_points:
-        rows = Measurement.objects.filter(goal=goal).order_by("date", "id")
-        points = list(rows.values_list("date", "value")[: max_points + 1])
+        measured = Measurement.objects.filter(goal=goal).order_by("date", "id")
+        points = list(measured.values_list("date", "value")[: max_points + 1])
         if len(points) <= max_points:
             return chartdata.limit_points(points, max_points)
-    rows, period = summary_rows(goal, at_most=max_points)
+    months, period = summary_rows(goal, at_most=max_points)
     return chartdata.limit_months(
-        [(m.middle, m.count, m.total) for m in rows], max_points, period=period
+        [(m.middle, m.points, m.total) for m in months], max_points, period=period
     )
 
 
