@@ -450,7 +450,11 @@ def _add_one(bench: BenchOrg, goal: Goal, runs: int) -> Timing:
     def add() -> None:
         fresh = Goal.objects.get(pk=goal.pk)
         when = today - timedelta(days=next(free))
-        added.append(services.measurement_add(goal=fresh, actor=bench.user, date=when, value=60.0))
+        added.append(
+            services.measurement_add(
+                goal=fresh, actor=bench.user, date=when, value=60.0
+            ).measurement
+        )
 
     def insert() -> None:
         when = date(1000, 1, 1) + timedelta(days=next(inserted))  # a free date each time

@@ -59,7 +59,7 @@ def test_every_write_keeps_the_month_summaries_equal_to_the_measurements(
     services.measurements_add_many(goal=goal, actor=None, items=_items(start, 300, 3))
     assert _summaries(goal) == _from_measurements(goal) and len(_summaries(goal)) >= 9
 
-    added = services.measurement_add(goal=goal, actor=None, date=TODAY, value=70)
+    added = services.measurement_add(goal=goal, actor=None, date=TODAY, value=70).measurement
     assert _summaries(goal) == _from_measurements(goal)
 
     services.measurement_delete(measurement=added, actor=None)
@@ -73,7 +73,7 @@ def test_every_write_keeps_the_month_summaries_equal_to_the_measurements(
 
 def test_a_month_left_without_measurements_loses_its_summary(tenant: Tenant) -> None:
     goal = _goal(tenant)
-    only = services.measurement_add(goal=goal, actor=None, date=TODAY, value=60)
+    only = services.measurement_add(goal=goal, actor=None, date=TODAY, value=60).measurement
     services.measurement_delete(measurement=only, actor=None)
     assert _summaries(goal) == []
     goal.refresh_from_db()
