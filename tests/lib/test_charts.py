@@ -206,13 +206,41 @@ def test_it_renders_without_changing_the_spec() -> None:
     assert json.dumps(spec, sort_keys=True) == before
 
 
-def test_it_renders_an_empty_chart() -> None:
-    spec = goal_chart_spec(title="Nothing yet", unit="%", measurements=[], planned_path=[])
+def test_it_draws_the_plan_without_a_measured_line_when_nothing_is_measured() -> None:
+    spec = goal_chart_spec(
+        title="Nothing yet",
+        unit="%",
+        measurements=[],
+        planned_path=PLANNED,
+        baseline=PLANNED[0],
+        target=PLANNED[-1],
+    )
 
+    names = [one["name"] for one in spec["layer"]]
+    assert "measured" not in names
+    assert legend_domain(spec) == ["Planned path", "Baseline", "Target"]
     svg = render_svg(spec)
-
     assert "Nothing yet" in svg
-    assert "No measurements yet" in svg
+    assert "Measured" not in svg
+    assert "Baseline 40%" in svg and "Target 20%" in svg
+
+
+def test_it_marks_the_baseline_and_the_target() -> None:
+    spec = full_spec(baseline=(date(2025, 1, 1), 40.0), target=(date(2025, 12, 31), 20.0))
+
+    assert values(spec, "baseline")[0]["value"] == 40.0
+    assert values(spec, "target")[0]["date"] == "2025-12-31"
+    assert values(spec, "target_label")[0]["label"] == "Target 20 days"
+    assert "Baseline 40 days on 1 Jan 2025. Target 20 days by 31 Dec 2025." in spec["description"]
+    compact = full_spec(compact=True, target=(date(2025, 12, 31), 20.0))
+    assert "target" in [one["name"] for one in compact["layer"]]
+    assert "target_label" not in [one["name"] for one in compact["layer"]]
+
+
+def test_it_renders_an_empty_chart() -> None:
+    spec = goal_chart_spec(title="Nothing at all", unit="%", measurements=[], planned_path=[])
+
+    assert render_svg(spec).startswith("<svg ")
 
 
 def test_it_renders_a_projection_without_measurements_and_a_compact_chart() -> None:

@@ -75,6 +75,17 @@ def goal_spec(goal: Goal, milestones: Sequence[Milestone] | None = None) -> pace
     )
 
 
+def chart_ends(goal: Goal, first: tuple[date, float] | None) -> dict[str, Any]:
+    """The baseline and target a goal's chart marks; without a baseline the first
+    measurement (``first``) serves, as it does for the pace."""
+    baseline = (
+        (goal.baseline_date, goal.baseline_value)
+        if goal.baseline_date is not None and goal.baseline_value is not None
+        else first
+    )
+    return {"baseline": baseline, "target": (goal.target_date, goal.target_value)}
+
+
 def goal_points(goal: Goal, as_of: date | None = None) -> list[pace.Point]:
     rows = Measurement.objects.filter(goal=goal)
     if as_of is not None:
@@ -115,4 +126,5 @@ def attach_sparklines(goals: list[Goal]) -> None:
             planned_path=[(p.when, p.value) for p in path],
             milestones=[(m.date, m.value) for m in milestones],
             compact=True,
+            **chart_ends(goal, series[0] if series else None),
         )

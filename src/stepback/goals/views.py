@@ -28,6 +28,7 @@ from stepback.goals.dashboard import DashboardFilterForm, status_counts
 from stepback.goals.forms import GoalForm, MeasurementForm
 from stepback.goals.models import Goal, Measurement
 from stepback.goals.selectors import (
+    chart_ends,
     goal_for_org,
     goal_points,
     goal_spec,
@@ -171,6 +172,7 @@ def _goal_context(
         milestones=[(m.date, m.value) for m in milestones],
         projection=result.projection,
         height=GOAL_CHART_HEIGHT,
+        **chart_ends(goal, (points[0].when, points[0].value) if points else None),
     )
     measurements = Paginator(
         Measurement.objects.filter(goal=goal).select_related("created_by").order_by("-date", "-id"),
