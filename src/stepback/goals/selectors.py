@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Q, QuerySet
+from django.db.models import Avg, Case, Count, Max, Q, QuerySet, When
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -56,6 +56,24 @@ def organisation_totals(organisation: Organisation) -> dict[str, int]:
     return goals.aggregate(
         total=Count("id"),
         **{key: Count("id", filter=Q(status=key)) for key in STATUS_KEYS},
+    )
+
+
+#: The statuses that need attention, most urgent first.
+ATTENTION = ("off_track", "at_risk")
+
+
+def goals_needing_attention(organisation: Organisation, limit: int) -> list[Goal]:
+    """Up to ``limit`` goals of active initiatives that are off track, then at risk, with
+    their initiatives; from the stored pace, in one query."""
+    urgency = Case(
+        *(When(status=key, then=rank) for rank, key in enumerate(ATTENTION)), default=len(ATTENTION)
+    )
+    return list(
+        Goal.objects.for_org(organisation)
+        .filter(initiative__archived_at__isnull=True, status__in=ATTENTION)
+        .select_related("initiative")
+        .order_by(urgency, "initiative__title", "name", "pk")[:limit]
     )
 
 

@@ -28,11 +28,13 @@ from stepback.goals.dashboard import DashboardFilterForm, status_counts
 from stepback.goals.forms import GoalForm, MeasurementForm
 from stepback.goals.models import Goal, Measurement
 from stepback.goals.selectors import (
+    ATTENTION,
     chart_ends,
     goal_for_org,
     goal_points,
     goal_spec,
     goal_status_counts,
+    goals_needing_attention,
     organisation_totals,
     with_goal_status_counts,
 )
@@ -42,6 +44,8 @@ from stepback.lib import charts
 from stepback.lib.formats import short_date
 
 MEASUREMENTS_PER_PAGE = 50
+#: How many goals the dashboard lists under "Needs attention"; the rest are a link away.
+ATTENTION_LIMIT = 8
 GOAL_CHART_HEIGHT = 280
 
 
@@ -72,7 +76,10 @@ def dashboard(request: OrgRequest) -> HttpResponse:
     for initiative in initiatives:
         counts = goal_status_counts(initiative)
         initiative.status_counts = status_counts(counts)  # type: ignore[attr-defined]
+    attention = goals_needing_attention(org, ATTENTION_LIMIT)
     context = {
+        "attention": attention,
+        "attention_total": sum(totals.get(key, 0) for key in ATTENTION),
         "org": org,
         "active_count": active_count,
         "totals": totals,
