@@ -31,7 +31,7 @@ from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
 from stepback.observations.services import observation_create
 from stepback.tokens.models import ApiToken
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, sign_in_as
 from tests.test_access import WEB_ROUTES, WebRoute
 
 pytestmark = pytest.mark.browser
@@ -169,24 +169,6 @@ def audited_page(page):  # type: ignore[no-untyped-def]
     )
     page.failed = failed
     return page
-
-
-def sign_in_as(page, live_server, email: str | None) -> None:  # type: ignore[no-untyped-def]
-    if email is None:
-        return
-    client = Client()
-    client.force_login(User.objects.get(email=email))
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page.goto("/")
-    assert "/accounts/login/" not in page.url, "the session cookie did not sign in"
 
 
 @pytest.mark.parametrize(

@@ -96,7 +96,7 @@ def test_it_layers_every_series_with_a_plain_words_legend() -> None:
     assert layer(spec, "milestones")["mark"]["shape"] == "diamond"
     assert layer(spec, "likely_range")["mark"]["type"] == "area"
     assert spec["encoding"]["y"]["title"] == "days"
-    assert spec["title"]["text"] == "Waiting time"
+    assert spec["title"]["text"] == ["Waiting time"]
     json.dumps(spec)  # plain data, ready for json_script
 
 
@@ -219,6 +219,8 @@ def test_it_draws_the_plan_without_a_measured_line_when_nothing_is_measured() ->
     names = [one["name"] for one in spec["layer"]]
     assert "measured" not in names
     assert legend_domain(spec) == ["Planned path", "Baseline", "Target"]
+    # Labelled beside their points, so the legend (which must fit a phone) leaves them out.
+    assert spec["layer"][0]["encoding"]["color"]["legend"]["values"] == ["Planned path"]
     svg = render_svg(spec)
     assert "Nothing yet" in svg
     assert "Measured" not in svg
@@ -235,6 +237,15 @@ def test_it_marks_the_baseline_and_the_target() -> None:
     compact = full_spec(compact=True, target=(date(2025, 12, 31), 20.0))
     assert "target" in [one["name"] for one in compact["layer"]]
     assert "target_label" not in [one["name"] for one in compact["layer"]]
+
+
+def test_it_wraps_a_long_title_to_lines_a_phone_fits() -> None:
+    title = "Students at or above the reading benchmark (Years 7 to 9)"
+    lines = full_spec(title=title)["title"]["text"]
+
+    assert len(lines) == 2
+    assert " ".join(lines) == title
+    assert all(len(line) <= charts.TITLE_LINE for line in lines)
 
 
 def test_it_renders_an_empty_chart() -> None:

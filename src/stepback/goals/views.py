@@ -217,10 +217,11 @@ def measurement_add(request: OrgRequest, initiative_id: int, goal_id: int) -> Ht
         except ValidationError as error:
             form.add_service_errors(error)
     if form.errors:
+        _focus(form, next(iter(form.errors)))
         if request.htmx:  # type: ignore[attr-defined]
             response = render(
                 request,
-                "goals/goal_detail.html#measurement-form-errors",
+                "goals/goal_detail.html#measurement-form",
                 {"goal": goal, "initiative": goal.initiative, "form": form},
             )
             response["HX-Retarget"] = "#measurement-form"
@@ -229,7 +230,17 @@ def measurement_add(request: OrgRequest, initiative_id: int, goal_id: int) -> Ht
         return render(
             request, "goals/goal_detail.html", _goal_context(request, goal, form), status=400
         )
-    return _goal_changed(request, goal, f"Added {data['value']:g} on {short_date(data['date'])}.")
+    # The next value is often for the same date (or near it): keep the date typed.
+    next_form = MeasurementForm(initial={"date": data["date"]})
+    _focus(next_form, "value")
+    message = f"Added {data['value']:g} on {short_date(data['date'])}."
+    return _goal_changed(request, goal, message, next_form)
+
+
+def _focus(form: MeasurementForm, name: str) -> None:
+    """Focus this field when htmx swaps the form in (htmx honours ``autofocus``)."""
+    field = form.fields.get(name) or form.fields["value"]
+    field.widget.attrs["autofocus"] = True
 
 
 @org_view(Capability.CONTRIBUTE)
@@ -247,11 +258,13 @@ def measurement_delete(
     )
 
 
-def _goal_changed(request: OrgRequest, goal: Goal, message: str) -> HttpResponse:
-    """After a change to the data: htmx gets the refreshed live block; others go back to the
-    goal's page they were on."""
+def _goal_changed(
+    request: OrgRequest, goal: Goal, message: str, form: MeasurementForm | None = None
+) -> HttpResponse:
+    """After a change to the data: htmx gets the refreshed live block, the confirmation
+    beside the form's button; others go back to the goal's page they were on."""
     if request.htmx:  # type: ignore[attr-defined]
-        context = _goal_context(request, goal)
+        context = _goal_context(request, goal, form)
         context["live_message"] = message
         return render(request, "goals/goal_detail.html#goal-live", context)
     messages.success(request, message)

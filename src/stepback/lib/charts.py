@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import functools
 import html
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple, Protocol
@@ -48,6 +49,8 @@ __all__ = [
 
 #: Width in pixels used by :func:`render_svg` when the spec says ``"container"``.
 SERVER_WIDTH = 640
+#: Characters per title line: about what a 14 px title fits across a 390 px phone's chart.
+TITLE_LINE = 38
 COMPACT_HEIGHT = 56
 #: Vega-Lite major version. vl-convert 1.9 bundles Vega 6, and vega-embed warns in the console
 #: when a spec compiles to Vega 5 (Vega-Lite 5 does), so we use Vega-Lite 6. The specs below use
@@ -191,8 +194,13 @@ def goal_chart_spec(
         if point is not None:
             row = {**_row(*point), "label": f"{name} {quantity(point[1], unit)}"}
             layers.append(_end_layer(row, name, unit, compact))
-            if not compact:
-                layers.append(_label_layer([row], f"{_layer_name(name)}_label"))
+            if not compact:  # labelled beside the point, so the legend leaves them out
+                side = (
+                    {"align": "left", "dx": 9} if name == BASELINE else {"align": "right", "dx": -9}
+                )
+                label = _label_layer([row], f"{_layer_name(name)}_label")
+                label["mark"].update(side, dy=0, baseline="middle")
+                layers.append(label)
             series.append(name)
     if not layers:  # nothing at all to draw: an empty line keeps the spec valid
         layers.append(_line_layer([], MEASURED, unit, compact))
@@ -205,7 +213,7 @@ def goal_chart_spec(
         if colour is not None:
             colour["type"] = "nominal"
             colour["scale"] = {"domain": domain, "range": [COLOURS[name] for name in domain]}
-            colour["legend"] = None if compact else _legend()
+            colour["legend"] = None if compact else _legend(domain)
 
     spec: dict[str, Any] = {
         "$schema": SCHEMA,
@@ -225,7 +233,9 @@ def goal_chart_spec(
         "config": _config(),
     }
     if not compact:
-        spec["title"] = {"text": title, "anchor": "start", "color": TEXT_COLOUR, "fontSize": 14}
+        # Vega does not wrap titles: lines short enough for a phone-wide chart.
+        lines = textwrap.wrap(title, TITLE_LINE) or [title]
+        spec["title"] = {"text": lines, "anchor": "start", "color": TEXT_COLOUR, "fontSize": 14}
     if width == "container":
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     return spec
@@ -524,7 +534,7 @@ def _y_encoding(unit: str, compact: bool) -> dict[str, Any]:
     return encoding
 
 
-def _legend() -> dict[str, Any]:
+def _legend(domain: list[str]) -> dict[str, Any]:
     # One legend for all layers; each entry is drawn like its layer (line, dashes, diamond,
     # shaded square), not only by colour.
     def pick(mapping: dict[str, str], default: str) -> dict[str, str]:
@@ -535,6 +545,7 @@ def _legend() -> dict[str, Any]:
 
     return {
         "title": None,
+        "values": [name for name in domain if name not in (BASELINE, TARGET)],
         "orient": "bottom",
         "direction": "horizontal",
         "columns": 3,  # wraps to two rows, so the legend fits a phone-wide chart
