@@ -78,3 +78,56 @@ def test_it_puts_the_pace_first_on_a_phone_and_keeps_the_entry_in_place(
     page.goto(_goal_url(goal))
     screenshot(page, "newcomer-goal")
     assert page.console_errors == []
+
+
+def test_it_explains_a_term_on_tap_and_by_keyboard(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    demo_load()
+    goal = Goal.objects.filter(initiative__organisation__slug="riverside")[0]
+    sign_in_as(page, live_server, "viewer@riverside.example")
+    page.goto(f"/o/riverside/initiatives/{goal.initiative_id}/")
+
+    term = page.get_by_role("button", name=re.compile(r"^stepbacks"))
+    tip = page.locator(".sb-term-tip", has_text="A review meeting")
+    expect(tip).to_be_hidden()
+    term.click()
+    expect(tip).to_be_visible()
+    screenshot(page, "newcomer-term", phone=False)
+    page.keyboard.press("Escape")
+    expect(tip).to_be_hidden()
+    term.focus()
+    page.keyboard.press("Enter")
+    expect(tip).to_be_visible()
+    page.keyboard.press("Escape")
+
+    # A viewer sees the checklist as state, not as boxes to tick.
+    checklist = page.locator("#checklist-heading").locator("xpath=ancestor::section")
+    expect(checklist.locator("button.sb-check-box")).to_have_count(0)
+    expect(checklist.locator(".sb-check-state").first).to_be_visible()
+    screenshot(page, "newcomer-initiative-viewer")
+    assert page.console_errors == []
+
+
+def test_it_shows_the_changed_pages(page: Page, live_server, settings) -> None:  # type: ignore[no-untyped-def]
+    """Screenshots of the other pages this work changed, at desktop and phone width."""
+    demo_load()
+    settings.ENVIRONMENT = "development"  # the sign-in page lists the demo log-ins
+    page.goto("/accounts/login/")
+    expect(page.get_by_text("This development site has the demo loaded")).to_be_visible()
+    screenshot(page, "newcomer-sign-in")
+
+    sign_in_as(page, live_server, "admin@riverside.example")
+    goal = Goal.objects.filter(initiative__organisation__slug="riverside")[0]
+    page.goto(_goal_url(goal) + "edit/")
+    rows = page.locator("#milestone-rows tr")
+    before = rows.count()
+    page.get_by_role("button", name="Add a milestone").click()
+    expect(rows).to_have_count(before + 1)
+    expect(page.get_by_label(f"Milestone {before + 1}: date")).to_be_focused()
+    screenshot(page, "newcomer-goal-form")
+
+    page.goto("/o/riverside/members/")
+    admin_role = page.locator("select[name=role][disabled]")
+    expect(admin_role).to_have_count(1)
+    expect(page.get_by_text("make someone else an admin first")).to_be_visible()
+    screenshot(page, "newcomer-members")
+    assert page.console_errors == []

@@ -238,6 +238,7 @@ def test_it_edits_a_goal_starting_from_its_saved_values(
     form = client.get(url(initiative, f"{goal.pk}/edit/")).context["form"]
     assert [(r.date, r.value) for r in form["milestones"].value()] == [("2025-12-31", "68")]
     assert form["on_pace_percent"].value() == "10"
+    assert (form["baseline_value"].value(), form["target_value"].value()) == ("60", "75")
     assert form["at_risk_percent"].value() == "30"
     assert form["direction"].value() == "higher"
 

@@ -119,9 +119,13 @@ class GoalForm(ServiceForm, forms.Form):
             "description": goal.description,
             "unit": goal.unit,
             "direction": "higher" if goal.higher_is_better else "lower",
-            "baseline_value": goal.baseline_value,
+            "baseline_value": (
+                None
+                if goal.baseline_value is None
+                else trim_number(goal.baseline_value, PLAIN_DECIMALS)
+            ),
             "baseline_date": goal.baseline_date,
-            "target_value": goal.target_value,
+            "target_value": trim_number(goal.target_value, PLAIN_DECIMALS),
             "target_date": goal.target_date,
             "milestones": [
                 MilestoneRow(m.date.isoformat(), trim_number(m.value, PLAIN_DECIMALS))
