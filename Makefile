@@ -65,8 +65,10 @@ test-postgres: setup
 test-browser: setup
 	$(BIN)/pytest -m browser -p no:xdist --junitxml=$(ARTIFACTS)/junit-browser.xml; $(CHECK_COLLECTED)
 
+# BENCH_ARGS: e.g. --database postgres://postgres@127.0.0.1:5432/stepback_bench, or --smoke.
 bench: setup
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --docs docs/performance.md $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.pace
 
 clean:
 	rm -rf $(VENV) node_modules $(ARTIFACTS)

@@ -1,186 +1,638 @@
-"""Time the pages and computations that must feel instant at product scale.
+"""Time every page, API read and write at one size, each beside its baseline.
 
-Each target runs once to warm up, then ``runs`` times; the table shows the median and the
-90th percentile of wall time in milliseconds, the median CPU time of this process (steadier
-when other work shares the machine; the database's own time counts too with SQLite), and
-how many database queries one run makes.
+Every target runs twice to warm up (the first visit's one-time writes, such as a pace
+refreshed once a day or a token's last use, fall there), then ``runs`` times. A row gives
+the median and the 95th percentile of wall time in milliseconds, the steady-state query
+count (the second warm-up's), and its baselines measured in the same run:
+
+* pages and API reads: ``/healthz`` through the same stack, and the raw SQL of the rows
+  the page shows (hand-written, run with a plain cursor, every row fetched);
+* writes: the database's own bulk path for the same rows (``executemany`` of one prepared
+  INSERT in one transaction on SQLite, ``COPY`` on PostgreSQL), or one plain INSERT.
+
+Throughput and the load check run against gunicorn (``benchmarks.load``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benchmarks.generate import API_TOKEN, BenchOrg, find, generate
-from stepback.goals import pace
-from stepback.goals.selectors import goal_assess, goal_points, goal_spec
+from benchmarks import load
+from benchmarks.generate import (
+    API_TOKEN,
+    GAP_DAYS,
+    MEASUREMENT_COLUMNS,
+    WRITE_TOKEN,
+    BenchOrg,
+    bench_org,
+    bulk_insert,
+    find,
+    generate,
+)
+from stepback.core.models import AuditEntry
+from stepback.goals import imports, services
+from stepback.goals.models import Goal, Measurement, MeasurementImport
+from stepback.goals.selectors import goal_assess
+from stepback.lib.tabular import ColumnMapping, DateOrder
+
+Target = Callable[[], object]
+
+
+@dataclass
+class Timing:
+    name: str
+    group: str  # "page", "api", "write" or "compute"
+    median_ms: float
+    p95_ms: float
+    runs: int
+    queries: int
+    baseline: str = ""  # what the ratio compares with
+    baseline_ms: float | None = None
+    ratio: float | None = None  # median / baseline median
+    healthz_ratio: float | None = None  # median / /healthz's median (pages and API reads)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
-class Timing:
-    name: str
-    median_ms: float
-    p90_ms: float
-    cpu_median_ms: float  # this process's CPU time: steadier than wall time on a busy machine
-    runs: int
-    queries: int
+class Size:
+    initiatives: int = 50
+    goals_per_initiative: int = 5
+    measurements: int = 1_000_000
+    audit_entries: int = 200_000
+    big_goal_points: int = 100_000  # 0: no big organisation
+    # A goal keeps one value a date and the reader takes years from 1900: 40,000 days fit.
+    import_rows: int = 40_000
+    bulk_requests: int = 10
+    bulk_items: int = 10_000
+    write_runs: int = 3  # imports and bulk writes are long: fewer runs
+    writes: bool = True  # time the import and the bulk API (the largest size only)
 
 
 def run(
     *,
-    measurements: int,
-    audit_entries: int | None = None,
-    initiatives: int = 50,
-    goals_per_initiative: int = 5,
+    size: Size,
     runs: int = 20,
     fresh: bool = False,
-    output: Path,
+    output: Path | None = None,
     report: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """Make (or reuse) the benchmark organisation, time every target, write ``output``.
-
-    ``audit_entries`` defaults to a fifth of ``measurements``.
-    """
-    size = {
-        "initiatives": initiatives,
-        "goals_per_initiative": goals_per_initiative,
-        "measurements": measurements,
-        "audit_entries": measurements // 5 if audit_entries is None else audit_entries,
+    """Make (or reuse) the benchmark data at ``size``, time every target, return the results
+    (and write them to ``output``)."""
+    shape = {
+        "initiatives": size.initiatives,
+        "goals_per_initiative": size.goals_per_initiative,
+        "measurements": size.measurements,
+        "audit_entries": size.audit_entries,
+        "big_goal_points": size.big_goal_points,
     }
-    bench = None if fresh else find(**size)
+    bench = None if fresh else find(**shape)
     if bench is None:
-        report(
-            f"Generating {initiatives} initiatives, {measurements:,} measurements and "
-            f"{size['audit_entries']:,} audit entries…"
-        )
-        bench = generate(**size)
+        report(f"Generating {size.measurements:,} measurements (+ the big organisation)…")
+        bench = generate(**shape)
         report(f"Generated in {bench.seconds or 0:.1f} s.")
     else:
-        report("Reusing the benchmark organisation already in the database (--fresh remakes it).")
-    timings = measure(bench, runs=runs)
-    report(table(timings))
+        report("Reusing the benchmark data already in the database (--fresh remakes it).")
+    last_entry = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    timings = measure(bench, size=size, runs=runs, report=report)
+    # The timed writes' own audit entries go, so the data keeps its size for the next run.
+    AuditEntry.objects.filter(pk__gt=last_entry).delete()
     results = {
         "database": connection.vendor,
-        "size": size,
+        "size": asdict(size),
         "generation_seconds": None if bench.seconds is None else round(bench.seconds, 2),
-        "pace_points": bench.pace_goal.measurement_count,
+        "reference_points": Measurement.objects.filter(goal__initiative=bench.reference).count(),
         "timings": [asdict(t) for t in timings],
         "when": timezone.now().isoformat(timespec="seconds"),
     }
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(results, indent=2) + "\n")
-    report(f"Results written to {output}")
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(results, indent=2) + "\n")
     return results
 
 
-def measure(bench: BenchOrg, *, runs: int) -> list[Timing]:
+def measure(
+    bench: BenchOrg, *, size: Size, runs: int, report: Callable[[str], None] = print
+) -> list[Timing]:
     client = Client()
     client.force_login(bench.user)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {API_TOKEN}")
     org = bench.organisation.slug
-    initiative_url = f"/o/{org}/initiatives/{bench.initiative.pk}/"
-    goal_url = f"{initiative_url}goals/{bench.goal.pk}/"
+    healthz = _time("/healthz", "page", _get(client, "/healthz"), runs)
+    report(_line(healthz))
+    timings = [healthz]
 
-    def page(c: Client, url: str) -> Callable[[], None]:
-        def get() -> None:
-            response = c.get(url)
-            assert response.status_code == 200, f"{url} answered {response.status_code}"
+    healthz_get = _get(client, "/healthz")
 
-        return get
+    def read(name: str, group: str, c: Client, url: str, sql: Target | None) -> None:
+        against = {"healthz": healthz_get, **({"sql": sql} if sql is not None else {})}
+        timing = _time(name, group, _get(c, url), runs, against=against)
+        theirs = timing.extra["baselines"]
+        timing.healthz_ratio = _ratio(timing.median_ms, theirs["healthz"])
+        if sql is not None:
+            _set_baseline(timing, "raw SQL of its rows", theirs["sql"])
+        timings.append(timing)
+        report(_line(timing))
 
-    spec = goal_spec(bench.pace_goal)
-    points = goal_points(bench.pace_goal)
-    today = timezone.localdate()
-    n = bench.pace_goal.measurement_count
-    activity_url = f"/o/{org}/activity/"
-    person_kind = f"?actor={bench.actor.pk}&kind=goal"
-    targets: list[tuple[str, Callable[[], None]]] = [
-        ("Organisation dashboard", page(client, f"/o/{org}/")),
-        ("Initiative page", page(client, initiative_url)),
-        (f"Goal page ({bench.goal.measurement_count:,} points)", page(client, goal_url)),
-        ("API: list initiatives", page(api, f"/api/v1/orgs/{org}/initiatives")),
-        ("Activity page", page(client, activity_url)),
-        ("Activity page: one person, one kind", page(client, activity_url + person_kind)),
-        ("Initiative activity page", page(client, f"{initiative_url}activity/")),
-        ("API: list activity", page(api, f"/api/v1/orgs/{org}/activity?kind=goal")),
-        (f"Pace: read and assess {n:,} points", lambda: _discard(goal_assess(bench.pace_goal))),
-        (
-            f"Pace: assess {n:,} points in memory",
-            lambda: _discard(pace.assess(spec, points, today)),
-        ),
-        ("Read a 100,000-row XLSX (3 columns)", _read_workbook(100_000)),
-    ]
-    return [_time(name, target, runs) for name, target in targets]
+    ref = bench.reference
+    ref_url = f"/o/{org}/initiatives/{ref.pk}/"
+    goal = bench.goal
+    read("Dashboard", "page", client, f"/o/{org}/", lambda: _dashboard_sql(bench))
+    read(
+        f"Initiative page ({_points(ref):,} points)",
+        "page",
+        client,
+        ref_url,
+        lambda: _initiative_sql(ref.pk),
+    )
+    read(
+        f"Goal page ({goal.measurement_count:,} points)",
+        "page",
+        client,
+        f"{ref_url}goals/{goal.pk}/",
+        lambda: _goal_sql(goal),
+    )
+    if bench.big is not None and bench.big_goal is not None:
+        big_url = f"/o/{bench.big.organisation.slug}/initiatives/{bench.big.pk}/"
+        read(
+            f"Big initiative page ({_points(bench.big):,} points)",
+            "page",
+            client,
+            big_url,
+            lambda: _initiative_sql(bench.big.pk),  # type: ignore[union-attr]
+        )
+        big_goal = bench.big_goal
+        read(
+            f"Big goal page ({big_goal.measurement_count:,} points)",
+            "page",
+            client,
+            f"{big_url}goals/{big_goal.pk}/",
+            lambda: _goal_sql(big_goal),
+        )
+    read(
+        "API: list initiatives",
+        "api",
+        api,
+        f"/api/v1/orgs/{org}/initiatives",
+        lambda: _api_initiatives_sql(bench),
+    )
+    activity = f"/o/{org}/activity/"
+    read("Activity page", "page", client, activity, lambda: _activity_sql(bench))
+    read(
+        "Activity page: one person, one kind",
+        "page",
+        client,
+        f"{activity}?actor={bench.actor.pk}&kind=goal",
+        None,
+    )
+    read("Initiative activity page", "page", client, f"{ref_url}activity/", None)
+    read("API: list activity", "api", api, f"/api/v1/orgs/{org}/activity?kind=goal", None)
+
+    for target_goal in [goal, bench.big_goal]:
+        if target_goal is not None:
+            timing = _add_one(bench, target_goal, runs)
+            timings.append(timing)
+            report(_line(timing))
+    for write in (_import, _bulk_api) if size.writes else ():
+        timing = write(bench, size)
+        timings.append(timing)
+        report(_line(timing))
+    pace_goal = bench.big_goal or goal
+    timing = _time(
+        f"Pace: read and judge the {pace_goal.measurement_count:,}-point goal",
+        "compute",
+        lambda: goal_assess(pace_goal),
+        runs,
+    )
+    timings.append(timing)
+    report(_line(timing))
+    return timings
 
 
-def _read_workbook(rows: int) -> Callable[[], None]:
-    """A workbook of ``rows`` dates, numbers and notes, and a target that reads it."""
-    import io
-    from datetime import date, timedelta
-
-    import openpyxl
-
-    from stepback.lib.tabular import read_table
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("Data")
-    sheet.append(["date", "value", "note"])
-    start = date(2000, 1, 1)
-    for i in range(rows):
-        sheet.append([start + timedelta(days=i % 30_000), i * 0.5, f"note {i}"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    data = buffer.getvalue()
-
-    def read() -> None:
-        table = read_table(data, "bench.xlsx")
-        assert len(table.rows) == rows
-
-    return read
+# --- timing ------------------------------------------------------------------------------------
 
 
-def _discard(_: object) -> None:
-    return None
-
-
-def _time(name: str, target: Callable[[], None], runs: int) -> Timing:
-    with CaptureQueriesContext(connection) as queries:
-        target()  # warm up, and count the queries of one run
-    query_count = len(queries)  # now: each request later empties the connection's query log
-    seconds, cpu = [], []
-    for _ in range(runs):
-        started, cpu_started = time.perf_counter(), time.process_time()
+def _time(
+    name: str,
+    group: str,
+    target: Target,
+    runs: int,
+    *,
+    against: dict[str, Target] | None = None,
+    warmups: int = 2,
+) -> Timing:
+    """Time ``target``; each baseline in ``against`` runs right after it in every round, so
+    both see the same machine (a shared one's load comes and goes). Their medians go to
+    ``extra["baselines"]``."""
+    baselines = against or {}
+    for _ in range(warmups - 1):
+        target()  # the first visit: its one-time writes are not the page's steady cost
+        for baseline in baselines.values():
+            baseline()
+    counter = _QueryCounter()
+    with connection.execute_wrapper(counter):
         target()
-        seconds.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - cpu_started)
-    deciles = statistics.quantiles(seconds, n=10, method="inclusive")
+    seconds: list[float] = []
+    theirs: dict[str, list[float]] = {key: [] for key in baselines}
+    for _ in range(runs):
+        seconds.append(_seconds(target))
+        for key, baseline in baselines.items():
+            theirs[key].append(_seconds(baseline))
     return Timing(
         name=name,
+        group=group,
         median_ms=round(statistics.median(seconds) * 1000, 2),
-        p90_ms=round(deciles[8] * 1000, 2),
-        cpu_median_ms=round(statistics.median(cpu) * 1000, 2),
+        p95_ms=round(_p95(seconds) * 1000, 2),
         runs=runs,
-        queries=query_count,
+        queries=counter.count,
+        extra={
+            "baselines": {
+                key: round(statistics.median(values) * 1000, 3) for key, values in theirs.items()
+            }
+        },
     )
 
 
-def table(timings: list[Timing]) -> str:
-    width = max(len(t.name) for t in timings)
-    lines = [f"{'target':<{width}}  {'median ms':>9}  {'p90 ms':>8}  {'cpu ms':>7}  {'queries':>7}"]
-    lines.append("-" * len(lines[0]))
-    lines += [
-        f"{t.name:<{width}}  {t.median_ms:>9.1f}  {t.p90_ms:>8.1f}  {t.cpu_median_ms:>7.1f}  "
-        f"{t.queries:>7}"
-        for t in timings
+def _seconds(target: Target) -> float:
+    started = time.perf_counter()
+    target()
+    return time.perf_counter() - started
+
+
+class _QueryCounter:
+    """Counts the statements a block runs (``connection.execute_wrapper``)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def _p95(values: Sequence[float]) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def _ratio(value: float, baseline: float) -> float | None:
+    return round(value / baseline, 2) if baseline > 0 else None
+
+
+def _set_baseline(timing: Timing, what: str, median_ms: float) -> None:
+    timing.baseline = what
+    timing.baseline_ms = median_ms
+    timing.ratio = _ratio(timing.median_ms, median_ms)
+
+
+def _get(c: Client, url: str) -> Target:
+    def get() -> None:
+        response = c.get(url)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+
+    return get
+
+
+def _points(initiative: Any) -> int:
+    return Measurement.objects.filter(goal__initiative=initiative).count()
+
+
+def _line(t: Timing) -> str:
+    ratio = f"  {t.ratio}x {t.baseline}" if t.ratio is not None else ""
+    health = f"  {t.healthz_ratio}x /healthz" if t.healthz_ratio is not None else ""
+    return f"{t.name}: {t.median_ms} ms (p95 {t.p95_ms}, {t.queries} queries){ratio}{health}"
+
+
+# --- the raw SQL of the rows each page shows ----------------------------------------------------
+
+
+def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+_STATUS_COUNTS = ", ".join(
+    f"SUM(CASE WHEN g.status = '{key}' THEN 1 ELSE 0 END)"
+    for key in ("achieved", "on_pace", "at_risk", "off_track", "not_enough_data")
+)
+
+
+def _dashboard_sql(bench: BenchOrg) -> None:
+    """The active initiatives with leader and goal counts by stored status, and the totals."""
+    org = bench.organisation.pk
+    _fetch(
+        f"SELECT i.id, i.title, i.summary, i.stage, u.name, u.email, COUNT(g.id), "
+        f"{_STATUS_COUNTS} FROM initiatives_initiative i "
+        "LEFT JOIN accounts_user u ON u.id = i.leader_id "
+        "LEFT JOIN initiatives_goal g ON g.initiative_id = i.id "
+        "WHERE i.organisation_id = %s AND i.archived_at IS NULL "
+        "GROUP BY i.id, i.title, i.summary, i.stage, u.name, u.email ORDER BY i.title, i.id",
+        [org],
+    )
+    _fetch(
+        f"SELECT COUNT(g.id), {_STATUS_COUNTS} FROM initiatives_goal g "
+        "JOIN initiatives_initiative i ON i.id = g.initiative_id "
+        "WHERE g.organisation_id = %s AND i.archived_at IS NULL",
+        [org],
+    )
+
+
+def _initiative_sql(initiative_id: int) -> None:
+    """The initiative, its goals with their stored pace, and each goal's monthly points."""
+    _fetch("SELECT * FROM initiatives_initiative WHERE id = %s", [initiative_id])
+    goals = [
+        row[0]
+        for row in _fetch(
+            "SELECT id, name, status, unit, target_value, target_date FROM initiatives_goal "
+            "WHERE initiative_id = %s ORDER BY name, id",
+            [initiative_id],
+        )
     ]
-    return "\n".join(lines)
+    marks = ", ".join(["%s"] * len(goals))
+    if goals:
+        _fetch(
+            f"SELECT goal_id, month, count, total, last_date FROM goals_monthsummary "
+            f"WHERE goal_id IN ({marks}) ORDER BY goal_id, month",
+            goals,
+        )
+        _fetch(
+            f"SELECT goal_id, date, value FROM initiatives_milestone WHERE goal_id IN ({marks})",
+            goals,
+        )
+
+
+def _goal_sql(goal: Goal) -> None:
+    """The goal, its newest 50 measurements with their authors, and the chart's points."""
+    _fetch("SELECT * FROM initiatives_goal WHERE id = %s", [goal.pk])
+    _fetch(
+        "SELECT m.id, m.date, m.value, m.note, m.source, u.name FROM initiatives_measurement m "
+        "LEFT JOIN accounts_user u ON u.id = m.created_by_id WHERE m.goal_id = %s "
+        "ORDER BY m.date DESC, m.id DESC LIMIT 50",
+        [goal.pk],
+    )
+    if goal.measurement_count <= 500:
+        _fetch("SELECT date, value FROM initiatives_measurement WHERE goal_id = %s", [goal.pk])
+    else:
+        _fetch("SELECT month, count, total FROM goals_monthsummary WHERE goal_id = %s", [goal.pk])
+
+
+def _api_initiatives_sql(bench: BenchOrg) -> None:
+    _fetch(
+        f"SELECT i.*, COUNT(g.id), {_STATUS_COUNTS} FROM initiatives_initiative i "
+        "LEFT JOIN initiatives_goal g ON g.initiative_id = i.id WHERE i.organisation_id = %s "
+        "AND i.archived_at IS NULL GROUP BY i.id ORDER BY i.title, i.id LIMIT 100",
+        [bench.organisation.pk],
+    )
+
+
+def _activity_sql(bench: BenchOrg) -> None:
+    _fetch(
+        "SELECT e.*, u.name, u.email FROM core_auditentry e "
+        "LEFT JOIN accounts_user u ON u.id = e.actor_id WHERE e.organisation_id = %s "
+        "ORDER BY e.created_at DESC, e.id DESC LIMIT 51",
+        [bench.organisation.pk],
+    )
+
+
+# --- writes ------------------------------------------------------------------------------------
+
+
+def _add_one(bench: BenchOrg, goal: Goal, runs: int) -> Timing:
+    """``measurement_add`` on ``goal``, against one INSERT committed; the added rows are
+    deleted after (untimed) through the service, so the goal keeps its size."""
+    today = timezone.localdate()
+    added: list[Measurement] = []
+    free = iter(range(GAP_DAYS - 1, -1, -1))  # the days after the generated data
+    inserted = iter(range(10**6))
+
+    def add() -> None:
+        fresh = Goal.objects.get(pk=goal.pk)
+        when = today - timedelta(days=next(free))
+        added.append(services.measurement_add(goal=fresh, actor=bench.user, date=when, value=60.0))
+
+    def insert() -> None:
+        when = date(1000, 1, 1) + timedelta(days=next(inserted))  # a free date each time
+        with transaction.atomic():
+            bulk_insert(Measurement._meta.db_table, MEASUREMENT_COLUMNS, [_row(goal, when, 0)])
+
+    runs = min(runs, GAP_DAYS - 2)
+    name = f"Add one measurement ({goal.measurement_count:,}-point goal)"
+    timing = _time(name, "write", add, runs, against={"insert": insert})
+    _set_baseline(timing, "one INSERT", timing.extra["baselines"]["insert"])
+    Measurement.objects.filter(goal=goal, source="baseline").delete()
+    for measurement in added:
+        services.measurement_delete(measurement=measurement, actor=bench.user)
+    return timing
+
+
+def _row(goal: Goal, when: Any, n: int, key: str | None = None) -> tuple[Any, ...]:
+    return (
+        goal.organisation_id,
+        goal.pk,
+        when,
+        50.0 + n % 40,
+        "",
+        "baseline",
+        key,
+        None,
+        timezone.now(),
+    )
+
+
+def _scratch_goal(bench: BenchOrg) -> Goal:
+    return services.goal_create(
+        initiative=bench.reference,
+        actor=None,
+        fields={"name": "Scratch", "target_value": 80.0, "target_date": timezone.localdate()},
+    )
+
+
+def _timed_writes(
+    name: str, bench: BenchOrg, runs: int, write: Callable[[Goal], None], rows: int
+) -> Timing:
+    """``write`` into a new goal each run, against ``executemany``/``COPY`` of ``rows`` rows."""
+    seconds, baseline = [], []
+    for _ in range(runs):
+        goal = _scratch_goal(bench)
+        started = time.perf_counter()
+        write(goal)
+        seconds.append(time.perf_counter() - started)
+        assert Measurement.objects.filter(goal=goal).count() == rows, name
+        services.goal_delete(goal=goal, actor=None)
+        goal = _scratch_goal(bench)
+        today = timezone.localdate()
+        started = time.perf_counter()
+        with transaction.atomic():
+            bulk_insert(
+                Measurement._meta.db_table,
+                MEASUREMENT_COLUMNS,
+                (_row(goal, today - timedelta(days=n), n, f"b-{n}") for n in range(rows)),
+            )
+        baseline.append(time.perf_counter() - started)
+        services.goal_delete(goal=goal, actor=None)
+    timing = Timing(
+        name=name,
+        group="write",
+        median_ms=round(statistics.median(seconds) * 1000, 1),
+        p95_ms=round(_p95(seconds) * 1000, 1),
+        runs=runs,
+        queries=0,
+    )
+    what = "COPY" if connection.vendor == "postgresql" else "executemany"
+    _set_baseline(timing, f"{what} of the same rows", round(statistics.median(baseline) * 1000, 1))
+    return timing
+
+
+def _import(bench: BenchOrg, size: Size) -> Timing:
+    """A CSV of ``import_rows`` rows through every step: upload, mapping, check, commit."""
+    today = timezone.localdate()
+    lines = ["date,value,note"] + [
+        f"{(today - timedelta(days=n)).isoformat()},{50 + n % 40}.5,row {n}"
+        for n in range(size.import_rows)
+    ]
+    content = ("\n".join(lines) + "\n").encode()
+
+    def write(goal: Goal) -> None:
+        upload = imports.import_create(
+            goal=goal, filename="bench.csv", content=content, actor=bench.user
+        )
+        imports.import_set_mapping(
+            measurement_import=upload,
+            mapping=ColumnMapping(date="date", value="value", note="note"),
+            date_order=DateOrder.ISO,
+        )
+        imports.import_check(measurement_import=upload)
+        assert upload.state == MeasurementImport.State.READY, upload.problems[:3]
+        assert imports.import_claim(measurement_import=upload)
+        upload.refresh_from_db()
+        imports.import_commit(measurement_import=upload, actor=bench.user)
+        assert upload.state == MeasurementImport.State.DONE, upload.error
+
+    return _timed_writes(
+        f"Import a {size.import_rows:,}-row CSV (upload to commit)",
+        bench,
+        size.write_runs,
+        write,
+        size.import_rows,
+    )
+
+
+def _bulk_api(bench: BenchOrg, size: Size) -> Timing:
+    """``bulk_requests`` API requests of ``bulk_items`` items each, with idempotency keys."""
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {WRITE_TOKEN}")
+    today = timezone.localdate()
+    org = bench.organisation.slug
+    bodies = [
+        json.dumps(
+            {
+                "items": [
+                    {
+                        "date": (today - timedelta(days=n)).isoformat(),
+                        "value": 50 + n % 40,
+                        "idempotency_key": f"bench-{n}",
+                    }
+                    for n in range(r * size.bulk_items, (r + 1) * size.bulk_items)
+                ]
+            }
+        )
+        for r in range(size.bulk_requests)
+    ]
+
+    def write(goal: Goal) -> None:
+        url = f"/api/v1/orgs/{org}/goals/{goal.pk}/measurements"
+        for body in bodies:
+            response = api.post(url, body, content_type="application/json")
+            assert response.status_code == 201, response.content[:300]
+
+    return _timed_writes(
+        f"Bulk API: {size.bulk_requests} requests x {size.bulk_items:,} items",
+        bench,
+        size.write_runs,
+        write,
+        size.bulk_requests * size.bulk_items,
+    )
+
+
+# --- under gunicorn ----------------------------------------------------------------------------
+
+
+def measure_servers(
+    *, throughput_seconds: float, throughput_clients: int, load_seconds: float, load_clients: int
+) -> dict[str, Any]:
+    """Throughput of ``/healthz``, the dashboard and the API list, one after another with
+    ``throughput_clients`` clients each; then the load check: ``load_clients`` clients on the
+    dashboard and the API list together while one client adds measurements through the API."""
+    bench = find_existing()
+    client = Client()
+    client.force_login(bench.user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+    token = {"Authorization": f"Bearer {API_TOKEN}"}
+    org = bench.organisation.slug
+    dashboard, api_list = f"/o/{org}/", f"/api/v1/orgs/{org}/initiatives"
+    last_entry = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    scratch = _scratch_goal(bench)
+    writes = [
+        json.dumps(
+            {
+                "items": [
+                    {
+                        "date": (date(1000, 1, 1) + timedelta(days=n)).isoformat(),
+                        "value": 50 + n % 40,
+                    }
+                ]
+            }
+        )
+        for n in range(200_000)
+    ]
+    env = dict(os.environ)
+    try:
+        with load.serve(env) as address:
+            throughput = {}
+            for name, path, headers in (
+                ("/healthz", "/healthz", {}),
+                ("Dashboard", dashboard, page),
+                ("API: list initiatives", api_list, token),
+            ):
+                stream = load.Stream(name, path, throughput_clients, headers)
+                throughput[name] = load.run_driver(address, [stream], throughput_seconds)[name]
+            half = load_clients // 2
+            streams = [
+                load.Stream("Dashboard", dashboard, load_clients - half, page),
+                load.Stream("API: list initiatives", api_list, half, token),
+                load.Stream(
+                    "Writes: one measurement a request",
+                    f"/api/v1/orgs/{org}/goals/{scratch.pk}/measurements",
+                    1,
+                    {"Authorization": f"Bearer {WRITE_TOKEN}", "Content-Type": "application/json"},
+                    method="POST",
+                    bodies=writes,
+                ),
+            ]
+            loaded = load.run_driver(address, streams, load_seconds)
+    finally:
+        services.goal_delete(goal=scratch, actor=None)
+        AuditEntry.objects.filter(pk__gt=last_entry).delete()
+    healthz = throughput["/healthz"]["requests_per_second"] or 1
+    for figures in throughput.values():
+        figures["share_of_healthz"] = round(figures["requests_per_second"] / healthz, 3)
+    return {"workers": load.WORKERS, "throughput": throughput, "load": loaded}
+
+
+def find_existing() -> BenchOrg:
+    """The benchmark data as the last ``run`` left it, whatever its size."""
+    return bench_org(None)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
+from stepback.core.services import NUMBER_RANGE_MESSAGE
 from stepback.goals.models import Goal, Measurement, Milestone
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
@@ -109,6 +110,7 @@ def milestones(*rows: tuple[str, float]) -> tuple[Data, list[Data]]:
 
 DUPLICATE = milestones(("2025-06-30", 92), ("2025-06-30", 93))
 AFTER_TARGET = milestones(("2025-06-30", 92), ("2027-06-30", 96))
+HUGE_MILESTONE = milestones(("2025-06-30", 1e300))
 
 CASES: dict[str, Case] = {
     "duplicate milestone dates (new goal)": Case(
@@ -159,7 +161,67 @@ CASES: dict[str, Case] = {
         api_body=lambda w: goal_body(target_value=1.7e308),
         web_field="target_value",
         api_field="target_value",
-        message=lambda w: "Use a number between -1,000,000,000,000,000 and 1,000,000,000,000,000.",
+        message=lambda w: NUMBER_RANGE_MESSAGE,
+    ),
+    "a baseline too large to judge": Case(
+        web_path=lambda w: f"{w.web}/goals/{w.goal.pk}/edit/",
+        web_data=lambda w: goal_form(baseline_value="-1e16"),
+        api_method="put",
+        api_path=lambda w: f"{w.api}/goals/{w.goal.pk}",
+        api_body=lambda w: goal_body(baseline_value=-1e16),
+        web_field="baseline_value",
+        api_field="baseline_value",
+        message=lambda w: NUMBER_RANGE_MESSAGE,
+    ),
+    "a milestone too large to judge": Case(
+        web_path=lambda w: f"{w.web}/goals/new/",
+        web_data=lambda w: goal_form(**HUGE_MILESTONE[0]),
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/goals",
+        api_body=lambda w: goal_body(milestones=HUGE_MILESTONE[1]),
+        web_field="milestones",
+        api_field="milestones",
+        message=lambda w: f"Milestone 1: {NUMBER_RANGE_MESSAGE}",
+    ),
+    "a measured value too large to judge": Case(
+        web_path=lambda w: f"{w.web}/goals/{w.goal.pk}/measurements/",
+        web_data=lambda w: {"date": TODAY.isoformat(), "value": "1.7e308"},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/goals/{w.goal.pk}/measurements",
+        api_body=lambda w: {"items": [{"date": TODAY.isoformat(), "value": 1.7e308}]},
+        web_field="value",
+        api_field="items[0].value",
+        message=lambda w: NUMBER_RANGE_MESSAGE,
+    ),
+    "bounds in the wrong order (new goal)": Case(
+        web_path=lambda w: f"{w.web}/goals/new/",
+        web_data=lambda w: goal_form(lower_bound="100", upper_bound="0"),
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/goals",
+        api_body=lambda w: goal_body(lower_bound=100, upper_bound=0),
+        web_field="upper_bound",
+        api_field="upper_bound",
+        message=lambda w: "The upper bound must be above the lower bound.",
+    ),
+    "a target beyond the goal's upper bound": Case(
+        web_path=lambda w: f"{w.web}/goals/new/",
+        web_data=lambda w: goal_form(upper_bound="92.5"),
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/goals",
+        api_body=lambda w: goal_body(upper_bound=92.5),
+        web_field="target_value",
+        api_field="target_value",
+        message=lambda w: "Use a value of at most 92.5, the goal's upper bound.",
+    ),
+    "a measurement beyond the goal's upper bound": Case(
+        web_path=lambda w: f"{w.web}/goals/{w.goal.pk}/measurements/",
+        web_data=lambda w: {"date": "2025-06-01", "value": "100.5"},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/goals/{w.goal.pk}/measurements",
+        api_body=lambda w: {"items": [{"date": "2025-06-01", "value": 100.5}]},
+        web_field="value",
+        api_field="items[0].value",
+        message=lambda w: "Use a value of at most 100, the goal's upper bound.",
     ),
     "a measurement dated 400 days ahead": Case(
         web_path=lambda w: f"{w.web}/goals/{w.goal.pk}/measurements/",
@@ -242,6 +304,8 @@ def world(tenant: Tenant) -> World:
         "Reading",
         baseline_date=date(2025, 1, 1),
         target_date=date(2026, 12, 31),
+        lower_bound=0.0,
+        upper_bound=100.0,
     )
     theirs = make_goal(make_initiative(tenant.other_org, "Theirs"), "Their goal")
     return World(tenant=tenant, initiative=initiative, goal=goal, theirs=theirs)

@@ -1,7 +1,7 @@
 """The ``stepback`` command line.
 
-``stepback serve``, ``worker``, ``demo`` and ``createadmin`` are Stepback's own
-commands; every other Django management command works too
+``stepback serve``, ``worker``, ``demo``, ``createadmin``, ``backup`` and ``restore``
+are Stepback's own commands; every other Django management command works too
 (``stepback migrate``, ``stepback shell``, ``stepback check --deploy``).
 """
 
@@ -16,6 +16,8 @@ ALIASES = {
     "worker": "run_huey",
     "demo": "demo",
     "createadmin": "createadmin",
+    "backup": "backup",
+    "restore": "restore",
 }
 
 USAGE = """\
@@ -26,6 +28,8 @@ Stepback's commands:
   worker        start only the background worker
   demo          load the demo organisations (safe to run again)
   createadmin   create a site administrator who can use /admin/
+  backup        write the database and the uploaded files to one archive
+  restore       put back a backup (refuses a database that is not empty without --force)
 
 Any Django management command works too, e.g. `stepback migrate`, `stepback check --deploy`.
 Run `stepback help COMMAND` for a command's options.
@@ -44,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not rest or rest[0] in {"-h", "--help"}:
         sys.stdout.write(USAGE)
         return 0
+    if rest[0] in {"migrate", "restore"}:
+        # The only commands that may create a missing production SQLite database.
+        os.environ["STEPBACK_CREATE_DATABASE"] = "true"
     try:
         settings.INSTALLED_APPS  # noqa: B018 - load the settings to report a bad configuration
     except ImproperlyConfigured as exc:

@@ -92,17 +92,28 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so its page has every header; still before the CSRF check (a process_view)
+    # could read a body too large to take.
+    "stepback.core.uploads.RequestTooLarge",
 ]
 
 ROOT_URLCONF = "stepback.urls"
 WSGI_APPLICATION = "stepback.wsgi.application"
 
+_TEMPLATE_LOADERS = [
+    "django.template.loaders.filesystem.Loader",
+    "django.template.loaders.app_directories.Loader",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Compiled templates are kept in memory; only development reads them per request,
+            # so an edited template shows at once.
+            "loaders": _TEMPLATE_LOADERS
+            if DEBUG
+            else [("django.template.loaders.cached.Loader", _TEMPLATE_LOADERS)],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -122,7 +133,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+# In production a missing SQLite file is an error, never silently a new empty database
+# (a moved volume, a wrong STEPBACK_DATA_DIR): `stepback migrate` alone may create it (the
+# command line sets STEPBACK_CREATE_DATABASE for it), and a file that disappears while
+# the site runs is not recreated (SQLite's mode=rw), so /healthz and every page fail.
+if SQLITE and PRODUCTION and not env_bool("STEPBACK_CREATE_DATABASE"):
+    _sqlite_path = Path(DATABASES["default"]["NAME"])
+    if not _sqlite_path.is_file():
+        raise ImproperlyConfigured(
+            f"The database {_sqlite_path} does not exist. For a new site, create it with "
+            "`stepback migrate`; otherwise check STEPBACK_DATA_DIR (or STEPBACK_DATABASE_URL), "
+            "or restore a backup with `stepback restore`."
+        )
+    DATABASES["default"]["NAME"] = f"file:{_sqlite_path}?mode=rw"
+if SQLITE:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (

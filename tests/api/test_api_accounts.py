@@ -6,6 +6,7 @@ import pytest
 
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import Role
+from stepback.core.api_errors import problem
 from stepback.tokens.models import ApiToken
 from tests.api.conftest import call, make_token
 from tests.conftest import Tenant, make_member
@@ -100,7 +101,7 @@ def test_it_hides_a_member_of_another_org(tenant: Tenant) -> None:
     for method in ("get", "delete"):
         response = call(method, f"{MEMBERS}/{other}", token)
         assert response.status_code == 404
-        assert response.json() == {"detail": "Not found."}
+        assert response.json() == problem(404, "Not found.")
     assert call("patch", f"{MEMBERS}/{other}", token, {"role": "viewer"}).status_code == 404
     assert Membership.objects.get(pk=other).role == Role.ADMIN
 

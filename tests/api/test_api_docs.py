@@ -52,13 +52,20 @@ def test_it_renders_the_docs_without_external_scripts(db: None) -> None:
 
 
 def test_it_describes_every_routes_error_answers(db: None) -> None:
-    """Each route lists the 401, 403, 404 and 422 it can give, with the body's shape."""
+    """Each route lists the errors it can give, all as RFC 9457 problem documents."""
     schema = Client().get("/api/v1/openapi.json").json()
     for path, ops in schema["paths"].items():
         for method, op in ops.items():
             responses = op["responses"]
-            assert {"401", "403", "404", "422"} <= set(responses), f"{method} {path}"
-            invalid = responses["422"]["content"]["application/json"]["schema"]
-            assert invalid["required"] == ["detail", "errors"], f"{method} {path}"
+            expected = {"401", "403", "404", "422", "429", "500"}
+            if "requestBody" in op:
+                expected.add("413")
+            assert expected <= set(responses), f"{method} {path}"
+            errors = {code: answer for code, answer in responses.items() if code >= "400"}
+            for code, answer in errors.items():
+                shape = answer["content"]["application/problem+json"]["schema"]
+                assert {"type", "title", "status", "detail"} <= set(shape["required"]), code
+            invalid = responses["422"]["content"]["application/problem+json"]["schema"]
+            assert "errors" in invalid["required"], f"{method} {path}"
             item = invalid["properties"]["errors"]["items"]
             assert set(item["required"]) == {"field", "message"}, f"{method} {path}"

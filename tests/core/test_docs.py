@@ -12,10 +12,12 @@ from stepback import settings as settings_module
 from stepback.accounts.roles import CAPABILITIES, Capability, Role
 from stepback.api.api import api
 from stepback.cli import ALIASES
+from stepback.core.services import NUMBER_RANGE_MESSAGE
 from stepback.demo.accounts import PEOPLE, SITE_ADMIN
 from stepback.demo.site import DEMO_PASSWORD
 from stepback.goals.api import MAX_BULK_ITEMS
 from stepback.goals.imports import BACKGROUND_ROWS, KEEP_DAYS, MAX_UPLOAD_BYTES
+from stepback.lib.tabular.table import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
@@ -148,6 +150,14 @@ def test_it_states_the_limits_the_code_sets() -> None:
     assert f"up to {MAX_UPLOAD_BYTES // 2**20} MB" in entering_data
     assert f"({BACKGROUND_ROWS:,} rows or more)" in entering_data
     assert f"kept for {KEEP_DAYS} days" in entering_data
+    assert (
+        f"at most {MAX_COLUMNS:,} columns, {MAX_ROWS:,} rows and {MAX_CELL_CHARS:,} "
+        "characters in a cell"
+    ) in entering_data
+    low, high = (
+        NUMBER_RANGE_MESSAGE.removeprefix("Use a number between ").rstrip(".").split(" and ")
+    )
+    assert f"between \N{MINUS SIGN}{low.lstrip('-')} and {high}" in entering_data
     assert f"from 1 to {MAX_BULK_ITEMS:,} items" in api_guide
     assert f"at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20:g} MB" in api_guide
     assert f"`limit` (default {ninja_settings.PAGINATION_PER_PAGE})" in api_guide

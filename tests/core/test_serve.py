@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -70,6 +72,56 @@ def test_it_stops_the_others_when_one_child_dies(supervisor_cleanup: list[Superv
     assert (code, died) == (1, "crasher")
     assert supervisor.processes["crasher"].returncode == 3
     assert supervisor.processes["sleeper"].returncode == -signal.SIGTERM
+
+
+def signal_when(path: Path, signum: int = signal.SIGINT) -> threading.Thread:
+    """Send this process ``signum`` once ``path`` exists (the supervisor's loop runs in the
+    main thread, so whatever waits for its children must run beside it)."""
+
+    def run() -> None:
+        wait_for(path, timeout=60)
+        os.kill(os.getpid(), signum)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_it_restarts_a_dead_worker_with_back_off_and_keeps_the_others(
+    tmp_path: Path, supervisor_cleanup: list[Supervisor]
+) -> None:
+    flaky = (
+        "import sys, time, pathlib\n"
+        "starts = pathlib.Path(sys.argv[1])\n"
+        "with starts.open('a') as f: f.write('started\\n')\n"
+        "if len(starts.read_text().splitlines()) < 3: sys.exit(3)\n"
+        "pathlib.Path(sys.argv[1] + '.ready').touch()\n"
+        "time.sleep(60)\n"
+    )
+    starts = tmp_path / "starts"
+    logged: list[str] = []
+    supervisor = Supervisor(
+        {"web": script("import time; time.sleep(60)"), "worker": [*script(flaky), str(starts)]},
+        restartable={"worker"},
+        log=logged.append,
+        first_pause=0.05,
+    )
+    supervisor_cleanup.append(supervisor)
+    supervisor.start()
+    web_pid = supervisor.processes["web"].pid
+    signal_when(Path(f"{starts}.ready"))
+
+    code, died = supervisor.wait(stop_timeout=10)
+
+    assert (code, died) == (0, None)
+    assert supervisor.restarts == {"worker": 2}
+    assert len(starts.read_text().splitlines()) == 3
+    assert supervisor.processes["web"].pid == web_pid
+    assert supervisor.processes["web"].returncode == -signal.SIGTERM
+    pauses = [re.search(r"restarting it in ([\d.]+) s", line) for line in logged]
+    assert [m.group(1) for m in pauses if m] == ["0.05", "0.1"]
+    assert all("exit code 3" in line for line in logged if "stopped unexpectedly" in line)
+    assert sum("was restarted" in line for line in logged) == 2
 
 
 def test_it_forwards_a_signal_as_sigterm_and_exits_cleanly(
@@ -183,6 +235,17 @@ def test_it_asks_for_collectstatic_when_production_files_are_missing(
         call_command("serve", port=free_port())
 
 
+def wait_for_line(lines: list[str], pattern: str, timeout: float = 120.0) -> re.Match[str]:
+    """The first line (read so far, or soon) of a child's output that matches ``pattern``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for line in list(lines):
+            if match := re.search(pattern, line):
+                return match
+        assert time.monotonic() < deadline, f"no line matched {pattern!r}: {''.join(lines)}"
+        time.sleep(0.1)
+
+
 def get(url: str) -> tuple[int, bytes]:
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.status, response.read()
@@ -203,6 +266,9 @@ def test_it_serves_pages_and_static_files_and_stops_both_children_on_ctrl_c(
         "STEPBACK_DEBUG": "true",
         "STEPBACK_DATA_DIR": str(tmp_path),
     }
+    subprocess.run(
+        [PYTHON, "-m", "stepback.cli", "migrate", "-v0"], env=env, check=True, timeout=300
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     serve = subprocess.Popen(
@@ -212,6 +278,9 @@ def test_it_serves_pages_and_static_files_and_stops_both_children_on_ctrl_c(
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(serve.stdout or ()), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -219,10 +288,22 @@ def test_it_serves_pages_and_static_files_and_stops_both_children_on_ctrl_c(
                 status, body = get(f"{base}/healthz")
                 break
             except OSError:
-                assert serve.poll() is None, serve.communicate()[0]
+                assert serve.poll() is None, "".join(lines)
                 assert time.monotonic() < deadline, "the server never answered"
                 time.sleep(0.2)
-        assert (status, body) == (200, b'{"status": "ok", "database": "ok"}')
+        assert status == 200
+        assert json.loads(body)["database"] == {"status": "ok"}
+
+        # The worker dies: the web server goes on serving, and the worker comes back.
+        started = wait_for_line(lines, r"background worker: huey consumer, pid (\d+)")
+        first_worker = int(started.group(1))
+        os.kill(first_worker, signal.SIGKILL)
+        restarted = wait_for_line(lines, r"The background worker was restarted \(pid (\d+)\)")
+        second_worker = int(restarted.group(1))
+        assert second_worker != first_worker
+        assert alive(second_worker)
+        assert get(f"{base}/healthz")[0] == 200
+        assert any("stopped unexpectedly (signal 9)" in line for line in lines)
 
         status, css = get(f"{base}/static/vendor/bootstrap/css/bootstrap.min.css")
         assert status == 200
@@ -232,14 +313,16 @@ def test_it_serves_pages_and_static_files_and_stops_both_children_on_ctrl_c(
         assert b"/static/vendor/bootstrap/css/bootstrap.min.css" in page
 
         serve.send_signal(signal.SIGINT)
-        output, _ = serve.communicate(timeout=60)
+        serve.wait(timeout=60)
+        reader.join(timeout=10)
     finally:
         if serve.poll() is None:
             serve.kill()
 
+    output = "".join(lines)
     assert serve.returncode == 0, output
     assert f"Stepback is starting at {base}/" in output
-    pids = [int(pid) for pid in re.findall(r"pid (\d+)", output)]
-    assert len(pids) == 2, output
+    pids = {int(pid) for pid in re.findall(r"pid (\d+)", output)}
+    assert len(pids) == 3, output  # the web server and both workers
     assert not any(alive(pid) for pid in pids)
     assert "Stepback stopped." in output

@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from stepback.accounts.roles import Role
-from stepback.goals import imports, services
+from stepback.goals import exports, imports, services
 from stepback.goals.models import Goal, Measurement, MeasurementImport
 from stepback.lib.tabular import ColumnMapping, DateOrder
 from tests.conftest import Tenant
@@ -70,7 +70,7 @@ def test_it_exports_csv_with_a_bom_iso_dates_and_exact_numbers(tenant: Tenant, g
     )
     assert "no-cache" in response["Cache-Control"]
     body = content(response)
-    assert body.startswith(b"\xef\xbb\xbfdate,value,note,source\r\n")
+    assert body.startswith(b'\xef\xbb\xbf"date","value","note","source"\r\n')
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     assert rows[1] == ["2024-01-15", "60", "Baseline test, term 1", "NAPLAN"]
     assert rows[2] == ["2024-04-20", "62.5", 'Quoted "fine", with comma', ""]
@@ -129,7 +129,7 @@ def test_text_that_looks_like_a_formula_is_never_run(tenant: Tenant) -> None:
 def test_an_empty_goal_exports_just_the_header(tenant: Tenant) -> None:
     goal = make_goal(tenant.org)
     response = tenant.client(Role.VIEWER).get(export_url(goal))
-    assert content(response) == b"\xef\xbb\xbfdate,value,note,source\r\n"
+    assert content(response) == b'\xef\xbb\xbf"date","value","note","source"\r\n'
 
 
 def test_an_unknown_format_is_refused(tenant: Tenant, goal: Goal) -> None:
@@ -177,3 +177,51 @@ def test_an_export_imports_again_unchanged(tenant: Tenant, goal: Goal, kind: str
     imports.import_commit(measurement_import=measurement_import, actor=None)
     assert measurement_import.state == MeasurementImport.State.DONE
     assert stored(copy) == stored(goal) == MEASUREMENTS
+
+
+def _cells_as_a_semicolon_spreadsheet_reads(line: str) -> list[str]:
+    """Split a line as a spreadsheet set to ``;`` does: a ``;`` inside quotes, wherever the
+    quotes open and close, is not a separator (Excel and LibreOffice toggle on each ``"``)."""
+    cells, current, quoted = [], "", False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif char == ";" and not quoted:
+            cells.append(current)
+            current = ""
+        else:
+            current += char
+    return [*cells, current]
+
+
+@pytest.mark.parametrize("note", ["a;=1+1", "x;+SUM(A1)", ";@cmd", "semi;colon;-2"])
+def test_a_note_with_a_semicolon_stays_one_cell_in_a_semicolon_spreadsheet(
+    tenant: Tenant, note: str
+) -> None:
+    goal = make_goal(tenant.org)
+    services.measurement_add(goal=goal, date=date(2024, 1, 1), value=1, note=note, actor=None)
+    response = tenant.client(Role.VIEWER).get(export_url(goal))
+    text = content(response).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[1] == f'"2024-01-01","1","{note}",""'
+    for line in lines:
+        cells = _cells_as_a_semicolon_spreadsheet_reads(line)
+        assert len(cells) == 1
+        assert not cells[0].startswith(("=", "+", "-", "@"))
+    assert list(csv.reader(io.StringIO(text)))[1] == ["2024-01-01", "1", note, ""]
+
+
+def test_the_problems_csv_quotes_every_field_and_escapes_formulas(tenant: Tenant) -> None:
+    goal = make_goal(tenant.org)
+    measurement_import = MeasurementImport.objects.create(
+        organisation=tenant.org,
+        goal=goal,
+        filename="x.csv",
+        content=b"",
+        problems=[{"row": 3, "column": "=cmd;x", "message": "a;=1+1 is not a number"}],
+    )
+    lines = list(exports.problems_csv_lines(measurement_import))
+    assert lines[1:] == [
+        '"row","column","problem"\r\n',
+        '"3","\'=cmd;x","a;=1+1 is not a number"\r\n',
+    ]

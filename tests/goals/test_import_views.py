@@ -196,6 +196,18 @@ def test_it_refuses_a_file_over_the_limit(
     assert "the limit is 1 MB" in response.content.decode()
 
 
+def test_a_small_file_with_100000_columns_gets_a_message_at_upload(
+    client: Client, goal: Goal
+) -> None:
+    header = ",".join(["date", "value", *(f"c{n}" for n in range(99_998))])
+    content = f"{header}\n2024-01-02,1{',x' * 99_998}\n".encode()
+    assert len(content) < 1_400_000
+    response = post_file(client, goal, content)
+    assert response.status_code == 400
+    assert "Row 1 has 100,000 columns; at most 1,000 can be read" in response.content.decode()
+    assert not MeasurementImport.objects.exists()
+
+
 # --- step 2: columns -------------------------------------------------------------------------
 
 
@@ -336,9 +348,9 @@ def test_it_caps_the_list_and_offers_every_problem_as_csv(client: Client, goal: 
     body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     lines = body.splitlines()
     assert response["Content-Disposition"] == 'attachment; filename="scores-problems.csv"'
-    assert lines[0] == "row,column,problem"
+    assert lines[0] == '"row","column","problem"'
     assert len(lines) == 251
-    assert lines[-1] == "251,value,'bad249' is not a number"
+    assert lines[-1] == '"251","value","\'bad249\' is not a number"'
 
 
 def test_it_shows_counts_and_the_rows_as_they_will_be_stored(client: Client, goal: Goal) -> None:
@@ -533,6 +545,31 @@ def test_it_checks_a_stalled_import_again_once(
     client.post(url("import_retry", measurement_import))  # the worker runs it (immediate mode)
     measurement_import.refresh_from_db()
     assert measurement_import.state == State.READY
+
+
+def test_after_a_worker_died_mid_store_the_page_never_says_rows_were_stored(
+    client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker wrote 2 of 3 rows in the commit's transaction, reported it, then was
+    killed: its transaction rolled back, and its last report stays in the cache."""
+    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 3)
+    measurement_import = checked(goal)
+    with mock.patch.object(background.tasks, "measurement_import_commit"):  # the worker
+        client.post(url("import_commit", measurement_import))
+    imports._report_commit(measurement_import, "storing", 2)  # its last report, then death
+
+    page = client.get(url("import_preview", measurement_import)).content.decode()
+    assert "2 of 3 rows written; none is stored until all are" in page
+    assert "rows stored" not in page
+    assert not Measurement.objects.exists()
+
+    with mock.patch(
+        "django.utils.timezone.now", return_value=timezone.now() + imports.STALE_AFTER * 2
+    ):
+        page = client.get(url("import_preview", measurement_import)).content.decode()
+        assert "stopped making progress" in page
+        client.post(url("import_retry", measurement_import))  # immediate mode: it runs now
+    assert Measurement.objects.filter(goal=goal).count() == 3
 
 
 @pytest.mark.parametrize("stored_before_crash", [0, 1, 3])

@@ -429,7 +429,11 @@ def test_it_reports_commit_progress_while_storing(
     rows = "".join(f"2024-01-0{day},{day}\n" for day in range(1, 6))
     measurement_import = check(upload(goal, f"date,value\n{rows}".encode()))
     commit(measurement_import)
-    assert seen == ["2 of 5 rows stored", "4 of 5 rows stored", "5 of 5 rows stored"]
+    assert seen == [
+        "2 of 5 rows written; none is stored until all are",
+        "4 of 5 rows written; none is stored until all are",
+        "5 of 5 rows written; none is stored until all are",
+    ]
 
 
 def long_ago() -> datetime:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from stepback.goals.forecast import forecast
 from stepback.goals.pace import (
     FALLBACK,
     GoalSpec,
@@ -147,6 +148,9 @@ def test_it_never_worsens_the_status_for_a_better_latest_value(
 def test_it_calls_values_exactly_on_the_planned_path_on_pace(
     goal: GoalSpec, offsets: list[int], first_value: float, data: st.DataObject
 ) -> None:
+    # The status comes from the forecast, which follows the data, not the plan's bends: a
+    # straight plan, followed exactly, is on pace.
+    goal = replace(goal, milestones=())
     dates = sorted(day(o) for o in offsets)
     base = goal.baseline or Point(dates[0], first_value)
     on_path = [base if d == base.when else Point(d, expected_value(goal, d, base)) for d in dates]
@@ -226,3 +230,55 @@ def test_it_gives_a_reason_that_survives_storing_as_json(case: Case, unit: str) 
     stored = json.loads(json.dumps({"code": reason.code, "params": reason.params}, allow_nan=False))
     assert stored == {"code": reason.code.value, "params": reason.params}
     assert render_reason(stored["code"], stored["params"]) == text
+
+
+@SETTINGS
+@given(cases(), st.sampled_from([(0.0, 100.0), (-50.0, None), (None, 10.0)]))
+def test_it_keeps_the_projection_and_band_within_declared_bounds(
+    case: Case, bounds: tuple[float | None, float | None]
+) -> None:
+    lower, upper = bounds
+    goal = replace(case.goal, lower_bound=lower, upper_bound=upper)
+    p = assess(goal, case.measurements, case.as_of).projection
+    if p is not None:
+        assert lower is None or p.low >= lower
+        assert upper is None or p.high <= upper
+        assert p.low <= p.value <= p.high
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.integers(0, 3000), values), min_size=2, max_size=40),
+    st.integers(1, 4000),
+    st.integers(1, 4000),
+)
+def test_it_never_narrows_the_band_for_a_longer_horizon(
+    raw: list[tuple[int, float]], near: int, far_extra: int
+) -> None:
+    by_day = dict(raw)
+    days = sorted(by_day)
+    if len(days) < 2:
+        return
+    biggest = max(abs(v) for v in by_day.values()) or 1.0
+    fitted = forecast(days, [by_day[d] / biggest for d in days], near)
+    assert fitted is not None
+    years, later = near / 365.25, (near + far_extra) / 365.25
+    assert fitted.half_width(later) >= fitted.half_width(years)
+    low, high = fitted.band(years)
+    assert low <= fitted.value(years) <= high
+
+
+@SETTINGS
+@given(cases(whole, whole_jitter), st.integers(-500, 500))
+def test_it_keeps_the_status_when_values_of_both_signs_are_shifted(case: Case, shift: int) -> None:
+    # With values of both signs, only the linear scale applies: a shift changes nothing.
+    values = [p.value for p in case.measurements]
+    shifted = transform(case, lambda v: v + shift)
+    moved = [p.value for p in shifted.measurements]
+    for vs in (values, moved):
+        if not (min(vs[:-1] or vs) < 0 < max(vs[:-1] or vs)):
+            return
+    assert (
+        assess(shifted.goal, shifted.measurements, shifted.as_of).status
+        == assess(case.goal, case.measurements, case.as_of).status
+    )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import Role
 from stepback.accounts.services import membership_remove
+from stepback.core.api_errors import problem
 from stepback.tokens.auth import LAST_USED_RESOLUTION_SECONDS
 from stepback.tokens.models import ApiToken
 from tests.api.conftest import call, make_token
@@ -23,7 +24,7 @@ def test_it_refuses_requests_without_a_valid_token(tenant: Tenant) -> None:
     for token in (None, "sbk_nope", ""):
         response = call("get", "/me", token)
         assert response.status_code == 401
-        assert response.json() == {"detail": "Missing or invalid API token."}
+        assert response.json() == problem(401, "Missing or invalid API token.")
 
 
 def test_it_refuses_a_revoked_token(tenant: Tenant) -> None:
@@ -47,7 +48,7 @@ def test_it_refuses_writes_with_a_read_only_token(tenant: Tenant) -> None:
     member_id = _member_id(tenant, Role.MEMBER)
     response = call("patch", f"/orgs/riverside/members/{member_id}", raw, {"role": "viewer"})
     assert response.status_code == 403
-    assert response.json() == {"detail": "This token is read-only."}
+    assert response.json() == problem(403, "This token is read-only.")
     assert call("delete", f"/orgs/riverside/members/{member_id}", raw).status_code == 403
     assert Membership.objects.get(pk=member_id).role == Role.MEMBER
 
@@ -57,7 +58,7 @@ def test_it_bounds_a_write_token_by_the_role(tenant: Tenant) -> None:
     member_id = _member_id(tenant, Role.MEMBER)
     response = call("patch", f"/orgs/riverside/members/{member_id}", raw, {"role": "admin"})
     assert response.status_code == 403
-    assert response.json() == {"detail": "Your role (Leader) cannot do this."}
+    assert response.json() == problem(403, "Your role (Leader) cannot do this.")
 
 
 def test_it_follows_a_role_change_after_the_token_was_made(tenant: Tenant) -> None:
@@ -74,7 +75,7 @@ def test_it_answers_404_for_another_orgs_paths(tenant: Tenant) -> None:
     for path in ("/orgs/riverside", "/orgs/riverside/members", "/orgs/no-such-org"):
         response = call("get", path, raw)
         assert response.status_code == 404
-        assert response.json() == {"detail": "Not found."}
+        assert response.json() == problem(404, "Not found.")
 
 
 def test_it_scopes_a_token_to_its_org_even_for_a_member_of_both(tenant: Tenant) -> None:

@@ -25,12 +25,6 @@ from stepback.tokens.models import ApiToken
 
 router = Router(tags=["accounts"])
 
-# A larger ``limit`` is cut to this.
-
-
-class DetailOut(Schema):
-    detail: str
-
 
 class UserOut(Schema):
     id: int
@@ -137,10 +131,10 @@ def member_detail(request: HttpRequest, org: str, member_id: int) -> object:
 
 @router.patch(
     "/orgs/{org}/members/{member_id}",
-    response={200: MemberOut, 409: DetailOut},
+    response=MemberOut,
     summary="Change a member's role",
     description="An organisation always keeps an admin: demoting the last one is a 409.",
-    **access(Capability.MANAGE_MEMBERS),
+    **access(Capability.MANAGE_MEMBERS, conflict="The last admin cannot be demoted."),
 )
 def member_update(request: HttpRequest, org: str, member_id: int, payload: MemberPatch) -> object:
     acting = api_membership(request)
@@ -161,13 +155,13 @@ def member_update(request: HttpRequest, org: str, member_id: int, payload: Membe
 
 @router.delete(
     "/orgs/{org}/members/{member_id}",
-    response={204: None, 409: DetailOut},
+    response={204: None},
     summary="Remove a member",
     description=(
         "Their API tokens for this organisation are revoked. The last admin cannot be "
         "removed (409)."
     ),
-    **access(Capability.MANAGE_MEMBERS),
+    **access(Capability.MANAGE_MEMBERS, conflict="The last admin cannot be removed."),
 )
 def member_remove(request: HttpRequest, org: str, member_id: int) -> Status[None]:
     acting = api_membership(request)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as RuleError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.log import log_response
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from stepback.accounts.api import router as accounts_router
 from stepback.activity.api import router as activity_router
-from stepback.core.api_errors import field_errors
+from stepback.core.api_errors import field_errors, problem_answer, problem_response
 from stepback.goals.api import router as goals_router
 from stepback.initiatives.api import router as initiatives_router
 from stepback.observations.api import router as observations_router
@@ -28,7 +32,23 @@ class OfflineSwagger(Swagger):
     template = "api/swagger.html"
 
 
-api = NinjaAPI(
+class StepbackAPI(NinjaAPI):
+    """ninja's API, whose schema also says which routes refuse a body that is too large."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if "requestBody" in operation:
+                    operation["responses"].setdefault("413", TOO_LARGE)
+        return schema
+
+
+TOO_LARGE = problem_answer("The request body is too large; nothing was changed.")
+
+api = StepbackAPI(
     title="Stepback API",
     version="1",
     description=(
@@ -37,9 +57,12 @@ api = NinjaAPI(
         "organisation and is read-only or read-write; it never has more rights than its "
         "owner's current role there. A revoked token, or the token of someone no longer a "
         "member of its organisation, gets 401. Another organisation's paths are 404, a "
-        'missing right is 403. Errors are JSON: `{"detail": reason}`, and a request body '
-        "that does not validate is 422 with `errors: [{field, message}]`. Lists are "
-        "paginated with `limit` and `offset` and return `{items, count}`."
+        "missing right is 403. Every error is an RFC 9457 problem document "
+        "(`application/problem+json`: `type`, `title`, `status`, `detail`), and a request "
+        "that does not validate is 422 with `errors: [{field, message}]`. Each token may make "
+        "a limited number of requests a minute; past it, 429 with `Retry-After`. Lists are "
+        "paginated with `limit` and `offset` and return `{items, count}`. Every path that "
+        "answers GET also answers HEAD."
     ),
     auth=TokenAuth(),
     docs=OfflineSwagger(settings={"validatorUrl": None, "persistAuthorization": False}),
@@ -49,7 +72,7 @@ api = NinjaAPI(
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"detail": "Missing or invalid API token."}, status=401)
+    return problem_response(401, "Missing or invalid API token.")
 
 
 @api.exception_handler(ValidationError)
@@ -63,34 +86,53 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         }
         for err in exc.errors
     ]
-    return api.create_response(
-        request, {"detail": "The request is not valid.", "errors": errors}, status=422
-    )
+    return problem_response(422, "The request is not valid.", errors=errors)
 
 
 @api.exception_handler(RuleError)
 def on_rule_error(request: HttpRequest, exc: RuleError) -> HttpResponse:
     """A service refused the input: the same messages the web form shows, by field."""
-    return api.create_response(
-        request,
-        {"detail": "The request is not valid.", "errors": field_errors(exc)},
-        status=422,
-    )
+    return problem_response(422, "The request is not valid.", errors=field_errors(exc))
 
 
 @api.exception_handler(RequestDataTooBig)
 def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
-    return api.create_response(
-        request,
-        {"detail": f"The request body is larger than {limit:g} MB; send it in smaller batches."},
-        status=413,
+    return problem_response(
+        413, f"The request body is larger than {limit:g} MB; send it in smaller batches."
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(404, "Not found.")
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    wait = max(1, exc.wait or 1)
+    return problem_response(
+        429,
+        f"Too many requests with this token; try again in {wait} seconds.",
+        headers={"Retry-After": str(wait)},
     )
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    return problem_response(exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A fault of ours: logged with its traceback, as Django logs one, and answered in JSON."""
+    response = problem_response(
+        500, "Something went wrong on our side. It is logged; try again later."
+    )
+    log_response(
+        "Internal Server Error: %s", request.path, response=response, request=request, exception=exc
+    )
+    return response
 
 
 api.add_router("", accounts_router)

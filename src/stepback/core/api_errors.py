@@ -1,4 +1,5 @@
-"""A service's ``ValidationError`` as the API answers it: 422 naming each field.
+"""The API's errors: RFC 9457 problem details, and a service's ``ValidationError`` as a
+422 naming each field.
 
 Services name fields as the models do (``leader``, ``goals``); where an API schema names
 them otherwise (``leader_id``, ``goal_ids``) a route renames them with ``api_names``, so
@@ -7,12 +8,15 @@ the same bad input gets the same message through the web form and the API.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from http import HTTPStatus
 from typing import TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.http import HttpResponse
 from pydantic import ConfigDict
 
 M = TypeVar("M", bound=models.Model)
@@ -61,3 +65,72 @@ def strict_config() -> ConfigDict:
     """The configuration of every API input schema: an unknown field is a 422 naming it,
     never silently ignored."""
     return ConfigDict(extra="forbid")
+
+
+#: RFC 9457's media type: every error the API answers has it.
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem(
+    status: int, detail: str, *, errors: Sequence[Mapping[str, str]] | None = None
+) -> dict[str, object]:
+    """An RFC 9457 problem document: ``type``, ``title``, ``status``, ``detail``.
+
+    ``type`` is ``about:blank`` (the status says what kind of problem it is, and ``title``
+    is its phrase); a 422 also lists ``errors``, each ``{field, message}``.
+    """
+    body: dict[str, object] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = list(errors)
+    return body
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    errors: Sequence[Mapping[str, str]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    """The API's answer to anything that went wrong, whoever noticed it."""
+    response = HttpResponse(
+        json.dumps(problem(status, detail, errors=errors)),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+_FIELD_ERROR = {
+    "type": "object",
+    "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+    "required": ["field", "message"],
+}
+
+
+def problem_schema(*, with_errors: bool = False) -> dict[str, object]:
+    """The JSON schema of ``problem``'s document, for the OpenAPI description."""
+    properties: dict[str, object] = {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    }
+    required = ["type", "title", "status", "detail"]
+    if with_errors:
+        properties["errors"] = {"type": "array", "items": _FIELD_ERROR}
+        required.append("errors")
+    return {"type": "object", "properties": properties, "required": required}
+
+
+def problem_answer(description: str, *, with_errors: bool = False) -> dict[str, object]:
+    """An error answer of an OpenAPI operation: ``description``, with the problem's schema."""
+    schema = problem_schema(with_errors=with_errors)
+    return {"description": description, "content": {PROBLEM_CONTENT_TYPE: {"schema": schema}}}

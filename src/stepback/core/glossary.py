@@ -53,14 +53,13 @@ TERMS: dict[str, tuple[Promise, Promise]] = {
     ),
     "pace": _term(
         "Pace",
-        "Whether the latest measurement keeps up with the planned path, from the baseline "
-        "through the milestones to the target: on pace, at risk (a little behind) or off "
-        "track (further behind).",
+        "Whether the goal is on course for its target: on pace, at risk (a little short of "
+        "its plan) or off track (further short). The sentence beside it says why.",
     ),
     "tolerance": _term(
         "On pace, at risk",
-        "How far behind the planned path a goal may be and still count as on pace, then as at "
-        "risk, as a share of the whole planned change from baseline to target. Further behind "
+        "How far short of the plan a goal may be and still count as on pace, then as at "
+        "risk, as a share of the whole planned change from baseline to target. Further short "
         "is off track.",
     ),
     "projection": _term(

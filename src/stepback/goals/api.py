@@ -58,6 +58,8 @@ class GoalOut(Schema):
     target_date: dt.date
     on_pace_tolerance: float
     at_risk_tolerance: float
+    lower_bound: float | None
+    upper_bound: float | None
     milestones: list[MilestoneIO]
     pace: PaceOut
 
@@ -91,6 +93,14 @@ class GoalIn(Schema):
     target_date: dt.date
     on_pace_tolerance: float = 0.05
     at_risk_tolerance: float = 0.15
+    lower_bound: float | None = Field(
+        None, description="The lowest value the measure can take (forecasts stay above it)."
+    )
+    upper_bound: float | None = Field(
+        None,
+        description="The highest value the measure can take; a goal in % without bounds "
+        "is taken to lie between 0 and 100.",
+    )
     milestones: list[MilestoneIO] = []
 
 

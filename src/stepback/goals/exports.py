@@ -3,9 +3,10 @@
 Exports are CSV (UTF-8 *with* a byte-order mark, because Excel reads a CSV without one
 in the computer's legacy code page and garbles accents; every other reader, this
 importer included, skips the mark) and XLSX. Both have the columns date, value, note,
-source, with ISO dates, so an exported file imports again unchanged. In the CSV, text
-that a spreadsheet would run as a formula (starting with ``= + - @``) gets a leading
-apostrophe; in the XLSX it is stored as plain text.
+source, with ISO dates, so an exported file imports again unchanged. The CSV quotes
+every field, so a note such as ``a;=1+1`` stays one cell in a spreadsheet whose list
+separator is ``;``; and text that a spreadsheet would run as a formula (starting with
+``= + - @``) gets a leading apostrophe. In the XLSX it is stored as plain text.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class _Echo:
 
 def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     """CSV text, a line at a time, starting with a UTF-8 byte-order mark."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield "\ufeff"
     for row in rows:
         yield writer.writerow(row)

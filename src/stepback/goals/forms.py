@@ -97,19 +97,33 @@ class GoalForm(ServiceForm, forms.Form):
         help_text="Optional points on the way to the target: a date between the baseline and "
         "the target, and the value you expect by then.",
     )
+    lower_bound = forms.FloatField(
+        required=False,
+        label="Lowest possible value",
+        widget=NumberInput(),
+        help_text="Optional: the least the measure can be (0 for a count). Forecasts stay "
+        "within the bounds; a measure in % is taken to lie between 0 and 100.",
+    )
+    upper_bound = forms.FloatField(
+        required=False,
+        label="Highest possible value",
+        widget=NumberInput(),
+        help_text="Optional: the most the measure can be (100 for a share).",
+    )
     on_pace_percent = forms.FloatField(
         label="On pace within (%)",
         initial=5,
         widget=NumberInput({"min": 0, "max": 100}),
-        help_text="How far behind the planned path a goal may be and still be on pace, as a "
-        "share of the planned change (baseline to target). From 50 to 70, 5% allows 1 point.",
+        help_text="How far short of the target the forecast may land and still be on pace, "
+        "as a share of the planned change (baseline to target). From 50 to 70, 5% allows "
+        "1 point.",
     )
     at_risk_percent = forms.FloatField(
         label="At risk within (%)",
         initial=15,
         widget=NumberInput({"min": 0, "max": 100}),
-        help_text="Behind by more than the on-pace share but no more than this: at risk. "
-        "Further behind: off track.",
+        help_text="A forecast that misses by no more than this share is at risk; one that "
+        "misses by more, with even its likely range short of the target, is off track.",
     )
 
     @classmethod
@@ -131,6 +145,8 @@ class GoalForm(ServiceForm, forms.Form):
                 MilestoneRow(m.date.isoformat(), trim_number(m.value, PLAIN_DECIMALS))
                 for m in goal.milestones.all()
             ],
+            "lower_bound": goal.lower_bound,
+            "upper_bound": goal.upper_bound,
             "on_pace_percent": trim_number(goal.on_pace_tolerance * 100, PLAIN_DECIMALS),
             "at_risk_percent": trim_number(goal.at_risk_tolerance * 100, PLAIN_DECIMALS),
         }
@@ -188,6 +204,8 @@ class GoalForm(ServiceForm, forms.Form):
             "target_date": data["target_date"],
             "on_pace_tolerance": data["on_pace_percent"] / 100,
             "at_risk_tolerance": data["at_risk_percent"] / 100,
+            "lower_bound": data["lower_bound"],
+            "upper_bound": data["upper_bound"],
         }
 
 

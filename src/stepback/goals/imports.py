@@ -10,7 +10,9 @@ and the commit through :func:`services.measurements_add_many`.
 Progress: checking writes ``MeasurementImport.progress`` and ``progress_at`` as it goes.
 The commit runs in one transaction, whose writes other connections cannot see until it
 ends, so its progress and the time of it go to the cache instead (a file or Redis cache,
-shared by the web and worker processes). An import that reports no progress for
+shared by the web and worker processes). Progress shown is what is committed: rows
+written in that transaction are "written; none is stored until all are", never "stored",
+since a worker that dies then leaves none of them. An import that reports no progress for
 ``STALE_AFTER`` has stopped: its worker died or restarted. :func:`import_restart` lets it
 be run again; a commit run again skips the rows it already stored.
 """
@@ -28,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stepback.accounts.models import User
+from stepback.core import uploads
 from stepback.goals import services
 from stepback.goals.exports import number_text
 from stepback.goals.models import Goal, Measurement, MeasurementImport
@@ -37,7 +40,7 @@ from stepback.lib.tabular import ColumnMapping, DateOrder, ParsedRow, RowProblem
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = uploads.MAX_FILE_BYTES
 #: Imports with at least this many rows are checked and committed by the background worker.
 BACKGROUND_ROWS = 5_000
 #: Rows checked between two progress reports.
@@ -87,11 +90,7 @@ def import_table(measurement_import: MeasurementImport) -> Table:
 
 
 def too_large_message(size: int) -> str:
-    return (
-        f"The file is {size / 1024 / 1024:.1f} MB; the limit is "
-        f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split it into smaller files, or delete "
-        "the columns you do not need, and upload again."
-    )
+    return uploads.too_large_message(size, MAX_UPLOAD_BYTES)
 
 
 def import_create(
@@ -282,6 +281,7 @@ def _check(
     problems: list[RowProblem] = []
     earlier: dict[date, tuple[int, float]] = {}
     today = timezone.localdate()
+    bounds = measurement_import.goal.bounds
     for start in range(0, len(table.rows), CHUNK_ROWS):
         end = start + CHUNK_ROWS
         chunk = dataclasses.replace(
@@ -292,7 +292,7 @@ def _check(
         stored = _stored_values(measurement_import, {row.when for row in preview.rows})
         in_chunk: dict[date, tuple[int, float]] = {}
         for row in preview.rows:
-            problems.extend(_row_problems(row, mapping, in_chunk, earlier, stored, today))
+            problems.extend(_row_problems(row, mapping, in_chunk, earlier, stored, today, bounds))
         for when, first in in_chunk.items():
             earlier.setdefault(when, first)
         rows.extend(preview.rows)
@@ -328,10 +328,13 @@ def _row_problems(
     earlier: dict[date, tuple[int, float]],
     stored: dict[date, set[float]],
     today: date,
+    bounds: tuple[float | None, float | None],
 ) -> Iterator[RowProblem]:
     # The rules every door shares (services.measurement_problems): a date not in the
     # future, a value in range. Lengths are reported below, in the import's own words.
-    rules = services.measurement_problems(when=row.when, value=row.value, today=today)
+    rules = services.measurement_problems(
+        when=row.when, value=row.value, today=today, bounds=bounds
+    )
     for field in ("date", "value"):
         if field in rules:
             message = rules[field].rstrip(".")
@@ -526,7 +529,10 @@ def import_progress(measurement_import: MeasurementImport) -> Progress:
         phase, done, reported = cache.get(_progress_key(measurement_import)) or ("checking", 0, at)
         at = max(at, reported)
         if phase == "storing":
-            return Progress(done, total, f"{done:,} of {total:,} rows stored", at, working)
+            # Written inside the commit's transaction: none is stored (or would survive the
+            # worker's death) until all are, so the label never calls them stored.
+            label = f"{done:,} of {total:,} rows written; none is stored until all are"
+            return Progress(done, total, label, at, working)
         label = f"{done:,} of {total:,} rows checked again before storing"
         return Progress(done, total, label, at, working)
     done = measurement_import.progress

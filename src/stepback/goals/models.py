@@ -6,10 +6,13 @@ moved here in state only, so no data moved.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 from django.utils import timezone
 
 from stepback.accounts.models import Organisation
@@ -62,12 +65,24 @@ class Goal(models.Model):
     on_pace_tolerance = models.FloatField(
         default=0.05,
         validators=[check_share],
-        help_text="Share of the planned change a goal may be behind and still be on pace.",
+        help_text="Share of the planned change the forecast may fall short and still be on pace.",
     )
     at_risk_tolerance = models.FloatField(
         default=0.15,
         validators=[check_share],
-        help_text="Behind by more than the on-pace share but no more than this: at risk.",
+        help_text="A forecast short by at most this share of the planned change is at risk.",
+    )
+    lower_bound = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[check_number],
+        help_text="The lowest value the measure can take, if it has one (0 for a count).",
+    )
+    upper_bound = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[check_number],
+        help_text="The highest value the measure can take, if it has one (100 for a share in %).",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -78,6 +93,9 @@ class Goal(models.Model):
     latest_date = models.DateField(null=True, blank=True)
     measurement_count = models.PositiveIntegerField(default=0)
     status_as_of = models.DateField(null=True, blank=True)
+    #: The rest of the stored judgement the goal page shows (:func:`pace_detail`), so no page
+    #: judges again: ``expected``, ``projection`` and the ``baseline`` used.
+    pace_detail = models.JSONField(default=dict, blank=True)
 
     objects = GoalQuerySet.as_manager()
 
@@ -103,9 +121,14 @@ class Goal(models.Model):
             return ""
         return render_reason(self.status_reason_code, self.status_reason_params)
 
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The declared (lower, upper) bounds of the measure; None where there is none."""
+        return self.lower_bound, self.upper_bound
+
     def clean(self) -> None:
-        """The rules between fields: a whole baseline or none, a target after it, and
-        tolerances in order."""
+        """The rules between fields: a whole baseline or none, a target after it,
+        tolerances in order, and the baseline and target within the bounds."""
         errors: dict[str, str] = {}
         if (self.baseline_value is None) != (self.baseline_date is None):
             missing = "baseline_date" if self.baseline_date is None else "baseline_value"
@@ -118,8 +141,28 @@ class Goal(models.Model):
                 "The at-risk share must be at least the on-pace share "
                 f"({trim_number(on_pace * 100, 6)}%)."
             )
+        lower, upper = self.lower_bound, self.upper_bound
+        if lower is not None and upper is not None and lower >= upper:
+            errors["upper_bound"] = "The upper bound must be above the lower bound."
+        else:
+            for name in ("baseline_value", "target_value"):
+                problem = bound_problem(getattr(self, name), self.bounds)
+                if problem and name not in errors:
+                    errors[name] = problem
         if errors:
             raise ValidationError(errors)
+
+
+def bound_problem(value: float | None, bounds: tuple[float | None, float | None]) -> str:
+    """Why ``value`` lies outside a goal's (lower, upper) bounds; "" when it does not."""
+    lower, upper = bounds
+    if value is None:
+        return ""
+    if lower is not None and value < lower:
+        return f"Use a value of at least {trim_number(lower, 6)}, the goal's lower bound."
+    if upper is not None and value > upper:
+        return f"Use a value of at most {trim_number(upper, 6)}, the goal's upper bound."
+    return ""
 
 
 class Milestone(models.Model):
@@ -145,7 +188,11 @@ class Measurement(models.Model):
     """A dated value of a goal's measure."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measurements")
+    # No index of its own: the (goal, date) index serves every read by goal, and the deletes
+    # of a goal's rows.
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="measurements", db_index=False
+    )
     date = models.DateField()
     value = models.FloatField()
     note = models.CharField(max_length=500, blank=True)
@@ -168,6 +215,61 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal}: {self.value} on {self.date}"
+
+
+class MonthSummary(models.Model):
+    """One calendar month of a goal's measurements, summed: what charts and the pace's older
+    history read, so no page reads every point of a goal.
+
+    The write services rebuild the months a write touches (``goals.services``), from the
+    measurements themselves, so a summary is exact, never a running total.
+    """
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="month_summaries", db_index=False
+    )
+    month = models.DateField(help_text="The first day of the month.")
+    count = models.PositiveIntegerField()
+    total = models.FloatField(help_text="The sum of the month's values.")
+    first_date = models.DateField()
+    last_date = models.DateField()
+
+    class Meta:
+        db_table = "goals_monthsummary"
+        ordering = ["goal", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "month"], name="one_summary_per_goal_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id} {self.month:%Y-%m}: {self.count}"
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.count
+
+    @property
+    def middle(self) -> date:
+        """The date half-way between the month's first and last measurement."""
+        first = self.first_date.toordinal()
+        return date.fromordinal(first + (self.last_date.toordinal() - first) // 2)
+
+
+class MonthStart(Func):
+    """The first day of a date's month, with the database's own date function (SQLite's
+    ``strftime``, PostgreSQL's ``date_trunc``), not a Python function called per row."""
+
+    output_field = models.DateField()
+    arity = 1
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "strftime('%%%%Y-%%%%m-01', %(expressions)s)"  # %% once more: params follow
+        return self.as_sql(compiler, connection, template=template)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="CAST(date_trunc('month', %(expressions)s) AS date)"
+        )
 
 
 class MeasurementImport(models.Model):

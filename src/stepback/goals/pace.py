@@ -1,41 +1,55 @@
 """Pace: is a goal on its way to its target, and where will it land?
 
-Pure functions over plain values (no Django, no I/O), so the rules can be tested exhaustively.
-The method is explained for users and engineers in ``docs/pace.md``; in short:
+Pure functions over plain values (no Django models, no I/O), so the rules can be tested
+exhaustively. The method is explained for people in ``docs/pace.md``; in short:
 
 * The **planned path** runs straight from the baseline through the milestones (in date order)
-  to the target, and stays flat before the baseline and after the target date.
-* The **latest** measurement is compared with the path *at its own date*. How far it is behind,
-  as a fraction of the planned change ``|target - baseline|``, gives on pace / at risk /
-  off track. Reaching the target (in the good direction) is *achieved*.
-* The **trend** is a least-squares line through the gaps between the last
-  :data:`TREND_WINDOW` points and the path, extended to the target date. A trend that falls
-  well short caps *on pace* at *at risk*; a trend that catches up lifts *off track* to
-  *at risk*.
-* With fewer than two points (baseline included) the answer is *not enough data*.
+  to the target, and stays flat before the baseline and after the target date. It gives the
+  value "expected by now" in the reason and on the chart; it does not decide the status.
+* The **forecast** (:mod:`stepback.goals.forecast`) projects the value at the target date
+  with an 80% band, on the scale the data move in (steady amounts, steady percentages, or
+  slowing near declared bounds) over a recent stretch of time, both chosen by checking how
+  well each would have forecast the goal's own history.
+* The **status** comes from the forecast. *On pace*: the projection meets the target, allowing
+  ``on_pace_tolerance`` of the planned change ``|target - baseline|``. *Off track*: even the
+  hopeful end of the band misses that, and the projection misses the target by more than
+  ``at_risk_tolerance`` of the planned change. *At risk*: in between (the band straddles the
+  target, or the miss is small). *Achieved*: the latest value has reached the target. After
+  the target date, a miss within ``at_risk_tolerance`` is at risk, a larger one off track.
+  With fewer than two points (baseline included) the answer is *not enough data*.
+
+**Input.** Any measurements (any order, duplicates and non-finite values allowed; several on
+one date are averaged). Older history may already be per-period means (the write path keeps a
+bounded recent window plus stored summaries): each is a point like any other. Expect at most
+a few thousand points; the cost is O(n log n) plus a bounded number of small fits (see
+:mod:`stepback.goals.forecast`). Every finite value, up to the largest float, is accepted:
+values are divided by a power of two before any arithmetic (exact, so units never change a
+decision) and every answer is finite.
 
 The **reason** is a :class:`Reason`: a :class:`ReasonCode` with JSON-safe params, which is what
 gets stored; :func:`render_reason` turns it into the sentence when it is shown, from the
-templates in :data:`SENTENCES` and the fragments after it (``str.format_map`` with named
-placeholders). This module stays free of Django: to translate, wrap each template in gettext,
-one line per sentence.
+templates in :data:`SENTENCES` and the fragments after it, all marked for translation.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from itertools import pairwise
 
-from stepback.lib.formats import trim_number, with_unit
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from stepback.goals.forecast import ScaleKind, forecast
+from stepback.lib.formats import goal_decimals, trim_number, with_unit
 
 __all__ = [
     "BAND_LEVEL",
+    "PERCENT_BOUNDS",
     "STALE_AFTER_DAYS",
-    "TREND_WINDOW",
     "GoalSpec",
     "PaceResult",
     "Point",
@@ -50,17 +64,15 @@ __all__ = [
     "usable_points",
 ]
 
-#: The trend is fitted to this many most recent points (the baseline counts when among them).
-TREND_WINDOW = 6
 #: A latest measurement older than this (relative to ``as_of``) is called stale in the reason.
 STALE_AFTER_DAYS = 120
 #: Coverage of the projection band: an 80% prediction interval.
 BAND_LEVEL = 0.80
+#: The bounds of a goal in "%" that declares none, while all its values lie within them.
+PERCENT_BOUNDS = (0.0, 100.0)
 # Relative slack for threshold comparisons so that float rounding (1e-16) never flips a status.
 _EPS = 1e-9
-# Upper 10% quantile of Student's t (two-sided 80% interval) by degrees of freedom.
-_T90 = (3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415, 1.397, 1.383, 1.372)
-_Z90 = 1.2816
+_MAX = 1.7976931348623157e308
 
 
 class Status(StrEnum):
@@ -72,15 +84,15 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        return str(_LABELS[self])
 
 
-_LABELS: dict[Status, str] = {
-    Status.ON_PACE: "On pace",
-    Status.AT_RISK: "At risk",
-    Status.OFF_TRACK: "Off track",
-    Status.NOT_ENOUGH_DATA: "Not enough data",
-    Status.ACHIEVED: "Achieved",
+_LABELS: dict[Status, Promise] = {
+    Status.ON_PACE: _("On pace"),
+    Status.AT_RISK: _("At risk"),
+    Status.OFF_TRACK: _("Off track"),
+    Status.NOT_ENOUGH_DATA: _("Not enough data"),
+    Status.ACHIEVED: _("Achieved"),
 }
 
 
@@ -101,18 +113,20 @@ class GoalSpec:
     baseline_value: float | None = None
     baseline_date: date | None = None
     milestones: tuple[Point, ...] = ()
-    #: Fraction of the planned change you may be behind the path and still be on pace.
+    #: Fraction of the planned change the projection may fall short and still be on pace.
     on_pace_tolerance: float = 0.05
-    #: Behind by more than ``on_pace_tolerance`` but at most this: at risk; beyond: off track.
+    #: A projected miss of at most this fraction is at risk even when the band misses too.
     at_risk_tolerance: float = 0.15
-    #: Used only in the reason sentence: "%" and "‰" attach to the number, others follow a space.
+    #: Used in the reason sentence, and "%" brings :data:`PERCENT_BOUNDS` by default.
     unit: str = ""
+    #: The values the measure can take (a floor, a ceiling, or both), if it has any.
+    lower_bound: float | None = None
+    upper_bound: float | None = None
 
     def __post_init__(self) -> None:
-        if not math.isfinite(self.target_value):
-            raise ValueError("target_value must be a finite number")
-        if self.baseline_value is not None and not math.isfinite(self.baseline_value):
-            raise ValueError("baseline_value must be a finite number")
+        numbers = (self.target_value, self.baseline_value, self.lower_bound, self.upper_bound)
+        if not all(v is None or math.isfinite(v) for v in numbers):
+            raise ValueError("target, baseline and bounds must be finite numbers")
         if not 0 <= self.on_pace_tolerance <= self.at_risk_tolerance < math.inf:
             raise ValueError("tolerances must satisfy 0 <= on_pace_tolerance <= at_risk_tolerance")
 
@@ -123,15 +137,38 @@ class GoalSpec:
             return None
         return Point(self.baseline_date, self.baseline_value)
 
+    def bounds(self, values: Iterable[float] = ()) -> tuple[float | None, float | None]:
+        """The declared bounds; for "%" without any, 0-100 while every value (``values``, the
+        target and baseline) lies within it."""
+        lower, upper = self.lower_bound, self.upper_bound
+        if lower is not None and upper is not None and lower >= upper:
+            return None, None
+        if lower is None and upper is None and self.unit.strip() == "%":
+            low, high = PERCENT_BOUNDS
+            own = [
+                self.target_value,
+                *([] if self.baseline_value is None else [self.baseline_value]),
+            ]
+            if all(low <= v <= high for v in [*own, *values]):
+                return PERCENT_BOUNDS
+        return lower, upper
+
 
 @dataclass(frozen=True)
 class Projection:
-    """Where the trend lands at ``when`` (the target date), with an 80% band ``low``..``high``."""
+    """Where the forecast lands at ``when`` (the target date), with an 80% band ``low``..``high``,
+    fitted on ``scale`` over the last ``window_days`` of the data."""
 
     value: float
     low: float
     high: float
     when: date
+    scale: str = ScaleKind.LINEAR.value
+    window_days: int = 0
+    #: The bounds that applied (declared, or 0-100 for "%"), and on the ``gap`` scale the one
+    #: whose distance shrinks.
+    limits: tuple[float | None, float | None] = (None, None)
+    bound: float | None = None
 
 
 @dataclass(frozen=True)
@@ -193,13 +230,34 @@ def _on_path(path: tuple[Point, ...], goal: GoalSpec, when: date) -> float:
             return b.value
         if when < b.when:
             fraction = (when - a.when).days / (b.when - a.when).days
-            return a.value + (b.value - a.value) * fraction
+            value = a.value + (b.value - a.value) * fraction
+            if math.isfinite(value):
+                return value
+            return a.value * (1 - fraction) + b.value * fraction  # no overflow in between
     return path[-1].value  # pragma: no cover - the last corner is the target
 
 
 def assess(goal: GoalSpec, measurements: Sequence[Point], as_of: date) -> PaceResult:
     """Judge a goal's pace as of a date from its measurements (any order, duplicates allowed)."""
     points = usable_points(measurements, as_of)
+    bounds = goal.bounds(p.value for p in points)
+    # Divide every value by one power of two so that none exceeds 1: exact, so no decision
+    # changes, and no sum or difference below can overflow.
+    exponent = _exponent(goal, points, bounds)
+    scaled_bounds = (_down(bounds[0], exponent), _down(bounds[1], exponent))
+    result = _assess(_scaled_goal(goal, exponent), _scaled(points, exponent), as_of, scaled_bounds)
+    if result.expected is None:  # not enough data: only the points and the plan to restore
+        original = {p.when: p for p in points}
+        baseline = goal.baseline or (original[result.baseline.when] if result.baseline else None)
+        latest = original[result.latest.when] if result.latest else None
+        path = planned_path(goal, baseline) if baseline is not None else ()
+        return replace(result, latest=latest, baseline=baseline, path=path)
+    return _unscaled(result, exponent, goal, points)
+
+
+def _assess(
+    goal: GoalSpec, points: list[Point], as_of: date, bounds: tuple[float | None, float | None]
+) -> PaceResult:
     goal_baseline = goal.baseline
     if goal_baseline is not None:
         if goal_baseline.when > as_of:
@@ -219,13 +277,7 @@ def assess(goal: GoalSpec, measurements: Sequence[Point], as_of: date) -> PaceRe
     elif points:
         baseline, earlier, later = points[0], [], points[1:]
     else:
-        return _not_enough(
-            goal,
-            as_of,
-            None,
-            None,
-            Reason(ReasonCode.NO_MEASUREMENTS),
-        )
+        return _not_enough(goal, as_of, None, None, Reason(ReasonCode.NO_MEASUREMENTS))
 
     if not later:
         if goal_baseline is None:
@@ -239,7 +291,7 @@ def assess(goal: GoalSpec, measurements: Sequence[Point], as_of: date) -> PaceRe
             )
         return _not_enough(goal, as_of, baseline, None, reason)
 
-    # Work in "higher is better" space: multiply every value by sign.
+    # Work in "higher is better" terms: multiply every value by sign.
     sign = 1.0 if goal.higher_is_better else -1.0
     path = planned_path(goal, baseline)
     latest = later[-1]
@@ -250,40 +302,38 @@ def assess(goal: GoalSpec, measurements: Sequence[Point], as_of: date) -> PaceRe
     behind = sign * expected - latest_v  # > 0: behind the path
     shortfall = behind / scale if scale > 0 else (0.0 if behind <= 0 else math.inf)
     stale = (as_of - latest.when).days > STALE_AFTER_DAYS
+    reach = target_v - (goal.on_pace_tolerance + _EPS) * scale  # "meets the target"
+    close = target_v - (goal.at_risk_tolerance + _EPS) * scale  # a small miss
 
     projection = None
     if latest.when < goal.target_date:
-        window = [baseline, *later][-TREND_WINDOW:]
-        projection = _project(goal, path, window, sign, scale)
+        # The history the forecast sees: the baseline, then every measurement after it, and
+        # the measurements before it when it is not one of them.
+        history = [*earlier, baseline, *later] if goal_baseline is not None else points
+        history = usable_points(history, as_of)
+        projection = _project(goal, history, bounds)
 
     if target_v - latest_v <= _EPS * scale:
         status = Status.ACHIEVED
+    elif projection is None:  # the latest measurement is on or after the target date
+        status = Status.AT_RISK if latest_v >= close else Status.OFF_TRACK
     else:
-        if behind <= (goal.on_pace_tolerance + _EPS) * scale:
+        value_v = sign * projection.value
+        hopeful = projection.high if sign > 0 else -projection.low
+        if value_v >= reach:
             status = Status.ON_PACE
-        elif behind <= (goal.at_risk_tolerance + _EPS) * scale:
+        elif hopeful >= reach or value_v >= close:
             status = Status.AT_RISK
         else:
             status = Status.OFF_TRACK
-        if projection is not None:
-            projected_short = target_v - sign * projection.value
-            if (
-                status is Status.ON_PACE
-                and projected_short > (goal.at_risk_tolerance + _EPS) * scale
-            ) or (
-                status is Status.OFF_TRACK
-                and projected_short <= (goal.on_pace_tolerance + _EPS) * scale
-            ):
-                status = Status.AT_RISK
 
-    reason = _reason(goal, status, as_of, latest, expected, projection, scale, stale)
     return PaceResult(
         status=status,
         as_of=as_of,
         expected=expected,
         latest=latest,
         projection=projection,
-        reason=reason,
+        reason=Reason(ReasonCode.FORECAST),  # written by assess, from the unscaled values
         baseline=baseline,
         shortfall=shortfall,
         stale=stale,
@@ -308,45 +358,123 @@ def _not_enough(
 
 
 def _project(
-    goal: GoalSpec, path: tuple[Point, ...], window: list[Point], sign: float, scale: float
+    goal: GoalSpec, history: list[Point], bounds: tuple[float | None, float | None]
 ) -> Projection:
-    """Fit a least-squares line to the gaps between the window's points and the path, extend it
-    to the target date, and add it to the target. On a straight path this equals extending the
-    straight-line trend of the values; with milestones it assumes the planned changes of speed.
+    """The forecast at the target date, kept within the goal's bounds."""
+    origin = history[-1].when
+    days = [(p.when - origin).days for p in history]
+    horizon = (goal.target_date - origin).days
+    fitted = forecast(days, [p.value for p in history], horizon, bounds)
+    assert fitted is not None  # the history has the baseline and a later point
+    years = horizon / 365.25
+    value = fitted.value(years)
+    low, high = fitted.band(years)
+    lower, upper = bounds
+    value, low, high = (_clamp(v, lower, upper) for v in (value, low, high))
+    return Projection(
+        value=value,
+        low=min(low, value),
+        high=max(high, value),
+        when=goal.target_date,
+        scale=fitted.kind.value,
+        window_days=fitted.window_days,
+        limits=bounds,
+        bound=fitted.scale.origin if fitted.kind is ScaleKind.GAP else None,
+    )
 
-    The band is the 80% prediction interval for a measurement at the target date. Two points
-    cannot show noise, so then the band is the projected change from the latest value on either
-    side ("progress stops" to "progress doubles"), and at least +-at_risk_tolerance of the
-    planned change.
-    """
-    origin = window[-1].when
-    xs = [float((p.when - origin).days) for p in window]
-    gaps = [sign * (p.value - _on_path(path, goal, p.when)) for p in window]
-    n = len(window)
-    x_mean = math.fsum(xs) / n
-    gap_mean = math.fsum(gaps) / n
-    sxx = math.fsum((x - x_mean) ** 2 for x in xs)
-    slope = math.fsum((x - x_mean) * g for x, g in zip(xs, gaps, strict=True)) / sxx
-    x_target = float((goal.target_date - origin).days)
-    value_v = sign * goal.target_value + gap_mean + slope * (x_target - x_mean)
 
-    if n == 2:
-        half = max(abs(value_v - sign * window[-1].value), goal.at_risk_tolerance * scale)
-    else:
-        residuals = [g - (gap_mean + slope * (x - x_mean)) for x, g in zip(xs, gaps, strict=True)]
-        dof = n - 2
-        s = math.sqrt(math.fsum(r * r for r in residuals) / dof)
-        t = _T90[dof - 1] if dof <= len(_T90) else _Z90 + (_Z90**3 + _Z90) / (4 * dof)
-        half = t * s * math.sqrt(1 + 1 / n + (x_target - x_mean) ** 2 / sxx)
-    low_v, high_v = value_v - half, value_v + half
-    low, high = (low_v, high_v) if sign > 0 else (-high_v, -low_v)
-    return Projection(value=sign * value_v, low=low, high=high, when=goal.target_date)
+def _clamp(value: float, lower: float | None, upper: float | None) -> float:
+    if lower is not None:
+        value = max(value, lower)
+    if upper is not None:
+        value = min(value, upper)
+    return value
+
+
+# --- Scaling every value by one power of two (exact), so that nothing overflows ------------
+
+
+def _exponent(
+    goal: GoalSpec, points: list[Point], bounds: tuple[float | None, float | None]
+) -> int:
+    values = [goal.target_value, *(p.value for p in points), *(m.value for m in goal.milestones)]
+    for extra in (goal.baseline_value, *bounds):
+        if extra is not None:
+            values.append(extra)
+    biggest = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+    return math.frexp(biggest)[1] if biggest > 0 else 0
+
+
+def _scale_by(value: float, exponent: int) -> float:
+    """``value * 2**exponent``, clamped to the largest finite float instead of overflowing."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    mantissa, own = math.frexp(value)
+    total = own + exponent
+    if total > 1024:
+        return math.copysign(_MAX, value)
+    return math.ldexp(mantissa, max(total, -1100))
+
+
+def _down(value: float | None, exponent: int) -> float | None:
+    return None if value is None else _scale_by(value, -exponent)
+
+
+def _up(value: float | None, exponent: int) -> float | None:
+    return None if value is None else _scale_by(value, exponent)
+
+
+def _scaled(points: Iterable[Point], exponent: int) -> list[Point]:
+    return [Point(p.when, _scale_by(p.value, -exponent)) for p in points]
+
+
+def _scaled_goal(goal: GoalSpec, exponent: int) -> GoalSpec:
+    return replace(
+        goal,
+        target_value=_scale_by(goal.target_value, -exponent),
+        baseline_value=_down(goal.baseline_value, exponent),
+        milestones=tuple(_scaled(goal.milestones, exponent)),
+        lower_bound=None,
+        upper_bound=None,
+        unit="",
+    )
+
+
+def _unscaled(result: PaceResult, exponent: int, goal: GoalSpec, points: list[Point]) -> PaceResult:
+    """The judged result in the goal's own units, with its reason; the latest measurement and
+    the baseline are the original values (scaling tiny values can lose them)."""
+    assert result.latest is not None and result.baseline is not None
+    original = {p.when: p for p in points}
+    latest = original[result.latest.when]
+    baseline = goal.baseline or original[result.baseline.when]
+    expected = _on_path(planned_path(goal, baseline), goal, latest.when)
+    projection = result.projection
+    if projection is not None:
+        projection = replace(
+            projection,
+            value=_scale_by(projection.value, exponent),
+            low=_scale_by(projection.low, exponent),
+            high=_scale_by(projection.high, exponent),
+            limits=(_up(projection.limits[0], exponent), _up(projection.limits[1], exponent)),
+            bound=_up(projection.bound, exponent),
+        )
+    reason = _reason(goal, result.status, result.as_of, latest, expected, projection, result.stale)
+    return replace(
+        result,
+        expected=expected,
+        latest=latest,
+        projection=projection,
+        reason=reason,
+        baseline=baseline,
+        path=planned_path(goal, baseline),
+    )
 
 
 def _mean(values: list[float]) -> float:
-    # Exact when all values are equal, and symmetric under negation.
-    first = values[0]
-    return first + math.fsum(v - first for v in values) / len(values)
+    """Exact when all values are equal, symmetric under negation, and never overflowing."""
+    exponent = max(math.frexp(v)[1] for v in values)
+    first, *rest = (_scale_by(v, -exponent) for v in values)
+    return _scale_by(first + math.fsum(v - first for v in rest) / len(values), exponent)
 
 
 # --- The reason: a code with its parameters, rendered into a sentence when shown -------------
@@ -364,6 +492,8 @@ class ReasonCode(StrEnum):
     TARGET_MET = "target_met"
     TARGET_BEATEN = "target_beaten"
     TARGET_DATE_PASSED = "target_date_passed"
+    FORECAST = "forecast"
+    #: Stored by the straight-trend method before the forecast; still rendered.
     TREND = "trend"
     #: A sentence stored before reasons had codes; ``params["text"]`` is that sentence.
     LEGACY = "legacy"
@@ -388,58 +518,110 @@ class Reason:
         return self.text
 
 
-# The sentences, by code, with named placeholders filled by ``str.format_map``. Placeholders
-# are the params, formatted: numbers with the unit (``latest``, ``target``, ``expected``,
-# ``projection``), differences (``gap``) and dates as "June 2027" (``*_month``). Translating
-# them is one line per template: wrap each in ``gettext_lazy`` (or mark it with
-# ``gettext_noop`` and call ``gettext`` in ``render_reason``). The ``trend`` sentence is built
-# from the fragments below it, each chosen by a keyword param, so no English is stored.
-SENTENCES: dict[str, str] = {
-    ReasonCode.NO_MEASUREMENTS: (
+# Every text of a reason, in one place, each marked for translation. The sentences, by code,
+# have named placeholders filled by ``str.format_map``: numbers with the unit (``latest``,
+# ``target``, ``expected``, ``projection``, ``low``, ``high``, ``bound``, ``lower``,
+# ``upper``), differences (``gap``), shares (``tolerance``) and dates as "June 2027"
+# (``*_month``). Parts of a sentence come from the fragment tables after it, each chosen by a
+# keyword param, so no English is stored.
+SENTENCES: dict[str, Promise] = {
+    ReasonCode.NO_MEASUREMENTS: _(
         "No measurements yet; add a baseline and a later measurement to judge pace."
     ),
-    ReasonCode.BASELINE_IN_FUTURE: (
+    ReasonCode.BASELINE_IN_FUTURE: _(
         "The baseline is dated {baseline_month}; there is nothing to judge before then."
     ),
-    ReasonCode.ONE_MEASUREMENT: "Only one measurement so far; add another to judge pace.",
-    ReasonCode.ONLY_BASELINE: "Only the baseline so far; add a measurement to judge pace.",
-    ReasonCode.ONLY_BASELINE_EARLIER_IGNORED: (
+    ReasonCode.ONE_MEASUREMENT: _("Only one measurement so far; add another to judge pace."),
+    ReasonCode.ONLY_BASELINE: _("Only the baseline so far; add a measurement to judge pace."),
+    ReasonCode.ONLY_BASELINE_EARLIER_IGNORED: _(
         "Only the baseline so far (measurements dated on or before the baseline, "
         "{baseline_month}, do not count); add a measurement to judge pace."
     ),
-    ReasonCode.TARGET_MET: "Latest {latest} ({latest_month}) meets the target of {target}.",
-    ReasonCode.TARGET_BEATEN: "Latest {latest} ({latest_month}) beats the target of {target}.",
-    ReasonCode.TARGET_DATE_PASSED: (
+    ReasonCode.TARGET_MET: _("Latest {latest} ({latest_month}) meets the target of {target}."),
+    ReasonCode.TARGET_BEATEN: _("Latest {latest} ({latest_month}) beats the target of {target}."),
+    ReasonCode.TARGET_DATE_PASSED: _(
         "The target date ({target_month}) has passed and the latest {latest} "
         "({latest_month}) is {gap} short of {target}."
     ),
-    ReasonCode.TREND: "{position}; at the current trend {outcome}.",
-    ReasonCode.LEGACY: "{text}",
+    ReasonCode.FORECAST: _(
+        "{basis} {projection} by {target_month} (likely {low} to {high}), {result}. {position}."
+    ),
+    ReasonCode.TREND: _("{position}; at the current trend {outcome}."),
+    ReasonCode.LEGACY: "{text}",  # type: ignore[dict-item]  # stored text, not translated
 }
-#: ``trend``: where the latest value stands (``position`` param), expected ``by``...
-POSITIONS: dict[str, str] = {
-    "matches": "Latest {latest} matches the {expected} expected {by}",
-    "ahead": "Latest {latest} is {gap} ahead of the {expected} expected {by}",
-    "behind": "Latest {latest} is {gap} behind the {expected} expected {by}",
+#: ``forecast``: the pace it extends (``scale`` and ``target_passed`` params) over ``window``.
+BASES: dict[tuple[str, bool], Promise] = {
+    ("linear", False): _(
+        "At the pace of the last {window}, changing by the same amount each year, it reaches"
+    ),
+    ("linear", True): _(
+        "At the pace of the last {window}, changing by the same amount each year, "
+        "it would have reached"
+    ),
+    ("ratio", False): _(
+        "At the pace of the last {window}, changing by the same percentage each year, it reaches"
+    ),
+    ("ratio", True): _(
+        "At the pace of the last {window}, changing by the same percentage each year, "
+        "it would have reached"
+    ),
+    ("gap", False): _(
+        "At the pace of the last {window}, closing the same share of its distance to {bound} "
+        "each year, it reaches"
+    ),
+    ("gap", True): _(
+        "At the pace of the last {window}, closing the same share of its distance to {bound} "
+        "each year, it would have reached"
+    ),
+    ("bounded", False): _(
+        "At the pace of the last {window}, slowing as it nears {lower} or {upper}, it reaches"
+    ),
+    ("bounded", True): _(
+        "At the pace of the last {window}, slowing as it nears {lower} or {upper}, "
+        "it would have reached"
+    ),
+}
+#: ``forecast``: the stretch of time the pace is taken over (``window_days`` param).
+WINDOWS: dict[str, Promise] = {
+    "years": _("{count} years"),
+    "year": _("year"),
+    "months": _("{count} months"),
+    "month": _("month"),
+    "weeks": _("{count} weeks"),
+    "days": _("{count} days"),
+}
+#: ``forecast``: how the projection stands against the target (``result`` param).
+RESULTS: dict[str, Promise] = {
+    "beating": _("beating {target}"),
+    "right_at": _("right at {target}"),
+    "close": _("close enough to {target} (within the {tolerance} of the planned change allowed)"),
+    "short": _("short of {target}"),
+}
+#: ``trend`` and ``forecast``: where the latest value stands (``position``), expected ``by``...
+POSITIONS: dict[str, Promise] = {
+    "matches": _("Latest {latest} matches the {expected} expected {by}"),
+    "ahead": _("Latest {latest} is {gap} ahead of the {expected} expected {by}"),
+    "behind": _("Latest {latest} is {gap} behind the {expected} expected {by}"),
 }
 #: ... "by now" when the latest measurement is from the month of the assessment (``by_now``).
-BY: dict[bool, str] = {True: "by now", False: "by {latest_month}"}
-#: ``trend``: where it lands by the target date (``outcome`` param; ``target_passed`` when the
-#: target date is before the assessment).
-OUTCOMES: dict[tuple[str, bool], str] = {
-    ("short", False): "it reaches {projection} by {target_month}, short of {target}",
-    ("right_at", False): "it reaches {projection} by {target_month}, right at {target}",
-    ("beating", False): "it reaches {projection} by {target_month}, beating {target}",
-    ("short", True): "it would have reached {projection} by {target_month}, short of {target}",
-    ("right_at", True): "it would have reached {projection} by {target_month}, right at {target}",
-    ("beating", True): "it would have reached {projection} by {target_month}, beating {target}",
+BY: dict[bool, Promise] = {True: _("by now"), False: _("by {latest_month}")}
+#: ``trend`` (stored before the forecast): where it lands by the target date (``outcome``).
+OUTCOMES: dict[tuple[str, bool], Promise] = {
+    ("short", False): _("it reaches {projection} by {target_month}, short of {target}"),
+    ("right_at", False): _("it reaches {projection} by {target_month}, right at {target}"),
+    ("beating", False): _("it reaches {projection} by {target_month}, beating {target}"),
+    ("short", True): _("it would have reached {projection} by {target_month}, short of {target}"),
+    ("right_at", True): _(
+        "it would have reached {projection} by {target_month}, right at {target}"
+    ),
+    ("beating", True): _("it would have reached {projection} by {target_month}, beating {target}"),
 }
 #: Added after any judged sentence when the latest measurement is stale (``stale_months``).
-STALE = "The latest measurement is over {stale_months} months old; add a newer one."
+STALE = _("The latest measurement is over {stale_months} months old; add a newer one.")
 #: Differences in % are points (``gap``).
-POINTS: dict[bool, str] = {True: "{number} point", False: "{number} points"}
+POINTS: dict[bool, Promise] = {True: _("{number} point"), False: _("{number} points")}
 #: For a code this version does not know, or params it cannot render (say, from an older one).
-FALLBACK = "No explanation of this status is available yet."
+FALLBACK = _("No explanation of this status is available yet.")
 
 
 def render_reason(code: str, params: Mapping[str, object]) -> str:
@@ -450,12 +632,19 @@ def render_reason(code: str, params: Mapping[str, object]) -> str:
         if code == ReasonCode.LEGACY:
             return _str(params["text"])
         values = _Values(params)
-        text = template.format_map(values)
+        text = str(template).format_map(values)
         if "stale_months" in params:
-            text += " " + STALE.format_map(values)
+            text += " " + str(STALE).format_map(values)
         return text
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return FALLBACK
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        return str(FALLBACK)
+
+
+#: The params that are quantities in the goal's unit.
+NUMBERS = frozenset({"latest", "target", "expected", "projection", "low", "high", "bound"}) | {
+    "lower",
+    "upper",
+}
 
 
 class _Values(dict[str, str]):
@@ -469,23 +658,50 @@ class _Values(dict[str, str]):
         p = self.params
         if key.endswith("_month"):
             return _month(date.fromisoformat(_str(p[key.removesuffix("_month") + "_date"])))
-        if key in ("latest", "target", "expected", "projection"):
+        if key in NUMBERS:
             return self.formatter().qty(_float(p[key]))
         if key == "gap":  # behind the path (trend) or short of the target (target date passed)
             other = p["expected"] if "expected" in p else p["target"]
             return self.formatter().diff(_float(other) - _float(p["latest"]))
+        if key == "tolerance":
+            return trim_number(_float(p[key]) * 100, 2) + "%"
         if key == "by":
-            return BY[bool(p["by_now"])].format_map(self)
+            return _fill(BY[bool(p["by_now"])], self)
         if key == "position":
-            return POSITIONS[_str(p["position"])].format_map(self)
+            return _fill(POSITIONS[_str(p["position"])], self)
         if key == "outcome":
-            return OUTCOMES[_str(p["outcome"]), bool(p["target_passed"])].format_map(self)
+            return _fill(OUTCOMES[_str(p["outcome"]), bool(p["target_passed"])], self)
+        if key == "basis":
+            return _fill(BASES[_str(p["scale"]), bool(p["target_passed"])], self)
+        if key == "window":
+            return _window(_int(p["window_days"]))
+        if key == "result":
+            return _fill(RESULTS[_str(p["result"])], self)
         if key == "stale_months":
             return str(_int(p[key]))
         raise KeyError(key)
 
     def formatter(self) -> _Formatter:
         return _Formatter(_str(self.params["unit"]), _int(self.params["decimals"]))
+
+
+def _fill(template: Promise, values: Mapping[str, str]) -> str:
+    return str(template).format_map(values)
+
+
+def _window(days: int) -> str:
+    """A stretch of time in the unit a person would use: "3 years", "month", "5 weeks"."""
+    if days >= 548:
+        return str(WINDOWS["years"]).format(count=round(days / 365.25))
+    if days >= 320:
+        return str(WINDOWS["year"])
+    if days >= 46:
+        return str(WINDOWS["months"]).format(count=round(days / 30.44))
+    if days >= 25:
+        return str(WINDOWS["month"])
+    if days >= 14:
+        return str(WINDOWS["weeks"]).format(count=round(days / 7))
+    return str(WINDOWS["days"]).format(count=max(days, 1))
 
 
 def _str(value: object) -> str:
@@ -513,10 +729,9 @@ def _reason(
     latest: Point,
     expected: float,
     projection: Projection | None,
-    scale: float,
     stale: bool,
 ) -> Reason:
-    decimals = _decimals(scale)
+    decimals = goal_decimals(goal.target_value, goal.baseline_value)
     fmt = _Formatter(goal.unit, decimals)
     sign = 1.0 if goal.higher_is_better else -1.0
     params: Params = {
@@ -538,27 +753,33 @@ def _reason(
         position = "matches"
     else:
         position = "ahead" if sign * (latest.value - expected) > 0 else "behind"
-    short = sign * (goal.target_value - projection.value)
-    if fmt.num(projection.value) == fmt.num(goal.target_value):
-        outcome = "right_at"
+    if status is not Status.ON_PACE:
+        result = "short"
+    elif fmt.num(projection.value) == fmt.num(goal.target_value):
+        result = "right_at"
+    elif sign * (projection.value - goal.target_value) > 0:
+        result = "beating"
     else:
-        outcome = "short" if short > 0 else "beating"
+        result = "close"
+        params["tolerance"] = goal.on_pace_tolerance
     params |= {
         "expected": expected,
         "projection": projection.value,
+        "low": projection.low,
+        "high": projection.high,
+        "scale": projection.scale,
+        "window_days": projection.window_days,
+        "result": result,
         "position": position,
         "by_now": _month(latest.when) == _month(as_of),
-        "outcome": outcome,
         "target_passed": goal.target_date < as_of,
     }
-    return Reason(ReasonCode.TREND, params)
-
-
-def _decimals(scale: float) -> int:
-    """As many decimals as 1% of the planned change needs (0 to 3); 2 without a scale."""
-    if scale > 0 and math.isfinite(scale):
-        return min(3, max(0, math.ceil(2 - math.log10(scale) - 1e-9)))
-    return 2
+    lower, upper = projection.limits
+    if projection.bound is not None:
+        params["bound"] = projection.bound
+    elif projection.scale == ScaleKind.BOUNDED and lower is not None and upper is not None:
+        params |= {"lower": lower, "upper": upper}
+    return Reason(ReasonCode.FORECAST, params)
 
 
 class _Formatter:
@@ -578,7 +799,7 @@ class _Formatter:
     def diff(self, value: float) -> str:
         number = self.num(abs(value))
         if self.unit == "%":
-            return POINTS[number == "1"].format(number=number)
+            return str(POINTS[number == "1"]).format(number=number)
         return number
 
 

@@ -7,14 +7,21 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Case, Count, Max, Q, QuerySet, When
-from django.db.models.functions import TruncMonth
+from dateutil.relativedelta import relativedelta
+from django.db.models import Avg, Case, Count, Max, Min, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from stepback.accounts.models import Organisation
-from stepback.goals import pace
-from stepback.goals.models import STATUS_KEYS, STATUS_LABELS, Goal, Measurement, Milestone
+from stepback.goals import chartdata, pace
+from stepback.goals.models import (
+    STATUS_KEYS,
+    STATUS_LABELS,
+    Goal,
+    Measurement,
+    Milestone,
+    MonthSummary,
+)
 from stepback.initiatives.models import Initiative
 from stepback.lib import charts
 
@@ -90,6 +97,8 @@ def goal_spec(goal: Goal, milestones: Sequence[Milestone] | None = None) -> pace
         on_pace_tolerance=goal.on_pace_tolerance,
         at_risk_tolerance=goal.at_risk_tolerance,
         unit=goal.unit,
+        lower_bound=goal.lower_bound,
+        upper_bound=goal.upper_bound,
     )
 
 
@@ -104,11 +113,78 @@ def chart_ends(goal: Goal, first: tuple[date, float] | None) -> dict[str, Any]:
     return {"baseline": baseline, "target": (goal.target_date, goal.target_value)}
 
 
+#: Up to this many measurements, the pace reads every one; above it, the older history as
+#: one point per month and the newest :data:`RECENT_POINTS` as they are.
+PACE_MAX_POINTS = 2000
+#: The initiative page's small charts show this many years of monthly means at most.
+SPARKLINE_YEARS = 10
+RECENT_POINTS = 1000
+
+
+def month_summaries(goal: Goal) -> list[MonthSummary]:
+    return list(MonthSummary.objects.filter(goal=goal).order_by("month"))
+
+
 def goal_points(goal: Goal, as_of: date | None = None) -> list[pace.Point]:
+    """The series the pace judges: at most about :data:`PACE_MAX_POINTS` points, whatever
+    the goal holds.
+
+    A goal with more has its first date (the baseline when the goal has none) as measured,
+    then one point per month (its mean, dated half-way through its measurements; runs of
+    months when a long history has too many), then its newest :data:`RECENT_POINTS`
+    measurements; months cut by the first date or by the recent window are summed over the
+    part outside them.
+    """
+    months = month_summaries(goal)
     rows = Measurement.objects.filter(goal=goal)
     if as_of is not None:
         rows = rows.filter(date__lte=as_of)
-    return [pace.Point(d, v) for d, v in rows.order_by("date", "id").values_list("date", "value")]
+    stored = sum(m.count for m in months)
+    if stored <= PACE_MAX_POINTS or (as_of is not None and months and as_of < months[-1].last_date):
+        return [
+            pace.Point(d, v) for d, v in rows.order_by("date", "id").values_list("date", "value")
+        ]
+    recent = list(rows.order_by("-date", "-id").values_list("date", "value")[:RECENT_POINTS])
+    cutoff = recent[-1][0]  # points on this date may be cut: they join the summed history
+    first = months[0].first_date
+    if cutoff <= first:
+        return [
+            pace.Point(d, v) for d, v in rows.order_by("date", "id").values_list("date", "value")
+        ]
+    head = _summed(rows.filter(date=first), first)
+    history: list[pace.Point | None] = [head]
+    first_month, cutoff_month = _month_start(first), _month_start(cutoff)
+    if first_month == cutoff_month:
+        history.append(_summed(rows.filter(date__gt=first, date__lte=cutoff)))
+    else:
+        history.append(_summed(rows.filter(date__gt=first, date__lt=_next_month(first))))
+        between = [
+            (m.middle, m.count, m.total) for m in months if first_month < m.month < cutoff_month
+        ]
+        budget = PACE_MAX_POINTS - RECENT_POINTS - 4
+        history += [pace.Point(*p) for p in chartdata.limit_months(between, budget)[0]]
+        history.append(_summed(rows.filter(date__gte=cutoff_month, date__lte=cutoff)))
+    tail = [pace.Point(d, v) for d, v in reversed(recent) if d > cutoff]
+    return [p for p in history if p is not None] + tail
+
+
+def _summed(rows: QuerySet[Measurement], when: date | None = None) -> pace.Point | None:
+    """The mean of ``rows`` as one point, dated ``when`` or half-way through them."""
+    found = rows.aggregate(mean=Avg("value"), first=Min("date"), last=Max("date"))
+    if found["mean"] is None:
+        return None
+    if when is None:
+        start = found["first"].toordinal()
+        when = date.fromordinal(start + (found["last"].toordinal() - start) // 2)
+    return pace.Point(when, found["mean"])
+
+
+def _month_start(when: date) -> date:
+    return when.replace(day=1)
+
+
+def _next_month(when: date) -> date:
+    return date(when.year + when.month // 12, when.month % 12 + 1, 1)
 
 
 def goal_assess(goal: Goal, as_of: date | None = None) -> pace.PaceResult:
@@ -116,21 +192,98 @@ def goal_assess(goal: Goal, as_of: date | None = None) -> pace.PaceResult:
     return pace.assess(goal_spec(goal), goal_points(goal, as_of), as_of)
 
 
-def attach_sparklines(goals: list[Goal]) -> None:
-    """Give each goal a compact chart spec: monthly means, planned path and milestones.
+def stored_pace(goal: Goal, spec: pace.GoalSpec) -> pace.PaceResult:
+    """The goal's stored judgement (``Goal.status`` and the fields after it), as the page
+    shows it; the planned path is drawn from the goal and the baseline it used."""
+    detail = goal.pace_detail or {}
+    baseline = _point(detail.get("baseline"))
+    projection = detail.get("projection")
+    latest = (
+        pace.Point(goal.latest_date, goal.latest_value)
+        if goal.latest_date is not None and goal.latest_value is not None
+        else None
+    )
+    return pace.PaceResult(
+        status=pace.Status(goal.status),
+        as_of=goal.status_as_of or timezone.localdate(),
+        expected=detail.get("expected"),
+        latest=latest,
+        projection=(
+            pace.Projection(
+                value=projection["value"],
+                low=projection["low"],
+                high=projection["high"],
+                when=date.fromisoformat(projection["when"]),
+            )
+            if projection
+            else None
+        ),
+        reason=_stored_reason(goal),
+        baseline=baseline,
+        path=pace.planned_path(spec, baseline) if baseline is not None else (),
+    )
 
-    One aggregate query for all the goals, however many measurements they have.
+
+def _stored_reason(goal: Goal) -> pace.Reason:
+    try:
+        return pace.Reason(pace.ReasonCode(goal.status_reason_code), goal.status_reason_params)
+    except ValueError:  # a code this version does not know: its sentence says so
+        return pace.Reason(pace.ReasonCode.LEGACY, {"text": goal.status_reason})
+
+
+def pace_detail(result: pace.PaceResult) -> dict[str, Any]:
+    """What :func:`stored_pace` needs besides the goal's status fields, JSON-safe."""
+    projection = result.projection
+    return {
+        "expected": result.expected,
+        "projection": None
+        if projection is None
+        else {
+            "value": projection.value,
+            "low": projection.low,
+            "high": projection.high,
+            "when": projection.when.isoformat(),
+        },
+        "baseline": None
+        if result.baseline is None
+        else [result.baseline.when.isoformat(), result.baseline.value],
+    }
+
+
+def _point(pair: Any) -> pace.Point | None:
+    if not pair:
+        return None
+    return pace.Point(date.fromisoformat(pair[0]), float(pair[1]))
+
+
+def chart_series(
+    goal: Goal, max_points: int = chartdata.MAX_POINTS
+) -> tuple[chartdata.Series, str]:
+    """At most ``max_points`` points to draw: the measurements themselves when the goal has
+    that few, else its monthly means (``chartdata.limit_months``), never every point."""
+    if goal.measurement_count <= max_points:
+        rows = Measurement.objects.filter(goal=goal).order_by("date", "id")
+        points = list(rows.values_list("date", "value")[: max_points + 1])
+        if len(points) <= max_points:
+            return chartdata.limit_points(points, max_points)
+    months = [(m.middle, m.count, m.total) for m in month_summaries(goal)]
+    return chartdata.limit_months(months, max_points)
+
+
+def attach_sparklines(goals: list[Goal]) -> None:
+    """Give each goal a compact chart spec: monthly means of the last
+    :data:`SPARKLINE_YEARS` years, planned path and milestones.
+
+    One query of the stored month summaries for all the goals, however many measurements
+    they have.
     """
     monthly: dict[int, list[tuple[date, float]]] = defaultdict(list)
-    rows = (
-        Measurement.objects.filter(goal__in=[goal.pk for goal in goals])
-        .annotate(month=TruncMonth("date"))
-        .values("goal_id", "month")
-        .annotate(value=Avg("value"), last=Max("date"), n=Count("id"))
-        .order_by("goal_id", "month")
-    )
+    since = timezone.localdate().replace(day=1) - relativedelta(years=SPARKLINE_YEARS)
+    rows = MonthSummary.objects.filter(
+        goal__in=[goal.pk for goal in goals], month__gte=since
+    ).order_by("goal_id", "month")
     for row in rows:
-        monthly[row["goal_id"]].append((row["last"], row["value"]))
+        monthly[row.goal_id].append((row.last_date, row.mean))
     for goal in goals:
         series = monthly.get(goal.pk, [])
         milestones = list(goal.milestones.all())

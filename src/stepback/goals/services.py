@@ -7,13 +7,14 @@ records one audit entry, and refreshes the goal's stored pace when its data chan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
 from stepback.accounts.models import User
@@ -27,9 +28,17 @@ from stepback.core.services import (
     validate,
 )
 from stepback.goals import pace
-from stepback.goals.models import Goal, Measurement, Milestone
-from stepback.goals.selectors import goal_assess
+from stepback.goals.models import (
+    Goal,
+    Measurement,
+    Milestone,
+    MonthStart,
+    MonthSummary,
+    bound_problem,
+)
+from stepback.goals.selectors import goal_assess, pace_detail
 from stepback.initiatives.models import Initiative
+from stepback.lib.formats import trim_number
 
 MAX_MILESTONES = 50
 NOTE_LENGTH = Measurement._meta.get_field("note").max_length or 500
@@ -43,15 +52,23 @@ BULK_BATCH_SIZE = 2000
 
 
 def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResult:
-    """Recompute a goal's pace and store it on the goal for dashboards."""
+    """Recompute a goal's pace and store it on the goal for the pages.
+
+    It reads a bounded series (``selectors.goal_points``: the month summaries and the newest
+    measurements), so it costs the same at 100 points or 100,000; the write services call it
+    once per write, after :func:`summaries_refresh`.
+    """
     result = goal_assess(goal, as_of)
     goal.status = result.status.value
     goal.status_reason_code = result.reason.code.value
     goal.status_reason_params = result.reason.params
     goal.latest_value = result.latest.value if result.latest else None
     goal.latest_date = result.latest.when if result.latest else None
-    goal.measurement_count = Measurement.objects.filter(goal=goal).count()
+    goal.measurement_count = (
+        MonthSummary.objects.filter(goal=goal).aggregate(n=Sum("count"))["n"] or 0
+    )
     goal.status_as_of = result.as_of
+    goal.pace_detail = pace_detail(result)
     goal.save(
         update_fields=[
             "status",
@@ -61,9 +78,61 @@ def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResu
             "latest_date",
             "measurement_count",
             "status_as_of",
+            "pace_detail",
         ]
     )
     return result
+
+
+def summaries_refresh(*, goal: Goal, dates: Iterable[date]) -> None:
+    """Rebuild the month summaries of the months these dates fall in, from the measurements
+    stored now: a write costs the months it touches, not the goal's whole history."""
+    months = {when.replace(day=1) for when in dates}
+    if not months:
+        return
+    MonthSummary.objects.filter(goal=goal, month__in=months).delete()
+    last = max(months)
+    end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    rows = (
+        Measurement.objects.filter(goal=goal, date__gte=min(months), date__lt=end)
+        .annotate(month=MonthStart("date"))
+        .values("month")
+        .annotate(count=Count("id"), total=Sum("value"), first=Min("date"), last=Max("date"))
+        .order_by()
+    )
+    MonthSummary.objects.bulk_create(
+        MonthSummary(
+            goal=goal,
+            month=row["month"],
+            count=row["count"],
+            total=row["total"],
+            first_date=row["first"],
+            last_date=row["last"],
+        )
+        for row in rows
+        if row["month"] in months
+    )
+
+
+def summaries_rebuild(*, goals: Iterable[Goal]) -> None:
+    """Rebuild every month summary of these goals (after rows were loaded around the
+    services, as the benchmark does)."""
+    for goal in goals:
+        MonthSummary.objects.filter(goal=goal).delete()
+        first_last = Measurement.objects.filter(goal=goal).aggregate(
+            first=Min("date"), last=Max("date")
+        )
+        if first_last["first"] is not None:
+            summaries_refresh(
+                goal=goal, dates=_month_starts(first_last["first"], first_last["last"])
+            )
+
+
+def _month_starts(first: date, last: date) -> Iterator[date]:
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 class GoalChanges(TypedDict, total=False):
@@ -80,6 +149,8 @@ class GoalChanges(TypedDict, total=False):
     target_date: date
     on_pace_tolerance: float
     at_risk_tolerance: float
+    lower_bound: float | None
+    upper_bound: float | None
 
 
 GOAL_FIELDS = frozenset(GoalChanges.__annotations__)
@@ -111,6 +182,8 @@ def _check_milestones(
         seen[when] = position
         if not abs(value) <= MAX_ABS_NUMBER:
             errors.append(f"{name}: {NUMBER_RANGE_MESSAGE}")
+        elif problem := bound_problem(value, goal.bounds):
+            errors.append(f"{name}: {problem}")
         if goal.target_date and when >= goal.target_date:
             errors.append(
                 f"{name}: {when.isoformat()} is not before the target date "
@@ -170,7 +243,29 @@ def _validate_goal(
     check_all(
         lambda: validate(goal, exclude=_SET_BY_SERVICE),
         lambda: _check_milestones(goal, milestones, label),
+        lambda: _check_stored_within_bounds(goal),
     )
+
+
+def _check_stored_within_bounds(goal: Goal) -> None:
+    """New bounds must hold every measurement the goal already has."""
+    lower, upper = goal.bounds
+    if goal.pk is None or (lower is None and upper is None):
+        return
+    stored = Measurement.objects.filter(goal_id=goal.pk).aggregate(
+        low=Min("value"), high=Max("value")
+    )
+    errors: dict[str, str] = {}
+    if lower is not None and stored["low"] is not None and stored["low"] < lower:
+        errors["lower_bound"] = (
+            f"A stored measurement ({trim_number(stored['low'], 6)}) is below this bound."
+        )
+    if upper is not None and stored["high"] is not None and stored["high"] > upper:
+        errors["upper_bound"] = (
+            f"A stored measurement ({trim_number(stored['high'], 6)}) is above this bound."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -222,15 +317,23 @@ class MeasurementIn:
 
 
 def measurement_problems(
-    *, when: date, value: float, note: str = "", source: str = "", today: date | None = None
+    *,
+    when: date,
+    value: float,
+    note: str = "",
+    source: str = "",
+    today: date | None = None,
+    bounds: tuple[float | None, float | None] = (None, None),
 ) -> dict[str, str]:
     """What is wrong with one measurement, by field: the rules every door shares (the
-    form, the API, imports). Empty when it may be stored."""
+    form, the API, imports). Empty when it may be stored. ``bounds``: the goal's."""
     problems: dict[str, str] = {}
     if when > (today or timezone.localdate()):
         problems["date"] = FUTURE_MEASUREMENT
     if not abs(value) <= MAX_ABS_NUMBER:
         problems["value"] = NUMBER_RANGE_MESSAGE
+    elif problem := bound_problem(value, bounds):
+        problems["value"] = problem
     for field, text, limit in (("note", note, NOTE_LENGTH), ("source", source, SOURCE_LENGTH)):
         if len(text) > limit:
             problems[field] = (
@@ -255,7 +358,9 @@ def measurement_add(
     note: str = "",
     source: str = "",
 ) -> Measurement:
-    problems = measurement_problems(when=date, value=value, note=note, source=source)
+    problems = measurement_problems(
+        when=date, value=value, note=note, source=source, bounds=goal.bounds
+    )
     if problems:
         raise ValidationError(problems)
     measurement = Measurement.objects.create(
@@ -268,6 +373,7 @@ def measurement_add(
         created_by=actor,
     )
     _record_measurement(goal, actor, "measurement.add", measurement, date, value)
+    summaries_refresh(goal=goal, dates=[date])
     goal_refresh_pace(goal=goal)
     return measurement
 
@@ -291,10 +397,11 @@ def measurement_delete(*, measurement: Measurement, actor: User | None) -> None:
         goal, actor, "measurement.delete", measurement, measurement.date, measurement.value
     )
     measurement.delete()
+    summaries_refresh(goal=goal, dates=[measurement.date])
     goal_refresh_pace(goal=goal)
 
 
-def _check_items(items: Sequence[MeasurementIn]) -> None:
+def _check_items(items: Sequence[MeasurementIn], bounds: tuple[float | None, float | None]) -> None:
     """Every item's problems, named ``items[i].field`` as the API names them."""
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -308,7 +415,12 @@ def _check_items(items: Sequence[MeasurementIn]) -> None:
         elif key is not None:
             keys[key] = index
         problems = measurement_problems(
-            when=item.date, value=item.value, note=item.note, source=item.source, today=today
+            when=item.date,
+            value=item.value,
+            note=item.note,
+            source=item.source,
+            today=today,
+            bounds=bounds,
         )
         for field, message in problems.items():
             errors.setdefault(f"items[{index}].{field}", []).append(message)
@@ -334,7 +446,7 @@ def measurements_add_many(
     called with the number of rows written so far after each batch. ``verb`` and
     ``facts`` say in the audit log where the items came from (an import, the API).
     """
-    _check_items(items)
+    _check_items(items, goal.bounds)
     keys = [item.idempotency_key for item in items if item.idempotency_key]
     stored: set[str] = set()
     for start in range(0, len(keys), BULK_BATCH_SIZE):
@@ -368,5 +480,6 @@ def measurements_add_many(
     result = BulkResult(created=len(new), already_stored=len(items) - len(new))
     if result.created:
         _record(goal, actor, verb, {"created": result.created, **(facts or {})})
+        summaries_refresh(goal=goal, dates={m.date for m in new})
     goal_refresh_pace(goal=goal)
     return result

@@ -1,8 +1,15 @@
 """Background work for goals: keeping stored pace current as days pass, and checking,
-committing and finally deleting measurement imports."""
+committing and finally deleting measurement imports.
+
+A batch job logs an item that fails and carries on with the next: one broken goal must
+not leave every goal after it stale.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from django.db import transaction
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -11,14 +18,25 @@ from stepback.goals import imports
 from stepback.goals.models import Goal, MeasurementImport
 from stepback.goals.services import goal_refresh_pace
 
+logger = logging.getLogger(__name__)
+
 
 @db_periodic_task(crontab(hour="2", minute="15"))
 def refresh_all_goal_paces() -> int:
-    """Reassess every goal of an active initiative: "expected by now" moves every day."""
+    """Reassess every goal of an active initiative: "expected by now" moves every day.
+
+    Returns how many goals were refreshed; a goal that fails is logged and skipped (each
+    goal in its own savepoint, so a failed query cannot spoil the next goal's).
+    """
     goals = Goal.objects.filter(initiative__archived_at__isnull=True).prefetch_related("milestones")
     count = 0
     for goal in goals.iterator(chunk_size=200):
-        goal_refresh_pace(goal=goal)
+        try:
+            with transaction.atomic():
+                goal_refresh_pace(goal=goal)
+        except Exception:
+            logger.exception("Refreshing the pace of goal %s failed; going on", goal.pk)
+            continue
         count += 1
     return count
 

@@ -15,33 +15,33 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from stepback.accounts.roles import Capability
 from stepback.core.access import OrgRequest, get_object_for_member, org_view
 from stepback.core.htmx import render_page_or_partial
 from stepback.core.pages import form_page
-from stepback.goals import pace, services
-from stepback.goals.chartdata import limit_points
-from stepback.goals.dashboard import DashboardFilterForm, status_counts
+from stepback.goals import services
+from stepback.goals.dashboard import DashboardFilterForm, status_bar, status_counts
 from stepback.goals.forms import GoalForm, MeasurementForm
 from stepback.goals.models import Goal, Measurement
 from stepback.goals.selectors import (
     ATTENTION,
     chart_ends,
+    chart_series,
     goal_for_org,
-    goal_points,
     goal_spec,
     goal_status_counts,
     goals_needing_attention,
     organisation_totals,
+    stored_pace,
     with_goal_status_counts,
 )
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.selectors import initiative_for_org
 from stepback.lib import charts
-from stepback.lib.formats import short_date
+from stepback.lib.formats import quantity, short_date
 
 MEASUREMENTS_PER_PAGE = 50
 #: How many goals the dashboard lists under "Needs attention"; the rest are a link away.
@@ -73,9 +73,16 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         .select_related("leader")
         .order_by("title", "pk")
     )
+    # The initiative pages' address, built once: its goal list filters by ?status=.
+    initiatives_url = reverse("initiatives:list", kwargs={"org": org.slug})
     for initiative in initiatives:
-        counts = goal_status_counts(initiative)
-        initiative.status_counts = status_counts(counts)  # type: ignore[attr-defined]
+        counts = status_counts(goal_status_counts(initiative))
+        initiative.status_counts = counts  # type: ignore[attr-defined]
+        initiative.status_bar = status_bar(  # type: ignore[attr-defined]
+            counts,
+            link=f"{initiatives_url}{initiative.pk}/?status=",
+            link_suffix="#goals-heading",
+        )
     attention = goals_needing_attention(org, ATTENTION_LIMIT)
     context = {
         "attention": attention,
@@ -83,9 +90,15 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         "org": org,
         "active_count": active_count,
         "totals": totals,
-        "total_counts": status_counts(totals),
+        "total_bar": status_bar(
+            status_counts(totals),
+            large=True,
+            link=reverse("goals:dashboard", kwargs={"org": org.slug}) + "?status=",
+            link_suffix="#initiatives",
+        ),
         "form": form,
         "initiatives": initiatives,
+        "initiatives_url": reverse("initiatives:list", kwargs={"org": org.slug}),
         "can_manage": request.membership.can(Capability.MANAGE_INITIATIVES),
     }
     # Without initiatives the page has no list to swap: htmx gets the whole page then.
@@ -166,11 +179,17 @@ def goal_detail(request: OrgRequest, initiative_id: int, goal_id: int) -> HttpRe
 def _goal_context(
     request: OrgRequest, goal: Goal, form: MeasurementForm | None = None
 ) -> dict[str, Any]:
-    """Everything the goal page shows; a fixed number of queries however much data there is."""
+    """Everything the goal page shows; a fixed number of queries however much data there is.
+
+    It reads the goal's stored pace, refreshing it first only when it was judged before
+    today (the nightly refresh has not run yet, or the goal predates the stored details):
+    a bounded write, once a day at most.
+    """
+    if goal.status_as_of != timezone.localdate() or not goal.pace_detail:
+        services.goal_refresh_pace(goal=goal)
     milestones = list(goal.milestones.all())
-    points = goal_points(goal)
-    result = pace.assess(goal_spec(goal, milestones), points, timezone.localdate())
-    series, chart_note = limit_points([(p.when, p.value) for p in points])
+    result = stored_pace(goal, goal_spec(goal, milestones))
+    series, chart_note = chart_series(goal)
     spec = charts.goal_chart_spec(
         title=goal.name,
         unit=goal.unit,
@@ -179,19 +198,32 @@ def _goal_context(
         milestones=[(m.date, m.value) for m in milestones],
         projection=result.projection,
         height=GOAL_CHART_HEIGHT,
-        **chart_ends(goal, (points[0].when, points[0].value) if points else None),
+        **chart_ends(goal, (result.path[0].when, result.path[0].value) if result.path else None),
     )
-    measurements = Paginator(
+    paginator = Paginator(
         Measurement.objects.filter(goal=goal).select_related("created_by").order_by("-date", "-id"),
         MEASUREMENTS_PER_PAGE,
-    ).get_page(request.GET.get("page") or request.POST.get("page"))
+    )
+    paginator.count = goal.measurement_count  # stored with the pace: no COUNT over every row
+    measurements = paginator.get_page(request.GET.get("page") or request.POST.get("page"))
+    for m in measurements:  # each row's date and value, formatted once for its three uses
+        m.day = dateformat.format(m.date, "j M Y")  # type: ignore[attr-defined]
+        m.amount = quantity(m.value, goal.unit)  # type: ignore[attr-defined]
     return {
         "goal": goal,
         "initiative": goal.initiative,
         "milestones": milestones,
         "result": result,
         "status": result.status.value,
-        "measurement_total": len(points),
+        "measurement_total": goal.measurement_count,
+        "delete_base": reverse(
+            "goals:measurement_add",
+            kwargs={
+                "org": request.org.slug,
+                "initiative_id": goal.initiative_id,
+                "goal_id": goal.pk,
+            },
+        ),
         "spec": spec,
         "chart_note": chart_note,
         "measurements": measurements,

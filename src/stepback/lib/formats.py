@@ -7,9 +7,18 @@ units after a space.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
-__all__ = ["ATTACHED_UNITS", "quantity", "short_date", "trim_number", "with_unit"]
+__all__ = [
+    "ATTACHED_UNITS",
+    "goal_decimals",
+    "goal_number",
+    "quantity",
+    "short_date",
+    "trim_number",
+    "with_unit",
+]
 
 #: Units written straight after the number ("62.5%"); any other follows a space ("3 teachers").
 ATTACHED_UNITS = frozenset({"%", "‰"})
@@ -31,6 +40,24 @@ def with_unit(number: str, unit: str) -> str:
     if not unit:
         return number
     return f"{number}{unit}" if unit in ATTACHED_UNITS else f"{number} {unit}"
+
+
+def goal_decimals(target: float, baseline: float | None = None) -> int:
+    """The one rounding rule for a goal's numbers, in its pace sentence and beside it: as many
+    decimals as 1% of the planned change (target minus baseline; the target without a
+    baseline or change) needs, from 0 to 3; 2 when there is no such scale."""
+    change = abs(target - baseline) if baseline is not None else 0.0
+    scale = change if change > 0 and math.isfinite(change) else abs(target)
+    if scale > 0 and math.isfinite(scale):
+        return min(3, max(0, math.ceil(2 - math.log10(scale) - 1e-9)))
+    return 2
+
+
+def goal_number(value: float | None, unit: str, target: float, baseline: float | None) -> str:
+    """A value of a goal with its unit, rounded by :func:`goal_decimals`; "—" for no value."""
+    if value is None:
+        return "—"
+    return with_unit(trim_number(value, goal_decimals(target, baseline), grouping=True), unit)
 
 
 def quantity(value: float | None, unit: str = "") -> str:

@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import WRITE_CAPABILITIES, Capability
+from stepback.core.api_errors import problem_answer
 from stepback.tokens.models import ApiToken, hash_token
 
 # Refresh last_used_at at most this often, so reads do not all turn into writes.
@@ -94,44 +95,29 @@ def api_membership(request: HttpRequest) -> Membership:
     return request.api_membership  # type: ignore[attr-defined]
 
 
-_DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
-_INVALID = {
-    "type": "object",
-    "properties": {
-        "detail": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-                "required": ["field", "message"],
-            },
-        },
-    },
-    "required": ["detail", "errors"],
-}
-
-
-def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
 #: The error answers every route can give (``api/api.py`` makes them), for the schema.
 ERROR_RESPONSES = {
-    401: _answer("Missing, unknown or revoked token.", _DETAIL),
-    403: _answer("The role or a read-only token does not allow this.", _DETAIL),
-    404: _answer("No such thing in the token's organisation.", _DETAIL),
-    422: _answer("Not valid: each field with its message; nothing was changed.", _INVALID),
+    401: problem_answer("Missing, unknown, expired or revoked token."),
+    403: problem_answer("The role or a read-only token does not allow this."),
+    404: problem_answer("No such thing in the token's organisation."),
+    422: problem_answer(
+        "Not valid: each field with its message; nothing was changed.", with_errors=True
+    ),
+    429: problem_answer("Too many requests with this token; `Retry-After` says when to try again."),
+    500: problem_answer("A fault of ours; it is logged. Retry later."),
 }
 
 
-def access(rule: Capability | str) -> dict[str, Any]:
+def access(rule: Capability | str, *, conflict: str | None = None) -> dict[str, Any]:
     """A route's access rule, as keyword arguments of ninja's route decorators.
 
     ``@router.get("/orgs/{org}/…", **access(Capability.VIEW))`` authenticates the
     token and checks the rule before anything else; the rule also appears in the
     OpenAPI schema, where the automatic access test reads it to check every route, with
-    the error answers the route can give.
+    the error answers the route can give; ``conflict`` describes its 409, if it has one.
     """
-    extra = {"x-stepback-capability": str(rule), "responses": ERROR_RESPONSES}
+    responses = dict(ERROR_RESPONSES)
+    if conflict:
+        responses[409] = problem_answer(conflict)
+    extra = {"x-stepback-capability": str(rule), "responses": responses}
     return {"auth": OrgTokenAuth(rule), "openapi_extra": extra}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from stepback.goals.models import STATUS_LABELS
+from stepback.goals.models import STATUS_LABELS, Goal
 from stepback.lib import formats
 
 register = template.Library()
@@ -14,6 +14,13 @@ register = template.Library()
 def quantity(value: float | None, unit: str = "") -> str:
     """``62.5`` with ``"%"`` reads "62.5%"; with ``"teachers"``, "62.5 teachers"."""
     return formats.quantity(value, unit)
+
+
+@register.filter
+def goal_number(value: float | None, goal: Goal) -> str:
+    """A value of ``goal`` with its unit, rounded by the one rule its pace sentence uses
+    (``formats.goal_decimals``), so that "70.1% expected" reads 70.1% beside it too."""
+    return formats.goal_number(value, goal.unit, goal.target_value, goal.baseline_value)
 
 
 @register.filter

@@ -18,6 +18,12 @@ cell so far out that calamine's dense grid would fill the memory is read with op
   the sheet's XML with one of those ``s="<index>"`` (only if there are any); in an ODS,
   the cells of ``office:value-type="percentage"``. Percent formats of an ``.xls`` are
   not seen (its numbers read as stored).
+* **Zip bombs.** An XLSX or ODS is a zip of XML files. Before it is opened, every member
+  is inflated once, counting bytes and keeping none, and the workbook is refused if a
+  member grows past :data:`MAX_MEMBER_BYTES`, all of them past :data:`MAX_UNZIPPED_BYTES`,
+  a member of more than a megabyte past :data:`MAX_RATIO` times its compressed size, or
+  a member past the size its directory entry declares (which the readers might trust).
+  The limits of :mod:`.table` (columns, rows, cell size) then apply while its rows are read.
 """
 
 from __future__ import annotations
@@ -27,10 +33,11 @@ import csv
 import gc
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePosixPath
 from typing import Any
@@ -38,7 +45,13 @@ from xml.etree import ElementTree
 
 from stepback.lib.tabular._common import TableError, format_float
 from stepback.lib.tabular._common import show as _show
-from stepback.lib.tabular.table import MAX_COLUMNS, Table, build_table, trim_trailing
+from stepback.lib.tabular.table import (
+    MAX_COLUMNS,
+    Table,
+    build_table,
+    too_many_columns,
+    trim_trailing,
+)
 
 __all__ = ["ACCEPTED_EXTENSIONS", "read_table"]
 
@@ -66,6 +79,19 @@ _UNREADABLE = {
         "damaged. Try opening it and saving it again, or export it as CSV UTF-8."
     ),
 }
+#: The largest a workbook's member (its XML) may grow when unzipped.
+MAX_MEMBER_BYTES = 256 * 2**20
+#: The largest all the members together may grow.
+MAX_UNZIPPED_BYTES = 512 * 2**20
+#: How many times its compressed size a member of more than a megabyte may grow: XML
+#: compresses about 5 to 20 times; a zip bomb, a thousand.
+MAX_RATIO = 100
+_RATIO_FROM = 2**20
+_ZIP_BOMB = (
+    "This workbook unzips to far more data than a table of measurements needs, so it was "
+    "not opened. Open it in your spreadsheet program, save it again (or export it as CSV "
+    "UTF-8), and upload that."
+)
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_CHARS = 64 * 1024
 _SNIFF_ROWS = 200
@@ -84,7 +110,9 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> Table
     if data.startswith(_OLE_MAGIC):  # an old .xls, or a password-protected .xlsx
         return _read_calamine(data, sheet, "xls")
     if data.startswith(_ZIP_MAGIC) and (ext in ACCEPTED_EXTENSIONS or ext == ""):
-        if ext == ".ods" or _ODS_MIMETYPE in data[:_ODS_MIMETYPE_AT]:
+        ods = ext == ".ods" or _ODS_MIMETYPE in data[:_ODS_MIMETYPE_AT]
+        check_zip(data, "ods" if ods else "xlsx")
+        if ods:
             return _read_calamine(data, sheet, "ods")
         try:
             return _read_calamine(data, sheet, "xlsx")
@@ -108,6 +136,60 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> Table
         "workbook (.xlsx, .xls) or an OpenDocument spreadsheet (.ods). From Numbers or "
         "Google Sheets, export as .xlsx or CSV."
     )
+
+
+def check_zip(data: bytes, kind: str) -> None:
+    """Refuse a zip that unzips to too much (see the module docstring), before any reader
+    opens it; a zip that cannot be read at all is left for the reader to report."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    total = 0
+    with archive:
+        for info in archive.infolist():
+            allowed = min(
+                info.file_size,
+                MAX_MEMBER_BYTES,
+                max(_RATIO_FROM, MAX_RATIO * info.compress_size),
+                MAX_UNZIPPED_BYTES - total,
+            )
+            grown = _unzipped_size(data, info, allowed)
+            if grown is None:
+                raise TableError(_UNREADABLE[kind])
+            if grown > allowed:
+                raise TableError(_ZIP_BOMB)
+            total += grown
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
+_INFLATE_STEP = 2**20
+
+
+def _unzipped_size(data: bytes, info: zipfile.ZipInfo, allowed: int) -> int | None:
+    """How large a member unzips, inflating it (and stopping once past ``allowed``); None
+    if it is damaged. A member neither stored nor deflated counts as its entry declares."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.compress_size
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return info.file_size
+    header = data[info.header_offset : info.header_offset + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size or _LOCAL_HEADER.unpack(header)[0] != _ZIP_MAGIC:
+        return None
+    _, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+    pending = data[start : start + info.compress_size]
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    grown = 0
+    try:
+        while pending and grown <= allowed:
+            grown += len(inflater.decompress(pending, _INFLATE_STEP))
+            pending = inflater.unconsumed_tail
+        if grown <= allowed:
+            grown += len(inflater.flush())
+    except zlib.error:
+        return None
+    return grown
 
 
 def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
@@ -237,13 +319,15 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
         if isinstance(worksheet, ReadOnlyWorksheet):
             worksheet.reset_dimensions()  # stored dimensions are often wrong; read it all
 
-        cut: list[int] = []
-
         def records() -> Iterator[tuple[int, list[str]]]:
             for number, cells in enumerate(worksheet.iter_rows(min_row=1), start=1):
-                if len(cells) > MAX_COLUMNS:
-                    cut.append(number)
-                    cells = cells[:MAX_COLUMNS]
+                if len(cells) > MAX_COLUMNS:  # empty cells far out, styled: drop them
+                    width = len(cells)
+                    while width and cells[width - 1].value is None:
+                        width -= 1
+                    if width > MAX_COLUMNS:
+                        raise TableError(too_many_columns(number, width))
+                    cells = cells[:width]
                 yield number, [_cell_text(cell) for cell in cells]
 
         try:
@@ -258,9 +342,6 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
                     f"The workbook also has: {', '.join(others)}. Choose one of those."
                 ) from None
             raise
-        if cut:
-            note = f"Only the first {MAX_COLUMNS:,} columns were read; the sheet has more."
-            table = replace(table, notes=(*table.notes, note))
         return table
     except TableError:
         raise

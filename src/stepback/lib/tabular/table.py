@@ -10,8 +10,11 @@
   (a mapping by name could not tell them apart).
 * **Rows**: fully blank rows are skipped; a first row that looks like data (only dates and
   numbers) is refused as a header.
-* **Limits**: at most :data:`MAX_COLUMNS` columns of a workbook and :data:`MAX_CELLS` cells
-  in all.
+* **Limits**, the same for every format and checked row by row while the file is read, so
+  a file over one is refused before it is all in memory: at most :data:`MAX_COLUMNS`
+  columns with something in them, :data:`MAX_ROWS` rows, :data:`MAX_CELL_CHARS`
+  characters in a cell and :data:`MAX_CELLS` cells in all. (Workbooks are also checked
+  before they are opened: :mod:`.reading`.)
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from stepback.lib.tabular.numbers import looks_like_number
 
 __all__ = [
     "MAX_CELLS",
+    "MAX_CELL_CHARS",
     "MAX_COLUMNS",
+    "MAX_ROWS",
     "Table",
     "build_table",
     "column_letter",
@@ -37,9 +42,13 @@ __all__ = [
     "trim_trailing",
 ]
 
-#: Columns read from a workbook: a cell at Excel's last column (XFD) would otherwise make
-#: every row 16,384 cells wide, and a small upload fill the memory.
+#: Columns a file may have (counting to the last cell with something in it): more would
+#: make the column-choosing page too large to show, and a small upload fill the memory.
 MAX_COLUMNS = 1_000
+#: Rows a file may have (Excel's own limit is 1,048,576).
+MAX_ROWS = 1_000_000
+#: Characters in one cell (Excel's own limit is 32,767).
+MAX_CELL_CHARS = 32_767
 #: Cells a file may have in all; a larger one is refused rather than read into memory.
 MAX_CELLS = 20_000_000
 
@@ -140,6 +149,10 @@ def build_table(
     numbers: list[int] = []
     cell_count = 0
     for number, cells in records:
+        if len(cells) > MAX_COLUMNS:
+            cells = trim_trailing(cells)
+            if len(cells) > MAX_COLUMNS:
+                raise TableError(too_many_columns(number, len(cells)))
         cell_count += len(cells)
         if cell_count > MAX_CELLS:
             raise TableError(
@@ -148,9 +161,16 @@ def build_table(
             )
         if not any(cells):
             continue
+        if max(map(len, cells)) > MAX_CELL_CHARS:
+            raise TableError(cell_too_long(number))
         if headers is None:
             headers, header_row = _make_headers(cells), number
             continue
+        if len(rows) == MAX_ROWS:
+            raise TableError(
+                f"The file has more than {MAX_ROWS:,} rows below its column names. Split it "
+                "into smaller files and upload each."
+            )
         rows.append(cells)
         numbers.append(number)
     if headers is None:
@@ -168,6 +188,22 @@ def build_table(
         delimiter=delimiter,
         sheet=sheet,
         notes=notes,
+    )
+
+
+def too_many_columns(row: int, width: int) -> str:
+    return (
+        f"Row {row:,} has {width:,} columns; at most {MAX_COLUMNS:,} can be read. Delete the "
+        "columns you do not need (keep the date, the value, and a note or source if you "
+        "want them) and upload again."
+    )
+
+
+def cell_too_long(row: int) -> str:
+    return (
+        f"Row {row:,} has a cell of more than {MAX_CELL_CHARS:,} characters, more than a "
+        "spreadsheet cell holds: this does not look like a table of measurements. Check the "
+        "file (in a CSV: is a quote opened and never closed?) and upload it again."
     )
 
 
