@@ -180,14 +180,14 @@ def initiative_detail(request: OrgRequest, initiative_id: int) -> HttpResponse:
         )
         for stage in Stage
     ]
-    goals = initiative.goals.prefetch_related("milestones").order_by("name", "pk")
+    rows = initiative.goals.prefetch_related("milestones").order_by("name", "pk")
     # ?status=off_track (the dashboard's count links): only the goals with that stored pace.
     status = request.GET.get("status", "")
     if status in STATUS_LABELS:
-        goals = goals.filter(status=status)
+        rows = rows.filter(status=status)
     else:
         status = ""
-    goals = list(goals)
+    goals = list(rows)
     attach_sparklines(goals)
     today = timezone.localdate()
     return render(

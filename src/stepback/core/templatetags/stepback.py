@@ -70,7 +70,7 @@ def term(context: Context, key: str, text: str = "") -> SafeString:
     request = context.get("request")
     shown: set[str] = getattr(request, "_sb_terms_shown", set())
     if request is not None:
-        request._sb_terms_shown = shown  # type: ignore[union-attr]
+        request._sb_terms_shown = shown
     if key in shown:
         return format_html("{}", words)
     shown.add(key)
