@@ -37,6 +37,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def test_it_passes_the_deployment_checks_in_production(tmp_path: Path) -> None:
     env = production_env(tmp_path, STEPBACK_SECRET_KEY=secrets.token_urlsafe(64))
+    assert run_stepback("migrate", "--noinput", env=env).returncode == 0
 
     result = run_stepback("check", "--deploy", "--fail-level", "WARNING", env=env)
 

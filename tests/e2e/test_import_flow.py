@@ -178,3 +178,32 @@ def test_it_offers_to_try_again_when_the_worker_stopped(page: Page) -> None:
     expect(page.get_by_text("Every row reads correctly.")).to_be_visible()
     expect(page.get_by_role("button", name="Import 1 measurement")).to_be_visible()
     assert page.console_errors == []
+
+
+def test_a_file_over_the_request_cap_gets_a_page_saying_so(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The browser shows the page (the body is read before the answer), not a reset."""
+    from stepback.core import uploads
+
+    monkeypatch.setattr(uploads, "MAX_REQUEST_BYTES", 256 * 1024)
+    org = make_org("Riverside School", "riverside")
+    make_member(org, Role.MEMBER, "kim@riverside.example")
+    initiative = initiative_services.initiative_create(
+        actor=None, organisation=org, title="Learning Sprints"
+    )
+    goal = services.goal_create(
+        initiative=initiative,
+        actor=None,
+        fields={"name": "Reading", "target_value": 75, "target_date": date(2027, 6, 30)},
+    )
+    sign_in(page, "kim@riverside.example", PASSWORD)
+    page.goto(f"/o/riverside/goals/{goal.pk}/import/")
+    choose_file(page, "huge.csv", b"date,value\n" + b"2024-03-04,62\n" * 40_000)
+
+    expect(page.get_by_role("heading", name="This file is too large")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("the limit is 20 MB")
+    screenshot(page, "import-too-large")
+    page.get_by_role("link", name="Back to the upload").click()
+    expect(page.get_by_role("heading", name="Import measurements")).to_be_visible()
+    assert not MeasurementImport.objects.exists()

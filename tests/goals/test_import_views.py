@@ -145,11 +145,59 @@ def test_it_reads_the_file_once_at_upload_and_never_again(
     assert Measurement.objects.filter(goal=goal).count() == 3
 
 
+def test_the_pages_before_the_check_never_load_the_whole_table(
+    client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Work proportional to the file is done once, at upload: the column page, its date
+    question and the preview read the stored first rows and date orders only."""
+    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 3)  # the check runs in the worker
+    monkeypatch.setattr(imports, "HEAD_KEPT", 5)
+    rows = "".join(f"{day:02d}/03/2024,{day},row {day}\n" for day in range(1, 29))
+    post_file(client, goal, f"date,value,note\n{rows}".encode())
+    measurement_import = MeasurementImport.objects.get()
+    assert measurement_import.column_orders == {"date": ["day_first"]}
+    loads: list[int] = []
+    load_table = tabular.load_table
+
+    def counting(data: bytes) -> tabular.Table:
+        table = load_table(data)
+        loads.append(len(table.rows))
+        return table
+
+    monkeypatch.setattr(tabular, "load_table", counting)
+    assert client.get(url("import_map", measurement_import)).status_code == 200
+    fragment = client.get(
+        url("import_map", measurement_import), {"date": "date"}, HTTP_HX_REQUEST="true"
+    )
+    assert fragment.status_code == 200
+    with mock.patch.object(background.tasks, "measurement_import_check") as task:
+        response = client.post(
+            url("import_map", measurement_import),
+            {"date": "date", "value": "value", "note": "note"},
+        )
+    assert response.status_code == 302
+    task.assert_called_once()
+    assert client.get(url("import_preview", measurement_import)).status_code == 200
+    assert loads and all(rows <= 5 for rows in loads)
+
+    monkeypatch.setattr(tabular, "load_table", load_table)
+    measurement_import.refresh_from_db()
+    imports.import_check(measurement_import=measurement_import)  # as the worker does
+    monkeypatch.setattr(tabular, "load_table", counting)
+    loads.clear()
+    page = client.get(url("import_preview", measurement_import)).content.decode()
+    assert "Import 28 measurements" in page
+    assert "row 1" in page  # the sample rows, from the stored first rows
+    assert loads and all(rows <= 5 for rows in loads)
+
+
 def test_an_import_uploaded_before_tables_were_stored_is_read_once(
     client: Client, goal: Goal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     measurement_import = uploaded(goal)
-    MeasurementImport.objects.filter(pk=measurement_import.pk).update(parsed_table=None)
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(
+        parsed_table=None, parsed_head=None, column_orders={}
+    )
     reads: list[str] = []
     read_table = tabular.read_table
 
@@ -164,6 +212,8 @@ def test_an_import_uploaded_before_tables_were_stored_is_read_once(
     assert reads == ["scores.csv"]
     measurement_import.refresh_from_db()
     assert measurement_import.parsed_table is not None
+    assert measurement_import.parsed_head is not None
+    assert measurement_import.column_orders == {"date": ["iso"]}
     assert imports.import_table(measurement_import).row_numbers == [2, 3, 4]
 
 

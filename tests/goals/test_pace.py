@@ -455,3 +455,23 @@ def test_it_falls_back_to_a_plain_sentence_for_what_it_cannot_render(
     code: str, params: dict[str, object]
 ) -> None:
     assert render_reason(code, params) == FALLBACK
+
+
+@pytest.mark.parametrize("scale", ["linear", "ratio", "gap", "bounded"])
+@pytest.mark.parametrize("result", ["beating", "right_at", "close", "short"])
+@pytest.mark.parametrize("window_days", [3, 20, 30, 100, 365, 2000])
+@pytest.mark.parametrize("target_passed", [False, True])
+def test_it_renders_every_forecast_sentence(
+    scale: str, result: str, window_days: int, target_passed: bool
+) -> None:
+    params = {
+        "unit": "%", "decimals": 1, "latest": 56.0, "latest_date": "2025-12-31", "target": 75,
+        "target_date": "2027-06-30", "expected": 62.5, "projection": 63.2, "low": 58.8,
+        "high": 66.8, "scale": scale, "window_days": window_days, "result": result,
+        "tolerance": 0.05, "position": "behind", "by_now": True, "target_passed": target_passed,
+        "bound": 100.0, "lower": 0.0, "upper": 100.0,
+    }  # fmt: skip
+    text = render_reason("forecast", params)
+    assert text != FALLBACK
+    assert "63.2% by June 2027 (likely 58.8% to 66.8%)" in text
+    assert text.endswith("Latest 56% is 6.5 points behind the 62.5% expected by now.")

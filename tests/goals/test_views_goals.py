@@ -303,3 +303,14 @@ def test_it_does_not_add_a_goal_to_another_organisations_initiative(tenant: Tena
     response = tenant.client(Role.ADMIN).post(url(theirs, "new/"), goal_data())
     assert response.status_code == 404
     assert not Goal.objects.exists()
+
+
+def test_the_goal_page_rounds_every_pace_number_as_its_sentence_does(
+    tenant: Tenant, initiative: Initiative
+) -> None:
+    goal = make_goal(initiative, unit="%", milestones=[])
+    goal_services.measurement_add(goal=goal, actor=None, date=date(2025, 6, 1), value=63.4567)
+    page = tenant.client(Role.VIEWER).get(url(initiative, f"{goal.pk}/")).content.decode()
+    assert "Latest 63.5% is" in page  # the sentence: 1% of the 15 points planned is 0.15
+    assert "<dd>63.5% <span" in page  # and beside it, where the table shows what was typed
+    assert "63.46%" in page

@@ -59,14 +59,12 @@ class RequestTooLarge:
         if size <= DRAIN_BYTES:
             while request.read(_CHUNK):
                 pass
-        response = render(
+        return render(
             request,
             "core/upload_too_large.html",
             {"message": too_large_message(size), "back": request.path},
             status=413,
         )
-        response["Connection"] = "close"
-        return response
 
 
 class RequestSizeLimit(FileUploadHandler):

@@ -101,14 +101,14 @@ class GoalForm(ServiceForm, forms.Form):
         required=False,
         label="Lowest possible value",
         widget=NumberInput(),
-        help_text="Optional: the least the measure can be (0 for a count). Forecasts stay "
-        "within the bounds; a measure in % is taken to lie between 0 and 100.",
+        help_text="The least the measure can be (0 for a count). Forecasts stay within the "
+        "bounds; a measure in % is taken to lie between 0 and 100.",
     )
     upper_bound = forms.FloatField(
         required=False,
         label="Highest possible value",
         widget=NumberInput(),
-        help_text="Optional: the most the measure can be (100 for a share).",
+        help_text="The most the measure can be (100 for a share).",
     )
     on_pace_percent = forms.FloatField(
         label="On pace within (%)",

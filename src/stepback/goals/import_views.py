@@ -47,7 +47,7 @@ PROBLEMS_SHOWN = 200
 SAMPLE_ROWS = 10
 HEAD_ROWS = 5
 #: The fields too large to load when a page does not use them.
-LARGE_FIELDS = ("content", "parsed_table", "problems")
+LARGE_FIELDS = ("content", "parsed_table", "parsed_head", "problems")
 ACCEPT = ".csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -229,10 +229,10 @@ def import_map(request: OrgRequest, import_id: int) -> HttpResponse:
 
     An htmx GET with ``?date=<column>`` returns just the date-order part for that column.
     """
-    measurement_import = _import(request, import_id, "content", "problems")
+    measurement_import = _import(request, import_id, "content", "parsed_table", "problems")
     if measurement_import.state not in MAPPABLE:
         return _to_preview(request, measurement_import)
-    table = imports.import_table(measurement_import)
+    table = imports.import_head(measurement_import)  # never the whole table: see imports
 
     def orders(column: str) -> list[DateOrder]:
         return imports.date_orders(measurement_import, table, column)
@@ -307,7 +307,8 @@ def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
     the worker stopped making progress, the fragment offers to try again and stops polling.
     """
     polling = bool(request.htmx)  # type: ignore[attr-defined]
-    measurement_import = _import(request, import_id, *(LARGE_FIELDS if polling else ("content",)))
+    deferred = LARGE_FIELDS if polling else ("content", "parsed_table")
+    measurement_import = _import(request, import_id, *deferred)
     state = measurement_import.state
     if state == State.UPLOADED:
         return redirect("goals:import_map", org=request.org.slug, import_id=import_id)
@@ -351,7 +352,7 @@ def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
                 }
                 for row in imports.sample_rows(
                     measurement_import,
-                    imports.import_table(measurement_import),
+                    imports.import_head(measurement_import),
                     SAMPLE_ROWS,
                     skip=bad_rows,
                 )
@@ -364,7 +365,7 @@ def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
 @require_POST
 def import_commit(request: OrgRequest, import_id: int) -> HttpResponse:
     """Step 4: store every row, or none. A second submit never stores anything twice."""
-    measurement_import = _import(request, import_id, "content", "problems")
+    measurement_import = _import(request, import_id, *LARGE_FIELDS)
     goal_url = _goal_url(request, measurement_import.goal)
     if measurement_import.state == State.DONE:
         messages.info(request, "These rows were already imported.")
@@ -397,7 +398,7 @@ def _after_commit(
 @require_POST
 def import_retry(request: OrgRequest, import_id: int) -> HttpResponse:
     """Run again a check or commit that stopped making progress; never stores a row twice."""
-    measurement_import = _import(request, import_id, "content", "problems")
+    measurement_import = _import(request, import_id, *LARGE_FIELDS)
     if not imports.import_restart(measurement_import=measurement_import):
         if measurement_import.state in WORKING:
             messages.info(request, "This import is still making progress.")
@@ -416,7 +417,7 @@ def import_retry(request: OrgRequest, import_id: int) -> HttpResponse:
 @never_cache
 def import_problems(request: OrgRequest, import_id: int) -> StreamingHttpResponse:
     """Every stored problem of an import as CSV: row, column, problem."""
-    measurement_import = _import(request, import_id, "content", "parsed_table")
+    measurement_import = _import(request, import_id, "content", "parsed_table", "parsed_head")
     response = StreamingHttpResponse(
         exports.problems_csv_lines(measurement_import), content_type="text/csv; charset=utf-8"
     )

@@ -20,7 +20,6 @@ be run again; a commit run again skips the rows it already stored.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
@@ -41,6 +40,8 @@ from stepback.lib.tabular import ColumnMapping, DateOrder, ParsedRow, RowProblem
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = uploads.MAX_FILE_BYTES
+#: Rows of the table kept apart for the pages before the check (shown, sampled).
+HEAD_KEPT = 200
 #: Imports with at least this many rows are checked and committed by the background worker.
 BACKGROUND_ROWS = 5_000
 #: Rows checked between two progress reports.
@@ -89,6 +90,41 @@ def import_table(measurement_import: MeasurementImport) -> Table:
     return table
 
 
+def import_head(measurement_import: MeasurementImport) -> Table:
+    """The table's first :data:`HEAD_KEPT` rows, stored at upload: what the column and
+    preview pages show, without loading the whole table (made once for older imports)."""
+    stored = measurement_import.parsed_head
+    if stored is not None:
+        try:
+            return tabular.load_table(bytes(stored))
+        except ValueError:
+            logger.warning(
+                "Import %s: stored head unreadable; making it again", measurement_import.pk
+            )
+    table = import_table(measurement_import)
+    head, orders = _head_and_orders(table)
+    measurement_import.parsed_head = tabular.dump_table(head)
+    measurement_import.column_orders = orders
+    MeasurementImport.objects.filter(pk=measurement_import.pk).update(
+        parsed_head=measurement_import.parsed_head, column_orders=orders
+    )
+    return head
+
+
+def _head_and_orders(table: Table) -> tuple[Table, dict[str, list[str]]]:
+    """The first rows, and the date orders of every column with a date among them (read
+    over the whole column, once, while the table is in memory at upload)."""
+    head = dataclasses.replace(
+        table, rows=table.rows[:HEAD_KEPT], row_numbers=table.row_numbers[:HEAD_KEPT]
+    )
+    orders = {
+        name: [o.value for o in tabular.detect_date_orders(table.column_values(name))]
+        for name in head.headers
+        if any(tabular.looks_like_date(value) for value in head.column_values(name))
+    }
+    return head, orders
+
+
 def too_large_message(size: int) -> str:
     return uploads.too_large_message(size, MAX_UPLOAD_BYTES)
 
@@ -105,12 +141,15 @@ def import_create(
         raise TableError(too_large_message(len(content)))
     table = tabular.read_table(content, filename)
     suggested = tabular.suggest_mapping(table.headers, table.rows[:50])
+    head, orders = _head_and_orders(table)
     return MeasurementImport.objects.create(
         organisation_id=goal.organisation_id,
         goal=goal,
         filename=filename[-255:],
         content=content,
         parsed_table=tabular.dump_table(table),
+        parsed_head=tabular.dump_table(head),
+        column_orders=orders,
         mapping={field: suggested[field] for field in FIELDS},
         row_count=len(table.rows),
         created_by=actor,
@@ -151,17 +190,12 @@ _CHOICE_LABELS = {
 }
 
 
-def date_orders(
-    measurement_import: MeasurementImport, table: Table, column: str
-) -> list[DateOrder]:
-    """:func:`tabular.detect_date_orders` of a column, cached: it reads every row."""
-    digest = hashlib.sha256(column.encode()).hexdigest()[:16]
-    stamp = measurement_import.created_at.timestamp()
-    key = f"stepback:import:{measurement_import.pk}:{stamp}:orders:{digest}"
-    found = cache.get(key)
+def date_orders(measurement_import: MeasurementImport, head: Table, column: str) -> list[DateOrder]:
+    """How a column's dates can be read: found over the whole column at upload for every
+    column with a date in its first rows; for another column, from those first rows."""
+    found = measurement_import.column_orders.get(column)
     if found is None:
-        found = [o.value for o in tabular.detect_date_orders(table.column_values(column))]
-        cache.set(key, found, 3600)
+        return tabular.detect_date_orders(head.column_values(column))
     return [DateOrder(o) for o in found]
 
 
@@ -277,6 +311,11 @@ def _check(
     mapping = column_mapping(measurement_import)
     order = DateOrder(measurement_import.date_order or DateOrder.ISO)
     decimal = tabular.detect_decimal_separator(table.column_values(mapping.value), table.delimiter)
+    if measurement_import.mapping.get("decimal") != decimal:  # for the preview's sample rows
+        measurement_import.mapping = {**measurement_import.mapping, "decimal": decimal}
+        MeasurementImport.objects.filter(pk=measurement_import.pk).update(
+            mapping=measurement_import.mapping
+        )
     rows: list[ParsedRow] = []
     problems: list[RowProblem] = []
     earlier: dict[date, tuple[int, float]] = {}
@@ -376,15 +415,18 @@ def _row_problems(
 
 
 def sample_rows(
-    measurement_import: MeasurementImport, table: Table, limit: int, *, skip: set[int]
+    measurement_import: MeasurementImport, head: Table, limit: int, *, skip: set[int]
 ) -> list[ParsedRow]:
-    """The first rows that read and have no problem (rows ``skip``), as they will be stored."""
+    """The first rows that read and have no problem (rows ``skip``), as they will be stored
+    (with the decimal separator the check found over the whole column)."""
     mapping = column_mapping(measurement_import)
-    decimal = tabular.detect_decimal_separator(table.column_values(mapping.value), table.delimiter)
-    scan = min(limit + len(skip), 200)
-    head = dataclasses.replace(table, rows=table.rows[:scan], row_numbers=table.row_numbers[:scan])
+    decimal = measurement_import.mapping.get("decimal") or tabular.detect_decimal_separator(
+        head.column_values(mapping.value), head.delimiter
+    )
+    scan = min(limit + len(skip), HEAD_KEPT)
+    first = dataclasses.replace(head, rows=head.rows[:scan], row_numbers=head.row_numbers[:scan])
     order = DateOrder(measurement_import.date_order or DateOrder.ISO)
-    rows = tabular.validate(head, mapping, order, decimal=decimal).rows
+    rows = tabular.validate(first, mapping, order, decimal=decimal).rows
     return [row for row in rows if row.row not in skip][:limit]
 
 

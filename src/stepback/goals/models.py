@@ -293,6 +293,14 @@ class MeasurementImport(models.Model):
     parsed_table = models.BinaryField(
         null=True, help_text="The uploaded file as read: compressed JSON of its table."
     )
+    #: Its first rows only, and how each date-like column's dates read, both made at
+    #: upload: the pages before the check read these, never the whole table.
+    parsed_head = models.BinaryField(
+        null=True, help_text="The table's first rows, as parsed_table stores a table."
+    )
+    column_orders = models.JSONField(
+        default=dict, blank=True, help_text="Each date-like column's possible date orders."
+    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.UPLOADED)
     mapping = models.JSONField(default=dict, blank=True)
     date_order = models.CharField(max_length=20, blank=True)

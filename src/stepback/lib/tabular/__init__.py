@@ -21,7 +21,7 @@ Each module's docstring states the rules it applies.
 """
 
 from stepback.lib.tabular._common import TableError
-from stepback.lib.tabular.dates import DateOrder, detect_date_orders, parse_date
+from stepback.lib.tabular.dates import DateOrder, detect_date_orders, looks_like_date, parse_date
 from stepback.lib.tabular.mapping import ColumnMapping, suggest_mapping
 from stepback.lib.tabular.numbers import detect_decimal_separator, parse_number
 from stepback.lib.tabular.reading import ACCEPTED_EXTENSIONS, read_table
@@ -58,6 +58,7 @@ __all__ = [
     "detect_decimal_separator",
     "dump_table",
     "load_table",
+    "looks_like_date",
     "parse_date",
     "parse_number",
     "read_table",
