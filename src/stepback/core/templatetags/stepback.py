@@ -77,7 +77,7 @@ def term(context: Context, key: str, text: str = "") -> SafeString:
     tip_id = f"term-{key}-{secrets.token_hex(3)}"
     return format_html(
         '<span class="sb-term"><button type="button" class="sb-term-button" popovertarget="{}">'
-        '{}<span class="visually-hidden"> (what is this?)</span></button>'
+        "{}</button>"
         '<span class="sb-term-tip" id="{}" popover><strong>{}</strong>: {}</span></span>',
         tip_id,
         words,
