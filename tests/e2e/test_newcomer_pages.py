@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from stepback.demo import demo_load
+from stepback.goals import services as goal_services
 from stepback.goals.models import Goal
 from tests.e2e.conftest import PHONE, screenshot, sign_in_as
 
@@ -124,6 +125,26 @@ def test_it_shows_the_changed_pages(page: Page, live_server, settings) -> None: 
     expect(rows).to_have_count(before + 1)
     expect(page.get_by_label(f"Milestone {before + 1}: date")).to_be_focused()
     screenshot(page, "newcomer-goal-form")
+
+    empty = goal_services.goal_create(
+        initiative=goal.initiative,
+        actor=None,
+        fields={
+            "name": "Parents at the reading evenings",
+            "unit": "%",
+            "baseline_value": 40,
+            "baseline_date": timezone.localdate() - timedelta(days=30),
+            "target_value": 70,
+            "target_date": timezone.localdate() + timedelta(days=300),
+        },
+    )
+    page.goto(_goal_url(empty))
+    expect(page.locator("#chart-empty")).to_contain_text("Add the first measurement below")
+    chart = page.locator(".sb-chart-goal svg")
+    expect(chart).to_be_visible()
+    expect(chart).not_to_contain_text("Measured")
+    expect(chart).to_contain_text("Baseline 40%")
+    screenshot(page, "newcomer-goal-empty")
 
     page.goto("/o/riverside/members/")
     admin_role = page.locator("select[name=role][disabled]")
