@@ -106,6 +106,10 @@ def test_it_offers_contributors_the_form_and_managers_the_edit_buttons(
     assert "Add a measurement" in member
     assert "edit/" not in member
 
+    viewer = tenant.client(Role.VIEWER).get(goal_url(goal)).content.decode()
+    assert "Add a measurement" not in viewer
+    assert "As viewer you read this goal's data" in viewer  # the reason, not a dead form
+
     leader = tenant.client(Role.LEADER).get(goal_url(goal)).content.decode()
     assert goal_url(goal, "edit/") in leader
     assert goal_url(goal, "delete/") in leader
