@@ -102,7 +102,7 @@ def _goal(tenant: Tenant, user: User) -> int:
 def _measurement(tenant: Tenant, user: User) -> int:
     """A fresh measurement each time, so a walker's successful delete leaves the next one."""
     goal = Goal.objects.get(pk=_goal(tenant, user))
-    return measurement_add(goal=goal, date=date(2025, 1, 1), value=1.0, actor=None).pk
+    return measurement_add(goal=goal, date=date(2025, 1, 1), value=1.0, actor=None).measurement.pk
 
 
 def _measurement_import(tenant: Tenant, user: User) -> int:
@@ -418,6 +418,7 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "InitiativePatch": {"summary": "Walked"},
     "GoalIn": {"name": "Walker goal", "target_value": 10, "target_date": "2030-01-01"},
     "MeasurementBatch": {"items": [{"date": "2025-01-01", "value": 1}]},
+    "MeasurementPatch": {"note": "Walked"},
     "ObservationIn": {"title": "Walked"},
 }
 

@@ -24,6 +24,7 @@ from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
 from stepback.core.services import NUMBER_RANGE_MESSAGE
 from stepback.goals.models import Goal, Measurement, Milestone
+from stepback.goals.services import measurement_add
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
 from stepback.tokens.models import ApiToken, hash_token
@@ -61,6 +62,8 @@ class Case:
     api_field: str
     message: Callable[[World], str]
     unchanged: tuple[type, ...] = field(default=(Initiative, Goal, Milestone, Measurement))
+    #: What the world holds before the input arrives, beyond the fixture.
+    setup: Callable[[World], object] = lambda w: None
 
 
 TODAY = timezone.localdate()
@@ -233,6 +236,17 @@ CASES: dict[str, Case] = {
         api_field="items[0].date",
         message=lambda w: "A measurement cannot be dated in the future.",
     ),
+    "another value on a date that has one": Case(
+        setup=lambda w: measurement_add(goal=w.goal, actor=None, date=date(2025, 10, 1), value=46),
+        web_path=lambda w: f"{w.web}/goals/{w.goal.pk}/measurements/",
+        web_data=lambda w: {"date": "2025-10-01", "value": "48"},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/goals/{w.goal.pk}/measurements",
+        api_body=lambda w: {"items": [{"date": "2025-10-01", "value": 48}]},
+        web_field="date",
+        api_field="items[0].date",
+        message=lambda w: "1 Oct 2025 already has 46% stored; a goal keeps one value a date.",
+    ),
     "a leader from another organisation": Case(
         web_path=lambda w: f"/o/{w.tenant.org.slug}/initiatives/new/",
         web_data=lambda w: {
@@ -329,6 +343,7 @@ def _stored(models: tuple[type, ...]) -> dict[str, Any]:
     counts["audit"] = AuditEntry.objects.count()
     counts["goals"] = sorted(Goal.objects.values_list("pk", "name", "target_date"))
     counts["initiatives"] = sorted(Initiative.objects.values_list("pk", "monthly_review_months"))
+    counts["measurements"] = sorted(Measurement.objects.values_list("pk", "date", "value"))
     return counts
 
 
@@ -341,6 +356,7 @@ def _same_words(message: str) -> str:
 def test_the_form_and_the_api_refuse_the_same_input_with_the_same_message(
     case: Case, world: World
 ) -> None:
+    case.setup(world)
     before = _stored(case.unchanged)
     web = world.tenant.client(Role.LEADER).post(case.web_path(world), case.web_data(world))
     api = _api_client(world.tenant)

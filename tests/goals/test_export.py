@@ -11,6 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from stepback.accounts.roles import Role
@@ -225,3 +227,63 @@ def test_the_problems_csv_quotes_every_field_and_escapes_formulas(tenant: Tenant
         '"row","column","problem"\r\n',
         '"3","\'=cmd;x","a;=1+1 is not a number"\r\n',
     ]
+
+
+# --- any goal's export imports again ---------------------------------------------------------
+
+_TEXT = st.text(
+    # Any character a person can type or paste; NUL cannot be stored by PostgreSQL.
+    st.characters(codec="utf-8", exclude_characters="\x00"),
+    max_size=40,
+)
+_MEASUREMENTS = st.lists(
+    st.tuples(
+        st.dates(min_value=date(1900, 1, 1), max_value=date(2026, 1, 1)),
+        st.floats(min_value=-services.MAX_ABS_NUMBER, max_value=services.MAX_ABS_NUMBER),
+        _TEXT,
+        _TEXT,
+    ),
+    min_size=1,  # an empty goal's export has no rows: there is nothing to import
+    max_size=12,
+    unique_by=lambda m: m[0],
+)
+
+
+def _export(goal: Goal, kind: str) -> bytes:
+    if kind == "csv":
+        return "".join(exports.export_csv_lines(goal)).encode("utf-8")
+    out = io.BytesIO()
+    exports.export_xlsx(goal, out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(measurements=_MEASUREMENTS)
+def test_any_export_imports_again_into_a_new_goal_unchanged(
+    tenant: Tenant, kind: str, measurements: list[tuple[date, float, str, str]]
+) -> None:
+    goal = make_goal(tenant.org, name="Original")
+    services.measurements_add_many(
+        goal=goal,
+        items=[services.MeasurementIn(d, v, note, source) for d, v, note, source in measurements],
+        actor=None,
+    )
+    copy = make_goal(tenant.org, name="Copy")
+    measurement_import = imports.import_create(
+        goal=copy, filename=f"export.{kind}", content=_export(goal, kind), actor=None
+    )
+    imports.import_set_mapping(
+        measurement_import=measurement_import,
+        mapping=ColumnMapping(date="date", value="value", note="note", source="source"),
+        date_order=DateOrder.ISO,
+    )
+    imports.import_check(measurement_import=measurement_import)
+    assert measurement_import.problems == []
+    assert imports.import_claim(measurement_import=measurement_import)
+    imports.import_commit(measurement_import=measurement_import, actor=None)
+    assert measurement_import.state == MeasurementImport.State.DONE
+    assert stored(copy) == stored(goal)
+    assert len(stored(goal)) == len(measurements)

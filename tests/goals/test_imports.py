@@ -260,7 +260,13 @@ def test_it_reports_rows_that_repeat_measurements_already_stored(goal: Goal) -> 
     content = b"date,value\n2024-03-04,62\n2024-03-11,63\n2024-03-18,64\n"
     measurement_import = check(upload(goal, content))
     assert problems(measurement_import) == [
-        (2, "date", "62 on 2024-03-04 is already stored for this goal")
+        (2, "date", "62 on 2024-03-04 is already stored for this goal"),
+        (
+            3,
+            "value",
+            "2024-03-11 already has 70 stored for this goal (63 here); a goal keeps one value "
+            "a date",
+        ),
     ]
 
 
@@ -591,3 +597,26 @@ def test_it_deletes_imports_after_a_month(goal: Goal) -> None:
     )
     assert tasks.delete_old_measurement_imports.call_local() == 1
     assert list(MeasurementImport.objects.all()) == [recent]
+
+
+def test_the_clean_up_logs_an_import_it_cannot_delete_and_deletes_the_others(
+    goal: Goal, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    old = [upload(goal, f"date,value\n2024-01-0{n},1\n".encode()) for n in range(1, 4)]
+    MeasurementImport.objects.update(
+        created_at=timezone.now() - timedelta(days=imports.KEEP_DAYS + 1)
+    )
+    stuck = old[1]
+    real_delete = imports._delete_import
+
+    def delete(pk: int) -> None:
+        if pk == stuck.pk:
+            raise OSError("disk I/O error")
+        real_delete(pk)
+
+    monkeypatch.setattr(imports, "_delete_import", delete)
+    assert tasks.delete_old_measurement_imports.call_local() == 2
+    assert list(MeasurementImport.objects.values_list("pk", flat=True)) == [stuck.pk]
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        f"Deleting import {stuck.pk} failed; going on"
+    ]

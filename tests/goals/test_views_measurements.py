@@ -215,8 +215,12 @@ def test_it_shows_measurement_errors_on_the_full_page_without_htmx(
 
 
 def test_it_deletes_a_measurement_in_place(tenant: Tenant, goal: Goal) -> None:
-    keep = goal_services.measurement_add(goal=goal, date=date(2025, 1, 1), value=61, actor=None)
-    drop = goal_services.measurement_add(goal=goal, date=date(2025, 2, 1), value=99, actor=None)
+    keep = goal_services.measurement_add(
+        goal=goal, date=date(2025, 1, 1), value=61, actor=None
+    ).measurement
+    drop = goal_services.measurement_add(
+        goal=goal, date=date(2025, 2, 1), value=99, actor=None
+    ).measurement
 
     response = tenant.client(Role.MEMBER).post(
         goal_url(goal, f"measurements/{drop.pk}/delete/"), headers=HTMX
@@ -234,7 +238,7 @@ def test_it_deletes_a_measurement_in_place(tenant: Tenant, goal: Goal) -> None:
 def test_it_deletes_a_measurement_and_returns_to_the_same_page(tenant: Tenant, goal: Goal) -> None:
     measurement = goal_services.measurement_add(
         goal=goal, date=date(2025, 1, 1), value=61, actor=None
-    )
+    ).measurement
     response = tenant.client(Role.MEMBER).post(
         goal_url(goal, f"measurements/{measurement.pk}/delete/"), {"page": "3"}
     )
@@ -251,7 +255,7 @@ def test_it_deletes_only_measurements_of_the_goal_in_the_url(tenant: Tenant, goa
     )
     measurement = goal_services.measurement_add(
         goal=other, date=date(2025, 1, 1), value=1, actor=None
-    )
+    ).measurement
     response = tenant.client(Role.ADMIN).post(
         goal_url(goal, f"measurements/{measurement.pk}/delete/")
     )

@@ -55,10 +55,11 @@ def goal(tenant: Tenant) -> Goal:
     return make_goal(make_initiative(tenant.org, "Learning Sprints"), "Reading comprehension")
 
 
-def _items(count: int, start: date = date(2025, 1, 1), prefix: str = "k") -> list[dict[str, Any]]:
+def _items(count: int, end: date = date(2025, 6, 30), prefix: str = "k") -> list[dict[str, Any]]:
+    """``count`` items on days counting back from ``end``: one a date, as a goal keeps."""
     return [
         {
-            "date": (start + timedelta(days=i % 700)).isoformat(),
+            "date": (end - timedelta(days=i)).isoformat(),
             "value": 50 + (i % 30),
             "idempotency_key": f"{prefix}-{i}",
         }
@@ -177,7 +178,7 @@ def test_it_never_stores_a_retried_request_twice(
     assert retry.json() == {**retry.json(), "created": 0, "already_stored": 500}
     assert Measurement.objects.filter(goal=goal).count() == 500
 
-    overlapping = items[250:] + _items(100, prefix="new")
+    overlapping = items[250:] + _items(100, end=date(2025, 12, 31), prefix="new")
     response = leader_api.send("post", f"/goals/{goal.pk}/measurements", {"items": overlapping})
     assert response.json()["created"] == 100
     assert response.json()["already_stored"] == 250

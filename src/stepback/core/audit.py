@@ -79,6 +79,8 @@ PAST_TENSE: dict[str, str] = {
     "set_stage": "moved the stage of",
     "resend": "resent",
     "add_many": "added",
+    "keep_latest": "kept the latest of repeated",
+    "warn": "warned the owner of",
 }
 
 

@@ -13,11 +13,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+from pydantic import field_validator
 
 from stepback.accounts.models import Organisation
 from stepback.accounts.roles import Capability
-from stepback.core.api_errors import strict_config
+from stepback.core.api_schemas import Id, InputSchema, Paging
 from stepback.goals import services
 from stepback.goals.models import Goal, Measurement
 from stepback.initiatives.selectors import initiative_for_org
@@ -28,9 +29,7 @@ router = Router(tags=["goals"])
 MAX_BULK_ITEMS = 50_000
 
 
-class MilestoneIO(Schema):
-    model_config = strict_config()
-
+class MilestoneIO(InputSchema):
     date: dt.date
     value: float
 
@@ -80,9 +79,7 @@ class GoalOut(Schema):
         }
 
 
-class GoalIn(Schema):
-    model_config = strict_config()
-
+class GoalIn(InputSchema):
     name: str
     description: str = ""
     unit: str = ""
@@ -114,9 +111,7 @@ class MeasurementOut(Schema):
     created_at: dt.datetime
 
 
-class MeasurementItem(Schema):
-    model_config = strict_config()
-
+class MeasurementItem(InputSchema):
     date: dt.date
     value: float
     note: str = ""
@@ -129,19 +124,41 @@ class MeasurementItem(Schema):
     )
 
 
-class MeasurementBatch(Schema):
-    model_config = strict_config()
-
+class MeasurementBatch(InputSchema):
     items: list[MeasurementItem] = Field(min_length=1, max_length=MAX_BULK_ITEMS)
+    replace: bool = Field(
+        False,
+        description=(
+            "A goal keeps one value a date. When an item's date already has another value: "
+            "replace it with the item's (true), or refuse the request (false)."
+        ),
+    )
 
 
 class BatchResult(Schema):
     created: int
     already_stored: int
+    replaced: int
     pace: PaceOut
 
 
-def _goal(organisation: Organisation, goal_id: int) -> Goal:
+class MeasurementPatch(InputSchema):
+    """The fields to change; a field left out keeps its value (null is refused)."""
+
+    date: dt.date | None = None
+    value: float | None = None
+    note: str | None = None
+    source: str | None = None
+
+    @field_validator("date", "value", "note", "source")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("Leave the field out to keep it; it cannot be null.")
+        return value
+
+
+def _goal(organisation: Organisation, goal_id: Id) -> Goal:
     return get_object_or_404(
         Goal.objects.for_org(organisation).prefetch_related("milestones"), pk=goal_id
     )
@@ -159,7 +176,7 @@ def _goal_fields(payload: GoalIn) -> tuple[services.GoalChanges, list[tuple[dt.d
     **access(Capability.VIEW),
     summary="List an initiative's goals",
 )
-def list_goals(request: HttpRequest, org: str, initiative_id: int) -> object:
+def list_goals(request: HttpRequest, org: str, initiative_id: Id) -> object:
     initiative = initiative_for_org(api_membership(request).organisation, initiative_id)
     return initiative.goals.prefetch_related("milestones").order_by("name", "id")
 
@@ -171,7 +188,7 @@ def list_goals(request: HttpRequest, org: str, initiative_id: int) -> object:
     summary="Add a goal to an initiative",
 )
 def create_goal(
-    request: HttpRequest, org: str, initiative_id: int, payload: GoalIn
+    request: HttpRequest, org: str, initiative_id: Id, payload: GoalIn
 ) -> Status[object]:
     membership = api_membership(request)
     initiative = initiative_for_org(membership.organisation, initiative_id)
@@ -188,7 +205,7 @@ def create_goal(
     **access(Capability.VIEW),
     summary="Get a goal with its pace",
 )
-def get_goal(request: HttpRequest, org: str, goal_id: int) -> object:
+def get_goal(request: HttpRequest, org: str, goal_id: Id) -> object:
     return _goal(api_membership(request).organisation, goal_id)
 
 
@@ -198,7 +215,7 @@ def get_goal(request: HttpRequest, org: str, goal_id: int) -> object:
     **access(Capability.MANAGE_INITIATIVES),
     summary="Replace a goal's definition",
 )
-def update_goal(request: HttpRequest, org: str, goal_id: int, payload: GoalIn) -> object:
+def update_goal(request: HttpRequest, org: str, goal_id: Id, payload: GoalIn) -> object:
     membership = api_membership(request)
     goal = _goal(membership.organisation, goal_id)
     changes, milestones = _goal_fields(payload)
@@ -212,8 +229,8 @@ def update_goal(request: HttpRequest, org: str, goal_id: int, payload: GoalIn) -
     **access(Capability.VIEW),
     summary="List a goal's measurements, oldest first",
 )
-@paginate(LimitOffsetPagination)
-def list_measurements(request: HttpRequest, org: str, goal_id: int) -> QuerySet[Measurement]:
+@paginate(Paging)
+def list_measurements(request: HttpRequest, org: str, goal_id: Id) -> QuerySet[Measurement]:
     goal = _goal(api_membership(request).organisation, goal_id)
     return Measurement.objects.filter(goal=goal).order_by("date", "id")
 
@@ -226,16 +243,22 @@ def list_measurements(request: HttpRequest, org: str, goal_id: int) -> QuerySet[
     description=(
         f"Up to {MAX_BULK_ITEMS:,} items a request, stored all or nothing. Give each item an "
         "`idempotency_key` so that retrying a request never stores an item twice: items whose "
-        "key is already stored are counted in `already_stored` and skipped. Answers 201 when "
-        "anything was created, 200 when everything was already stored."
+        "key is already stored, or whose date already has the same value, are counted in "
+        "`already_stored` and skipped. A goal keeps one value a date: an item whose date has "
+        "another value is refused (422 naming `items[i].date`, with the stored value), unless "
+        "`replace` is true; then it replaces that value and is counted in `replaced`. Items "
+        "of one request have different dates. Answers 201 when anything was created, 200 "
+        "otherwise."
     ),
 )
 def add_measurements(
-    request: HttpRequest, org: str, goal_id: int, payload: MeasurementBatch
+    request: HttpRequest, org: str, goal_id: Id, payload: MeasurementBatch
 ) -> Status[object]:
     membership = api_membership(request)
     goal = _goal(membership.organisation, goal_id)
-    items = [services.MeasurementIn(**item.dict()) for item in payload.items]
+    items = [
+        services.MeasurementIn(**item.dict(), replace=payload.replace) for item in payload.items
+    ]
     try:
         result = services.measurements_add_many(goal=goal, actor=membership.user, items=items)
     except IntegrityError:
@@ -248,6 +271,29 @@ def add_measurements(
         {
             "created": result.created,
             "already_stored": result.already_stored,
+            "replaced": result.replaced,
             "pace": GoalOut.resolve_pace(goal),
         },
+    )
+
+
+@router.patch(
+    "/orgs/{org}/goals/{goal_id}/measurements/{measurement_id}",
+    response=MeasurementOut,
+    **access(Capability.CONTRIBUTE),
+    summary="Change a measurement: replace its value, or change its note, source or date",
+    description=(
+        "Only the fields sent change. A new date that already has another measurement is "
+        "refused (422 naming `date`)."
+    ),
+)
+def update_measurement(
+    request: HttpRequest, org: str, goal_id: Id, measurement_id: Id, payload: MeasurementPatch
+) -> object:
+    membership = api_membership(request)
+    goal = _goal(membership.organisation, goal_id)
+    measurement = get_object_or_404(Measurement.objects.filter(goal=goal), pk=measurement_id)
+    changes = cast(services.MeasurementChanges, payload.dict(exclude_unset=True))
+    return services.measurement_update(
+        measurement=measurement, actor=membership.user, changes=changes, goal=goal
     )

@@ -6,7 +6,8 @@ importer included, skips the mark) and XLSX. Both have the columns date, value, 
 source, with ISO dates, so an exported file imports again unchanged. The CSV quotes
 every field, so a note such as ``a;=1+1`` stays one cell in a spreadsheet whose list
 separator is ``;``; and text that a spreadsheet would run as a formula (starting with
-``= + - @``) gets a leading apostrophe. In the XLSX it is stored as plain text.
+``= + - @``) gets a leading apostrophe, which the import takes off
+(:mod:`stepback.lib.tabular.formulas`). In the XLSX it is stored as plain text.
 """
 
 from __future__ import annotations
@@ -23,19 +24,15 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from stepback.goals.models import Goal, Measurement, MeasurementImport
+from stepback.lib.tabular import guard_formula
 
 EXPORT_HEADER = ["date", "value", "note", "source"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def number_text(value: float) -> str:
     """A float as short text that reads back exactly: ``62``, ``62.5``, ``1e+20``."""
     text = repr(value)
     return text[:-2] if text.endswith(".0") else text
-
-
-def _safe_text(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _measurements(goal: Goal) -> Iterator[tuple[date, float, str, str]]:
@@ -65,7 +62,7 @@ def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
 def export_csv_lines(goal: Goal) -> Iterator[str]:
     """A goal's measurements as CSV lines: date, value, note, source."""
     rows = (
-        [when.isoformat(), number_text(value), _safe_text(note), _safe_text(source)]
+        [when.isoformat(), number_text(value), guard_formula(note), guard_formula(source)]
         for when, value, note, source in _measurements(goal)
     )
     return csv_lines(itertools.chain([EXPORT_HEADER], rows))
@@ -74,7 +71,7 @@ def export_csv_lines(goal: Goal) -> Iterator[str]:
 def problems_csv_lines(measurement_import: MeasurementImport) -> Iterator[str]:
     """An import's stored problems as CSV lines: row, column, problem."""
     rows = (
-        [p["row"], _safe_text(p["column"]), _safe_text(p["message"])]
+        [p["row"], guard_formula(p["column"]), guard_formula(p["message"])]
         for p in measurement_import.problems
     )
     return csv_lines(itertools.chain([["row", "column", "problem"]], rows))

@@ -220,3 +220,5 @@ class MeasurementForm(ServiceForm, forms.Form):
         widget=forms.TextInput({"maxlength": SOURCE_LENGTH}),
         help_text="Where the number comes from.",
     )
+    #: Sent by the form's "Replace" button, offered when the date has another value.
+    replace = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -394,11 +394,19 @@ def _row_problems(
                 f"another value for {row.when.isoformat()} than row {first_row} "
                 f"({number_text(first_value)} there, {number_text(row.value)} here)",
             )
-    if row.value in stored.get(row.when, ()):
+    stored_here = stored.get(row.when, set())
+    if row.value in stored_here:
         yield RowProblem(
             row.row,
             mapping.date,
             f"{number_text(row.value)} on {row.when.isoformat()} is already stored for this goal",
+        )
+    elif stored_here:
+        yield RowProblem(
+            row.row,
+            mapping.value,
+            f"{row.when.isoformat()} already has {number_text(min(stored_here))} stored for "
+            f"this goal ({number_text(row.value)} here); a goal keeps one value a date",
         )
     if mapping.note and len(row.note) > NOTE_LENGTH:
         yield RowProblem(
@@ -539,8 +547,21 @@ def imports_delete_old(*, days: int = KEEP_DAYS) -> int:
     Stored rows keep their idempotency keys; import ids are never reused.
     """
     cutoff = timezone.now() - timedelta(days=days)
-    deleted, _ = MeasurementImport.objects.filter(created_at__lt=cutoff).delete()
+    old = list(MeasurementImport.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True))
+    deleted = 0
+    for pk in old:  # one at a time: one that fails is logged, and the others still go
+        try:
+            with transaction.atomic():
+                _delete_import(pk)
+        except Exception:
+            logger.exception("Deleting import %s failed; going on", pk)
+            continue
+        deleted += 1
     return deleted
+
+
+def _delete_import(pk: int) -> None:
+    MeasurementImport.objects.filter(pk=pk).delete()
 
 
 @dataclasses.dataclass(frozen=True)

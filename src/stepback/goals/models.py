@@ -185,7 +185,8 @@ class Milestone(models.Model):
 
 
 class Measurement(models.Model):
-    """A dated value of a goal's measure."""
+    """A dated value of a goal's measure: one a date (``goals.services`` says what a
+    second value on a stored date does)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     # No index of its own: the (goal, date) index serves every read by goal, and the deletes
@@ -206,11 +207,12 @@ class Measurement(models.Model):
     class Meta:
         db_table = "initiatives_measurement"
         ordering = ["date", "id"]
-        indexes = [models.Index(fields=["goal", "date"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["goal", "idempotency_key"], name="one_measurement_per_idempotency_key"
-            )
+            ),
+            # Its index also serves every read of a goal's measurements by date.
+            models.UniqueConstraint(fields=["goal", "date"], name="one_measurement_per_goal_date"),
         ]
 
     def __str__(self) -> str:

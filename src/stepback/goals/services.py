@@ -7,13 +7,17 @@ records one audit entry, and refreshes the goal's stored pace when its data chan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import dataclasses
+import math
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
@@ -28,6 +32,7 @@ from stepback.core.services import (
     validate,
 )
 from stepback.goals import pace
+from stepback.goals.exports import number_text
 from stepback.goals.models import (
     Goal,
     Measurement,
@@ -38,7 +43,7 @@ from stepback.goals.models import (
 )
 from stepback.goals.selectors import goal_assess, pace_detail
 from stepback.initiatives.models import Initiative
-from stepback.lib.formats import trim_number
+from stepback.lib.formats import short_date, trim_number, with_unit
 
 MAX_MILESTONES = 50
 NOTE_LENGTH = Measurement._meta.get_field("note").max_length or 500
@@ -305,6 +310,36 @@ def goal_delete(*, goal: Goal, actor: User | None) -> None:
 
 
 # --- measurements ----------------------------------------------------------------------------
+#
+# A goal holds one value a date (the database enforces it: ``one_measurement_per_goal_date``).
+# Adding the value a date already has stores nothing and says so; adding another value on a
+# stored date is refused, naming the date and the stored value, unless the caller asks to
+# replace it. Every door (the form, imports, the API) comes through here.
+#
+# Values and texts are stored as a spreadsheet keeps them, so that an export always imports
+# again unchanged: a value to 15 significant digits (all a spreadsheet cell holds); a note
+# or source trimmed, every line break a newline, and without the other control characters,
+# which no spreadsheet can hold.
+
+SIGNIFICANT_DIGITS = 15
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def stored_value(value: float) -> float:
+    """``value`` as it is stored: to ``SIGNIFICANT_DIGITS`` significant digits."""
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}") if math.isfinite(value) else value
+
+
+def stored_text(text: str) -> str:
+    """A note or source as it is stored: trimmed, every line break a newline, and no other
+    control characters."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+class Outcome(StrEnum):
+    ADDED = "added"
+    ALREADY_STORED = "already_stored"
+    REPLACED = "replaced"
 
 
 @dataclass(frozen=True)
@@ -314,6 +349,41 @@ class MeasurementIn:
     note: str = ""
     source: str = ""
     idempotency_key: str | None = None
+    #: When the goal has another value on this date: replace it (else the item is refused).
+    replace: bool = False
+
+
+@dataclass(frozen=True)
+class MeasurementAdded:
+    """What ``measurement_add`` did: the measurement now stored on the date, and how."""
+
+    measurement: Measurement
+    outcome: Outcome
+    #: The value replaced, when ``outcome`` is ``REPLACED``.
+    previous: float | None = None
+
+
+class AnotherValueStored(ValidationError):
+    """The goal already has another value on this date; ``stored`` is that measurement."""
+
+    def __init__(self, stored: Measurement, unit: str, field: str = "date") -> None:
+        super().__init__({field: another_value_message(stored.date, stored.value, unit)})
+        self.stored = stored
+
+
+def _quantity(value: float, unit: str) -> str:
+    return with_unit(number_text(value), unit)
+
+
+def another_value_message(when: date, stored: float, unit: str) -> str:
+    return (
+        f"{short_date(when)} already has {_quantity(stored, unit)} stored; "
+        "a goal keeps one value a date."
+    )
+
+
+def already_stored_message(when: date, value: float, unit: str) -> str:
+    return f"{_quantity(value, unit)} on {short_date(when)} is already stored."
 
 
 def measurement_problems(
@@ -346,6 +416,18 @@ def measurement_problems(
 class BulkResult:
     created: int
     already_stored: int
+    replaced: int = 0
+
+
+def _replacement(value: float, note: str, source: str) -> MeasurementChanges:
+    """A replacement's changes: the value, and the note and source when given (an empty
+    one keeps what is stored)."""
+    changes: MeasurementChanges = {"value": value}
+    if note:
+        changes["note"] = note
+    if source:
+        changes["source"] = source
+    return changes
 
 
 @transaction.atomic
@@ -357,25 +439,121 @@ def measurement_add(
     value: float,
     note: str = "",
     source: str = "",
-) -> Measurement:
+    replace: bool = False,
+) -> MeasurementAdded:
+    """Add a value on a date, or say it is already stored; another value already stored
+    on the date raises ``AnotherValueStored``, unless ``replace`` (then it is replaced)."""
+    value, note, source = stored_value(value), stored_text(note), stored_text(source)
     problems = measurement_problems(
         when=date, value=value, note=note, source=source, bounds=goal.bounds
     )
     if problems:
         raise ValidationError(problems)
-    measurement = Measurement.objects.create(
-        organisation_id=goal.organisation_id,
-        goal=goal,
-        date=date,
-        value=value,
-        note=note,
-        source=source,
-        created_by=actor,
+    stored = stored_on(goal, date)
+    if stored is None:
+        try:
+            with transaction.atomic():
+                measurement = Measurement.objects.create(
+                    organisation_id=goal.organisation_id,
+                    goal=goal,
+                    date=date,
+                    value=value,
+                    note=note,
+                    source=source,
+                    created_by=actor,
+                )
+        except IntegrityError:
+            # Another request stored this date in the meantime: answer as if it had been first.
+            stored = Measurement.objects.get(goal=goal, date=date)
+        else:
+            _record_measurement(goal, actor, "measurement.add", measurement, date, value)
+            summaries_refresh(goal=goal, dates=[date])
+            goal_refresh_pace(goal=goal)
+            return MeasurementAdded(measurement, Outcome.ADDED)
+    if stored.value == value:
+        return MeasurementAdded(stored, Outcome.ALREADY_STORED)
+    if not replace:
+        raise AnotherValueStored(stored, goal.unit)
+    previous = stored.value
+    measurement_update(
+        measurement=stored, actor=actor, changes=_replacement(value, note, source), goal=goal
     )
-    _record_measurement(goal, actor, "measurement.add", measurement, date, value)
-    summaries_refresh(goal=goal, dates=[date])
-    goal_refresh_pace(goal=goal)
+    return MeasurementAdded(stored, Outcome.REPLACED, previous)
+
+
+def stored_on(goal: Goal, when: date) -> Measurement | None:
+    """The goal's measurement on a date, if it has one."""
+    return Measurement.objects.filter(goal=goal, date=when).first()
+
+
+class MeasurementChanges(TypedDict, total=False):
+    """What ``measurement_update`` may change; any other name is refused."""
+
+    date: date
+    value: float
+    note: str
+    source: str
+
+
+MEASUREMENT_FIELDS = frozenset(MeasurementChanges.__annotations__)
+
+
+@transaction.atomic
+def measurement_update(
+    *,
+    measurement: Measurement,
+    actor: User | None,
+    changes: MeasurementChanges,
+    goal: Goal | None = None,
+) -> Measurement:
+    """Change a measurement: its value (replacing it), note, source or date. A date that
+    already has another measurement is refused (``AnotherValueStored``)."""
+    refuse_unknown(changes, MEASUREMENT_FIELDS)
+    for text in ("note", "source"):
+        if text in changes:
+            changes[text] = stored_text(changes[text])
+    if "value" in changes:
+        changes["value"] = stored_value(changes["value"])
+    goal = goal or measurement.goal
+    when = changes.get("date", measurement.date)
+    problems = measurement_problems(
+        when=when,
+        value=changes.get("value", measurement.value),
+        note=changes.get("note", measurement.note),
+        source=changes.get("source", measurement.source),
+        bounds=goal.bounds,
+    )
+    if problems:
+        raise ValidationError(problems)
+    before = measurement.date
+    if when != measurement.date:
+        taken = stored_on(goal, when)
+        if taken is not None:
+            raise AnotherValueStored(taken, goal.unit)
+    try:
+        with transaction.atomic():
+            changed = model_update(
+                measurement, changes, allowed=MEASUREMENT_FIELDS, exclude=_MEASUREMENT_SET
+            )
+    except IntegrityError:
+        # Another request stored a measurement on the new date in the meantime.
+        measurement.refresh_from_db()
+        raise AnotherValueStored(Measurement.objects.get(goal=goal, date=when), goal.unit) from None
+    if changed:
+        audit.record_row(
+            measurement,
+            actor=actor,
+            verb="measurement.update",
+            initiative_id=goal.initiative_id,
+            changes={"goal": goal.pk, "date": measurement.date, **changed},
+        )
+        summaries_refresh(goal=goal, dates={before, measurement.date})
+        goal_refresh_pace(goal=goal)
     return measurement
+
+
+#: The fields of a measurement the services set, left out of its validation.
+_MEASUREMENT_SET = ("organisation", "goal", "created_by", "idempotency_key")
 
 
 def _record_measurement(
@@ -401,11 +579,22 @@ def measurement_delete(*, measurement: Measurement, actor: User | None) -> None:
     goal_refresh_pace(goal=goal)
 
 
+def _as_stored(item: MeasurementIn) -> MeasurementIn:
+    """The item with its value and texts as they are stored (``stored_value``,
+    ``stored_text``)."""
+    value, note, source = stored_value(item.value), stored_text(item.note), stored_text(item.source)
+    if (value, note, source) == (item.value, item.note, item.source):
+        return item
+    return dataclasses.replace(item, value=value, note=note, source=source)
+
+
 def _check_items(items: Sequence[MeasurementIn], bounds: tuple[float | None, float | None]) -> None:
-    """Every item's problems, named ``items[i].field`` as the API names them."""
+    """Every item's problems, named ``items[i].field`` as the API names them: the rules of
+    one measurement, and keys and dates repeated within the request."""
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
     keys: dict[str, int] = {}
+    dates: dict[date, int] = {}
     for index, item in enumerate(items):
         key = item.idempotency_key
         if key is not None and key in keys:
@@ -414,6 +603,13 @@ def _check_items(items: Sequence[MeasurementIn], bounds: tuple[float | None, flo
             ]
         elif key is not None:
             keys[key] = index
+        if item.date in dates:
+            errors.setdefault(f"items[{index}].date", []).append(
+                f"items[{index}] repeats the date of items[{dates[item.date]}] "
+                f"({item.date.isoformat()}); a goal keeps one value a date."
+            )
+        else:
+            dates[item.date] = index
         problems = measurement_problems(
             when=item.date,
             value=item.value,
@@ -428,6 +624,37 @@ def _check_items(items: Sequence[MeasurementIn], bounds: tuple[float | None, flo
         raise ValidationError(errors)
 
 
+def stored_by_date(goal: Goal, dates: Collection[date]) -> dict[date, Measurement]:
+    """The goal's measurements on these dates, in one query over their range."""
+    if not dates:
+        return {}
+    wanted = set(dates)
+    rows = (
+        Measurement.objects.filter(goal=goal, date__gte=min(wanted), date__lte=max(wanted))
+        .only("id", "date", "value", "note", "source", "idempotency_key")
+        .iterator(chunk_size=BULK_BATCH_SIZE)
+    )
+    return {row.date: row for row in rows if row.date in wanted}
+
+
+def _stored_keys(goal: Goal, keys: list[str]) -> set[str]:
+    stored: set[str] = set()
+    for start in range(0, len(keys), BULK_BATCH_SIZE):
+        stored.update(
+            key
+            for key in Measurement.objects.filter(
+                goal=goal, idempotency_key__in=keys[start : start + BULK_BATCH_SIZE]
+            ).values_list("idempotency_key", flat=True)
+            if key
+        )
+    return stored
+
+
+#: How many replaced values an audit entry lists (as text, which the log cuts at
+#: ``audit.MAX_TEXT`` characters); the count is always complete.
+MAX_LISTED_REPLACEMENTS = 100
+
+
 @transaction.atomic
 def measurements_add_many(
     *,
@@ -440,46 +667,78 @@ def measurements_add_many(
 ) -> BulkResult:
     """Store many measurements at once, all or nothing, with one audit entry for them all.
 
-    Items whose idempotency key is already stored for this goal (a retried
-    request) are skipped, so a retry never creates duplicates; keys must be
-    unique within one call. ``on_progress`` is
-    called with the number of rows written so far after each batch. ``verb`` and
-    ``facts`` say in the audit log where the items came from (an import, the API).
+    The same rule as ``measurement_add``, item by item: an item whose idempotency key is
+    already stored for this goal (a retried request), or whose date already has its value,
+    is skipped and counted as already stored, so a retry never creates duplicates; an item
+    whose date has another value is refused, by its index, unless it asks to ``replace``
+    it. Keys and dates must be unique within one call. ``on_progress`` is called with the
+    number of rows written so far after each batch. ``verb`` and ``facts`` say in the
+    audit log where the items came from (an import, the API).
     """
+    items = [_as_stored(item) for item in items]
     _check_items(items, goal.bounds)
     keys = [item.idempotency_key for item in items if item.idempotency_key]
-    stored: set[str] = set()
-    for start in range(0, len(keys), BULK_BATCH_SIZE):
-        stored.update(
-            key
-            for key in Measurement.objects.filter(
-                goal=goal, idempotency_key__in=keys[start : start + BULK_BATCH_SIZE]
-            ).values_list("idempotency_key", flat=True)
-            if key
-        )
-    now = timezone.now()
-    new = [
-        Measurement(
-            organisation_id=goal.organisation_id,
-            goal=goal,
-            date=item.date,
-            value=item.value,
-            note=item.note,
-            source=item.source,
-            idempotency_key=item.idempotency_key,
-            created_by=actor,
-            created_at=now,
-        )
+    stored_keys = _stored_keys(goal, keys)
+    fresh = [
+        item
         for item in items
-        if not item.idempotency_key or item.idempotency_key not in stored
+        if not item.idempotency_key or item.idempotency_key not in stored_keys
     ]
+    stored = stored_by_date(goal, [item.date for item in fresh])
+    now = timezone.now()
+    new: list[Measurement] = []
+    replaced: list[tuple[Measurement, float]] = []
+    conflicts: dict[str, str] = {}
+    for index, item in enumerate(items):
+        if item.idempotency_key and item.idempotency_key in stored_keys:
+            continue
+        row = stored.get(item.date)
+        if row is None:
+            new.append(
+                Measurement(
+                    organisation_id=goal.organisation_id,
+                    goal=goal,
+                    date=item.date,
+                    value=item.value,
+                    note=item.note,
+                    source=item.source,
+                    idempotency_key=item.idempotency_key,
+                    created_by=actor,
+                    created_at=now,
+                )
+            )
+        elif row.value == item.value:
+            continue
+        elif item.replace:
+            replaced.append((row, row.value))
+            for name, value in _replacement(item.value, item.note, item.source).items():
+                setattr(row, name, value)
+        else:
+            conflicts[f"items[{index}].date"] = another_value_message(
+                row.date, row.value, goal.unit
+            )
+    if conflicts:
+        raise ValidationError(conflicts)
     for start in range(0, len(new), BULK_BATCH_SIZE):
         Measurement.objects.bulk_create(new[start : start + BULK_BATCH_SIZE])
         if on_progress is not None:
             on_progress(min(start + BULK_BATCH_SIZE, len(new)))
-    result = BulkResult(created=len(new), already_stored=len(items) - len(new))
-    if result.created:
-        _record(goal, actor, verb, {"created": result.created, **(facts or {})})
-        summaries_refresh(goal=goal, dates={m.date for m in new})
+    rows = [row for row, _ in replaced]
+    Measurement.objects.bulk_update(rows, ["value", "note", "source"], batch_size=BULK_BATCH_SIZE)
+    result = BulkResult(
+        created=len(new),
+        already_stored=len(items) - len(new) - len(replaced),
+        replaced=len(replaced),
+    )
+    if result.created or result.replaced:
+        changes: dict[str, Any] = {"created": result.created, **(facts or {})}
+        if replaced:
+            changes["replaced"] = ", ".join(
+                f"{row.date.isoformat()} {number_text(old)} → {number_text(row.value)}"
+                for row, old in replaced[:MAX_LISTED_REPLACEMENTS]
+            )
+            changes["replaced_count"] = result.replaced
+        _record(goal, actor, verb, changes)
+        summaries_refresh(goal=goal, dates={m.date for m in new} | {row.date for row in rows})
     goal_refresh_pace(goal=goal)
     return result

@@ -24,6 +24,7 @@ from stepback.core.htmx import render_page_or_partial
 from stepback.core.pages import form_page
 from stepback.goals import services
 from stepback.goals.dashboard import DashboardFilterForm, status_bar, status_counts
+from stepback.goals.exports import number_text
 from stepback.goals.forms import GoalForm, MeasurementForm
 from stepback.goals.models import Goal, Measurement
 from stepback.goals.selectors import (
@@ -239,13 +240,25 @@ def _goal_context(
 @org_view(Capability.CONTRIBUTE)
 @require_POST
 def measurement_add(request: OrgRequest, initiative_id: int, goal_id: int) -> HttpResponse:
-    """Add a measurement; htmx gets the refreshed live block, or the form with its errors."""
+    """Add a measurement; htmx gets the refreshed live block, or the form with its errors.
+
+    Another value already stored on the date is refused with an offer to replace it: the
+    form again, whose "Replace" button sends the same values with ``replace``.
+    """
     goal = goal_for_org(request.org, goal_id, initiative_id=initiative_id)
     form = MeasurementForm(request.POST)
+    offer: dict[str, Any] | None = None
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.measurement_add(goal=goal, actor=request.membership.user, **data)
+            added = services.measurement_add(goal=goal, actor=request.membership.user, **data)
+        except services.AnotherValueStored as error:
+            form.add_service_errors(error)
+            offer = {
+                "when": short_date(error.stored.date),
+                "stored": number_text(error.stored.value),
+                "value": number_text(data["value"]),
+            }
         except ValidationError as error:
             form.add_service_errors(error)
     if form.errors:
@@ -254,25 +267,35 @@ def measurement_add(request: OrgRequest, initiative_id: int, goal_id: int) -> Ht
             response = render(
                 request,
                 "goals/goal_detail.html#measurement-form",
-                {"goal": goal, "initiative": goal.initiative, "form": form},
+                {"goal": goal, "initiative": goal.initiative, "form": form, "replace_offer": offer},
             )
             response["HX-Retarget"] = "#measurement-form"
             response["HX-Reswap"] = "outerHTML"
             return response
-        return render(
-            request, "goals/goal_detail.html", _goal_context(request, goal, form), status=400
-        )
+        context = _goal_context(request, goal, form)
+        context["replace_offer"] = offer
+        return render(request, "goals/goal_detail.html", context, status=400)
     # The next value is often for the same date (or near it): keep the date typed.
     next_form = MeasurementForm(initial={"date": data["date"]})
     _focus(next_form, "value")
-    message = f"Added {data['value']:g} on {short_date(data['date'])}."
-    return _goal_changed(request, goal, message, next_form)
+    return _goal_changed(request, goal, *_added_message(added), form=next_form)
 
 
 def _focus(form: MeasurementForm, name: str) -> None:
     """Focus this field when htmx swaps the form in (htmx honours ``autofocus``)."""
     field = form.fields.get(name) or form.fields["value"]
     field.widget.attrs["autofocus"] = True
+
+
+def _added_message(added: services.MeasurementAdded) -> tuple[str, str]:
+    """What the person is told after adding, and how (a Bootstrap alert level)."""
+    stored = added.measurement
+    when = short_date(stored.date)
+    if added.outcome is services.Outcome.ALREADY_STORED:
+        return services.already_stored_message(stored.date, stored.value, ""), "info"
+    if added.outcome is services.Outcome.REPLACED:
+        return f"Replaced {added.previous:g} with {stored.value:g} on {when}.", "success"
+    return f"Added {stored.value:g} on {when}.", "success"
 
 
 @org_view(Capability.CONTRIBUTE)
@@ -291,15 +314,21 @@ def measurement_delete(
 
 
 def _goal_changed(
-    request: OrgRequest, goal: Goal, message: str, form: MeasurementForm | None = None
+    request: OrgRequest,
+    goal: Goal,
+    message: str,
+    level: str = "success",
+    form: MeasurementForm | None = None,
 ) -> HttpResponse:
-    """After a change to the data: htmx gets the refreshed live block, the confirmation
-    beside the form's button; others go back to the goal's page they were on."""
+    """After a change to the data (or an add that changed nothing): htmx gets the refreshed
+    live block, the confirmation beside the form's button; others go back to the goal's page
+    they were on."""
     if request.htmx:  # type: ignore[attr-defined]
         context = _goal_context(request, goal, form)
         context["live_message"] = message
+        context["live_level"] = level
         return render(request, "goals/goal_detail.html#goal-live", context)
-    messages.success(request, message)
+    messages.add_message(request, messages.INFO if level == "info" else messages.SUCCESS, message)
     url = reverse(
         "goals:detail",
         kwargs={"org": request.org.slug, "initiative_id": goal.initiative_id, "goal_id": goal.pk},

@@ -13,6 +13,8 @@ every row, listing each problem by its row number in the file and its column nam
 * :func:`detect_date_orders` (:mod:`.dates`) says how the dates can be read; when that is
   ambiguous (``03/04/2024``) the user confirms day first or month first.
 * :func:`parse_number` and :func:`detect_decimal_separator` (:mod:`.numbers`) read values.
+* :func:`guard_formula` and :func:`unguard_formula` (:mod:`.formulas`) keep exported text
+  from running as a formula, and read it back as it was.
 * :func:`validate` (:mod:`.validation`) parses every row and returns an
   :class:`ImportPreview`: the parsed rows, every problem, and the duplicates. Commit only
   when ``preview.ok``.
@@ -22,6 +24,7 @@ Each module's docstring states the rules it applies.
 
 from stepback.lib.tabular._common import TableError
 from stepback.lib.tabular.dates import DateOrder, detect_date_orders, looks_like_date, parse_date
+from stepback.lib.tabular.formulas import guard_formula, unguard_formula
 from stepback.lib.tabular.mapping import ColumnMapping, suggest_mapping
 from stepback.lib.tabular.numbers import detect_decimal_separator, parse_number
 from stepback.lib.tabular.reading import ACCEPTED_EXTENSIONS, read_table
@@ -57,11 +60,13 @@ __all__ = [
     "detect_date_orders",
     "detect_decimal_separator",
     "dump_table",
+    "guard_formula",
     "load_table",
     "looks_like_date",
     "parse_date",
     "parse_number",
     "read_table",
     "suggest_mapping",
+    "unguard_formula",
     "validate",
 ]

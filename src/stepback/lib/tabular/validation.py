@@ -20,6 +20,7 @@ from typing import Generic, TypeVar
 from stepback.lib.tabular._common import TableError, format_float
 from stepback.lib.tabular._common import show as _show
 from stepback.lib.tabular.dates import DateOrder, parse_date
+from stepback.lib.tabular.formulas import unguard_formula
 from stepback.lib.tabular.mapping import ColumnMapping
 from stepback.lib.tabular.numbers import detect_decimal_separator, parse_number
 from stepback.lib.tabular.table import Table, column_letter
@@ -152,8 +153,9 @@ def validate(
     Problems: missing or unreadable date, value or goal; cells beyond the named columns;
     a date (for the same goal) seen before: "duplicates row 7" when the value is the same,
     "another value for 2024-03-05 than row 7" otherwise. Note and source are free text
-    (missing = ""). A row too short to reach an optional column is fine; one too short to
-    reach the date or value has a "missing" problem.
+    (missing = ""), with the apostrophe that guards a formula taken off (:mod:`.formulas`).
+    A row too short to reach an optional column is fine; one too short to reach the date or
+    value has a "missing" problem.
 
     ``decimal`` forces the decimal separator of the value column; by default it is
     :func:`detect_decimal_separator` of that column. Raises :class:`TableError` if the
@@ -255,8 +257,12 @@ def validate(
                 row=number,
                 when=when,
                 value=value,
-                note=cells[note_i] if note_i is not None and note_i < count else "",
-                source=cells[source_i] if source_i is not None and source_i < count else "",
+                note=unguard_formula(cells[note_i])
+                if note_i is not None and note_i < count
+                else "",
+                source=unguard_formula(cells[source_i])
+                if source_i is not None and source_i < count
+                else "",
                 goal=goal,
             )
         )
