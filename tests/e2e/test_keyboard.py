@@ -83,10 +83,13 @@ def test_it_signs_in_and_adds_a_measurement_by_keyboard(page: Page) -> None:
 
     expect(page.locator("#goal-live-message")).to_contain_text("Added 61.5 on")
     assert page.evaluate(f"() => {FOCUSED}.name") == "value"  # ready for the next one
+    # The date is kept, so a second value for it is offered as a replacement.
     page.keyboard.type("62")
     page.keyboard.press("Enter")
-    expect(page.locator("#goal-live-message")).to_contain_text("Added 62 on")
-    assert sorted(Measurement.objects.values_list("value", flat=True)) == [61.5, 62.0]
+    tab_to(page, "button[name=replace]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#goal-live-message")).to_contain_text("Replaced 61.5 with 62 on")
+    assert sorted(Measurement.objects.values_list("value", flat=True)) == [62.0]
     assert page.console_errors == []
 
 
