@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from stepback.accounts.roles import Role
 from stepback.api.api import api
 from stepback.core.api_schemas import MAX_ID, MAX_OFFSET, NOT_AN_OBJECT, NUL_REFUSED
 from stepback.core.models import AuditEntry
+from stepback.goals.services import measurement_add
 from stepback.tokens.models import ApiToken
 from tests.api.conftest import call, make_token
 from tests.conftest import Tenant, make_goal, make_initiative
@@ -37,6 +39,7 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "GoalIn": {"name": "Fine", "target_value": 10, "target_date": "2030-01-01"},
     "MeasurementBatch": {"items": [{"date": "2025-01-01", "value": 1, "note": "Fine"}]},
     "ObservationIn": {"title": "Fine", "tags": ["fine"]},
+    "MeasurementPatch": {"note": "Fine"},
 }
 
 
@@ -76,11 +79,15 @@ def _with(body: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
 def world(tenant: Tenant) -> dict[str, Any]:
     initiative = make_initiative(tenant.org)
     goal = make_goal(initiative)
+    measurement = measurement_add(
+        goal=goal, actor=None, date=date(2025, 3, 1), value=60.0, note="", source=""
+    ).measurement
     member = Membership.objects.get(user=tenant.user(Role.MEMBER), organisation=tenant.org)
     return {
         "org": tenant.org.slug,
         "initiative_id": initiative.pk,
         "goal_id": goal.pk,
+        "measurement_id": measurement.pk,
         "member_id": member.pk,
         "token": make_token(tenant.user(Role.ADMIN), tenant.org, ApiToken.Scope.WRITE),
     }
