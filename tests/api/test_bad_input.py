@@ -8,8 +8,8 @@ on every route with a body, a NUL character in every text field of every body.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
-from datetime import date
 from typing import Any
 
 import pytest
@@ -38,8 +38,8 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "InitiativePatch": {"summary": "Fine"},
     "GoalIn": {"name": "Fine", "target_value": 10, "target_date": "2030-01-01"},
     "MeasurementBatch": {"items": [{"date": "2025-01-01", "value": 1, "note": "Fine"}]},
-    "ObservationIn": {"title": "Fine", "tags": ["fine"]},
     "MeasurementPatch": {"note": "Fine"},
+    "ObservationIn": {"title": "Fine", "tags": ["fine"]},
 }
 
 
@@ -79,15 +79,13 @@ def _with(body: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
 def world(tenant: Tenant) -> dict[str, Any]:
     initiative = make_initiative(tenant.org)
     goal = make_goal(initiative)
-    measurement = measurement_add(
-        goal=goal, actor=None, date=date(2025, 3, 1), value=60.0, note="", source=""
-    ).measurement
+    added = measurement_add(goal=goal, actor=None, date=dt.date(2025, 1, 1), value=1)
     member = Membership.objects.get(user=tenant.user(Role.MEMBER), organisation=tenant.org)
     return {
         "org": tenant.org.slug,
         "initiative_id": initiative.pk,
         "goal_id": goal.pk,
-        "measurement_id": measurement.pk,
+        "measurement_id": added.measurement.pk,
         "member_id": member.pk,
         "token": make_token(tenant.user(Role.ADMIN), tenant.org, ApiToken.Scope.WRITE),
     }
