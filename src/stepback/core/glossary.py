@@ -1,6 +1,6 @@
 """The method's words, each with the short explanation a page gives the first time it uses it.
 
-Pages show a term with ``{% term "stepback" "Next stepbacks" %}`` (``core/templatetags``): the
+Pages show a term with ``{% term "stepback" _("stepbacks") %}`` (``core/templatetags``): the
 first use on a page is a button that opens the explanation in a popover (it opens with a tap,
 a click, Enter or Space, and closes with Escape or a tap elsewhere, without JavaScript); later
 uses on the same page are plain words.

@@ -7,6 +7,7 @@ from django.forms import BoundField
 from django.template import Context
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import Capability
@@ -75,12 +76,17 @@ def term(context: Context, key: str, text: str = "") -> SafeString:
         return format_html("{}", words)
     shown.add(key)
     tip_id = f"term-{key}-{secrets.token_hex(3)}"
+    name, explanation = TERMS[key]
+    # The colon's spacing is the language's (French puts a space before it).
+    tip = format_html(
+        gettext("<strong>{term}</strong>: {explanation}"), term=name, explanation=explanation
+    )
     return format_html(
         '<span class="sb-term"><button type="button" class="sb-term-button" popovertarget="{}">'
         "{}</button>"
-        '<span class="sb-term-tip" id="{}" popover><strong>{}</strong>: {}</span></span>',
+        '<span class="sb-term-tip" id="{}" popover>{}</span></span>',
         tip_id,
         words,
         tip_id,
-        *TERMS[key],
+        tip,
     )
