@@ -48,14 +48,18 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# Each database gets two passes: the suite, then the API fuzzer (tests/fuzz, marker `fuzz`).
 test-sqlite: setup
-	$(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS) --junitxml=$(ARTIFACTS)/junit-sqlite.xml; $(CHECK_COLLECTED)
+	$(BIN)/pytest -m "not browser and not fuzz" -n $(PYTEST_WORKERS) --junitxml=$(ARTIFACTS)/junit-sqlite.xml; $(CHECK_COLLECTED)
+	$(BIN)/pytest -m fuzz -n $(PYTEST_WORKERS) --junitxml=$(ARTIFACTS)/junit-fuzz-sqlite.xml; $(CHECK_COLLECTED)
 
 # Runs when a PostgreSQL server answers; in CI (CI=true) an unreachable server fails the run.
 test-postgres: setup
 	@if $(BIN)/python -m stepback.lib.dbcheck "$(STEPBACK_TEST_POSTGRES_URL)"; then \
-		STEPBACK_DATABASE_URL="$(STEPBACK_TEST_POSTGRES_URL)" $(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS) \
-			--junitxml=$(ARTIFACTS)/junit-postgres.xml; $(CHECK_COLLECTED); \
+		STEPBACK_DATABASE_URL="$(STEPBACK_TEST_POSTGRES_URL)" $(BIN)/pytest -m "not browser and not fuzz" -n $(PYTEST_WORKERS) \
+			--junitxml=$(ARTIFACTS)/junit-postgres.xml || exit $$?; \
+		STEPBACK_DATABASE_URL="$(STEPBACK_TEST_POSTGRES_URL)" $(BIN)/pytest -m fuzz -n $(PYTEST_WORKERS) \
+			--junitxml=$(ARTIFACTS)/junit-fuzz-postgres.xml; $(CHECK_COLLECTED); \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(STEPBACK_TEST_POSTGRES_URL); CI needs it." >&2; exit 1; \
 	else \

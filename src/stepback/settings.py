@@ -193,6 +193,8 @@ else:
 SIGN_IN_MAX_FAILURES = int(env("STEPBACK_SIGN_IN_MAX_FAILURES", "5"))
 SIGN_IN_LOCKOUT_SECONDS = int(env("STEPBACK_SIGN_IN_LOCKOUT_SECONDS", "900"))
 PASSWORD_RESETS_PER_HOUR = int(env("STEPBACK_PASSWORD_RESETS_PER_HOUR", "3"))
+# Requests one API token may make in a minute; past it, 429 with Retry-After.
+API_REQUESTS_PER_MINUTE = int(env("STEPBACK_API_REQUESTS_PER_MINUTE", "600"))
 # Behind a reverse proxy, the header that carries the client's address (e.g. X-Forwarded-For);
 # its last entry, the one your proxy added, is used. Empty: the connection's own address.
 CLIENT_IP_HEADER = env("STEPBACK_CLIENT_IP_HEADER")

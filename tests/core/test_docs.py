@@ -12,12 +12,14 @@ from stepback import settings as settings_module
 from stepback.accounts.roles import CAPABILITIES, Capability, Role
 from stepback.api.api import api
 from stepback.cli import ALIASES
+from stepback.core.api_schemas import MAX_ID, MAX_OFFSET
 from stepback.core.services import NUMBER_RANGE_MESSAGE
 from stepback.demo.accounts import PEOPLE, SITE_ADMIN
 from stepback.demo.site import DEMO_PASSWORD
 from stepback.goals.api import MAX_BULK_ITEMS
 from stepback.goals.imports import BACKGROUND_ROWS, KEEP_DAYS, MAX_UPLOAD_BYTES
 from stepback.lib.tabular.table import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
+from stepback.tokens.services import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
@@ -162,3 +164,12 @@ def test_it_states_the_limits_the_code_sets() -> None:
     assert f"at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20:g} MB" in api_guide
     assert f"`limit` (default {ninja_settings.PAGINATION_PER_PAGE})" in api_guide
     assert f"at most {ninja_settings.PAGINATION_MAX_LIMIT} a page" in api_guide
+    assert (
+        f"ids run from 1 to {MAX_ID} (2⁶³\N{MINUS SIGN}1), `offset` from 0 to {MAX_OFFSET}"
+        in api_guide
+    )
+    assert f"`limit` from 1 to {ninja_settings.PAGINATION_MAX_LIMIT}" in api_guide
+    assert f"may make {settings.API_REQUESTS_PER_MINUTE} requests a minute" in api_guide
+    tokens = " ".join(section(USER_GUIDE, "API tokens").split())
+    assert f"{DEFAULT_LIFETIME_DAYS} days (the default)" in tokens
+    assert f"at most {MAX_LIFETIME_DAYS} days ahead" in tokens

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -41,6 +42,8 @@ def test_it_creates_uses_and_revokes_a_token(page, live_server) -> None:  # type
 
     page.get_by_label("Name").fill("Weekly report")
     page.get_by_label("Read and write").check()
+    assert page.get_by_label("90 days").is_checked()
+    page.get_by_label("30 days").check()
     page.get_by_role("button", name="Create token").click()
     page.wait_for_load_state()
 
@@ -51,6 +54,9 @@ def test_it_creates_uses_and_revokes_a_token(page, live_server) -> None:  # type
     page.get_by_role("button", name="Copy", exact=True).click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == raw
+    expect(
+        page.get_by_role("cell", name=f"{(date.today() + timedelta(days=30)):%-d %b %Y}")
+    ).to_be_visible()
     screenshot(page, "api-tokens-created")
 
     status, me = _get_me(live_server.url, raw)

@@ -595,3 +595,26 @@ def test_it_deletes_imports_after_a_month(goal: Goal) -> None:
     )
     assert tasks.delete_old_measurement_imports.call_local() == 1
     assert list(MeasurementImport.objects.all()) == [recent]
+
+
+def test_the_clean_up_logs_an_import_it_cannot_delete_and_deletes_the_others(
+    goal: Goal, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    old = [upload(goal, f"date,value\n2024-01-0{n},1\n".encode()) for n in range(1, 4)]
+    MeasurementImport.objects.update(
+        created_at=timezone.now() - timedelta(days=imports.KEEP_DAYS + 1)
+    )
+    stuck = old[1]
+    real_delete = imports._delete_import
+
+    def delete(pk: int) -> None:
+        if pk == stuck.pk:
+            raise OSError("disk I/O error")
+        real_delete(pk)
+
+    monkeypatch.setattr(imports, "_delete_import", delete)
+    assert tasks.delete_old_measurement_imports.call_local() == 2
+    assert list(MeasurementImport.objects.values_list("pk", flat=True)) == [stuck.pk]
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        f"Deleting import {stuck.pk} failed; going on"
+    ]

@@ -14,12 +14,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import Capability, Role
 from stepback.accounts.services import membership_change_role, membership_remove
 from stepback.core.access import SIGNED_IN
+from stepback.core.api_schemas import Id, InputSchema, Paging
 from stepback.tokens.auth import access, api_membership
 from stepback.tokens.models import ApiToken
 
@@ -57,13 +58,13 @@ class MemberOut(Schema):
         return obj.created_at
 
 
-class MemberPatch(Schema):
+class MemberPatch(InputSchema):
     """``role`` is checked in the view, after access: an empty body is a 403 before a 422."""
 
     role: Role | None = None
 
 
-def _member(membership: Membership, member_id: int) -> Membership:
+def _member(membership: Membership, member_id: Id) -> Membership:
     member = (
         Membership.objects.select_related("user")
         .filter(organisation_id=membership.organisation_id, pk=member_id)
@@ -109,7 +110,7 @@ def org_detail(request: HttpRequest, org: str) -> object:
     summary="The organisation's members",
     **access(Capability.VIEW),
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def member_list(request: HttpRequest, org: str) -> QuerySet[Membership]:
     membership = api_membership(request)
     return (
@@ -125,7 +126,7 @@ def member_list(request: HttpRequest, org: str) -> QuerySet[Membership]:
     summary="One member",
     **access(Capability.VIEW),
 )
-def member_detail(request: HttpRequest, org: str, member_id: int) -> object:
+def member_detail(request: HttpRequest, org: str, member_id: Id) -> object:
     return _member(api_membership(request), member_id)
 
 
@@ -136,7 +137,7 @@ def member_detail(request: HttpRequest, org: str, member_id: int) -> object:
     description="An organisation always keeps an admin: demoting the last one is a 409.",
     **access(Capability.MANAGE_MEMBERS, conflict="The last admin cannot be demoted."),
 )
-def member_update(request: HttpRequest, org: str, member_id: int, payload: MemberPatch) -> object:
+def member_update(request: HttpRequest, org: str, member_id: Id, payload: MemberPatch) -> object:
     acting = api_membership(request)
     member = _member(acting, member_id)
     if payload.role is None:
@@ -163,7 +164,7 @@ def member_update(request: HttpRequest, org: str, member_id: int, payload: Membe
     ),
     **access(Capability.MANAGE_MEMBERS, conflict="The last admin cannot be removed."),
 )
-def member_remove(request: HttpRequest, org: str, member_id: int) -> Status[None]:
+def member_remove(request: HttpRequest, org: str, member_id: Id) -> Status[None]:
     acting = api_membership(request)
     member = _member(acting, member_id)
     try:

@@ -1,4 +1,4 @@
-"""A small rate limit on failed sign-ins, kept in the cache.
+"""A small rate limit on failed sign-ins, counted in the cache by ``core.ratelimit``.
 
 Failures are counted per email address and per client address. When an email
 address reaches ``SIGN_IN_MAX_FAILURES`` within ``SIGN_IN_LOCKOUT_SECONDS``, or
@@ -16,6 +16,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from stepback.core.ratelimit import count
 
 ADDRESS_FACTOR = 4
 
@@ -38,17 +40,6 @@ def _keys(request: HttpRequest, email: str) -> list[str]:
     return [f"signin-fail:email:{_digest(email)}", f"signin-fail:ip:{client_address(request)}"]
 
 
-def _count(key: str, timeout: int) -> int:
-    """Add one to the count at ``key``, which expires ``timeout`` seconds after it started."""
-    if cache.add(key, 1, timeout=timeout):
-        return 1
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
-
-
 def is_locked_out(request: HttpRequest, email: str) -> bool:
     email_key, address_key = _keys(request, email)
     counts = cache.get_many([email_key, address_key])
@@ -58,7 +49,7 @@ def is_locked_out(request: HttpRequest, email: str) -> bool:
 
 def record_failure(request: HttpRequest, email: str) -> None:
     for key in _keys(request, email):
-        _count(key, settings.SIGN_IN_LOCKOUT_SECONDS)
+        count(key, settings.SIGN_IN_LOCKOUT_SECONDS)
 
 
 def clear_failures(request: HttpRequest, email: str) -> None:
@@ -72,4 +63,4 @@ def password_reset_allowed(email: str) -> bool:
     page says the same either way, so the limit reveals nothing about accounts.
     """
     key = f"password-reset:email:{_digest(email)}"
-    return _count(key, timeout=3600) <= settings.PASSWORD_RESETS_PER_HOUR
+    return count(key, timeout=3600) <= settings.PASSWORD_RESETS_PER_HOUR

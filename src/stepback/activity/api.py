@@ -8,10 +8,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from stepback.accounts.roles import Capability
 from stepback.core import audit, selectors
+from stepback.core.api_schemas import Id, Paging, QuerySchema
 from stepback.core.models import AuditEntry, AuditEntryQuerySet
 from stepback.tokens.auth import access, api_membership
 
@@ -39,9 +40,9 @@ class AuditEntryOut(Schema):
         return audit.describe(obj)
 
 
-class ActivityFilters(Schema):
-    initiative_id: int | None = None
-    actor_id: int | None = Field(None, description="The user id of who did it.")
+class ActivityFilters(QuerySchema):
+    initiative_id: Id | None = None
+    actor_id: Id | None = Field(None, description="The user id of who did it.")
     kind: str | None = Field(
         None, description="The first part of the verb: `goal`, `measurement`, …"
     )
@@ -55,7 +56,7 @@ class ActivityFilters(Schema):
     **access(Capability.VIEW_ACTIVITY),
     summary="List the organisation's activity, newest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_activity(
     request: HttpRequest, org: str, filters: Query[ActivityFilters]
 ) -> AuditEntryQuerySet:

@@ -12,6 +12,7 @@ from django.utils.log import log_response
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 from stepback.accounts.api import router as accounts_router
 from stepback.activity.api import router as activity_router
@@ -33,7 +34,8 @@ class OfflineSwagger(Swagger):
 
 
 class StepbackAPI(NinjaAPI):
-    """ninja's API, whose schema also says which routes refuse a body that is too large."""
+    """ninja's API, whose schema also says which routes refuse a body that is not JSON
+    (400) or is too large (413)."""
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -42,10 +44,12 @@ class StepbackAPI(NinjaAPI):
         for operations in schema["paths"].values():
             for operation in operations.values():
                 if "requestBody" in operation:
+                    operation["responses"].setdefault("400", NOT_JSON)
                     operation["responses"].setdefault("413", TOO_LARGE)
         return schema
 
 
+NOT_JSON = problem_answer("The request body is not JSON; nothing was changed.")
 TOO_LARGE = problem_answer("The request body is too large; nothing was changed.")
 
 api = StepbackAPI(
@@ -75,15 +79,19 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
     return problem_response(401, "Missing or invalid API token.")
 
 
+def _field_name(loc: tuple[object, ...]) -> str:
+    """A field's place as people name it: ``items.1.value``, ``query.offset``; a body's
+    fields without ninja's ``body.payload`` before them."""
+    parts = list(loc)
+    if parts[:1] == ["body"]:
+        parts = parts[2:] if parts[1:2] == ["payload"] else parts[1:]
+    return ".".join(str(part) for part in parts)
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {
-            "field": ".".join(
-                str(part) for part in err.get("loc", ()) if part not in {"body", "payload"}
-            ),
-            "message": err.get("msg", "Invalid value."),
-        }
+        {"field": _field_name(err.get("loc", ())), "message": err.get("msg", "Invalid value.")}
         for err in exc.errors
     ]
     return problem_response(422, "The request is not valid.", errors=errors)
@@ -140,3 +148,36 @@ api.add_router("", initiatives_router)
 api.add_router("", goals_router)
 api.add_router("", observations_router)
 api.add_router("", activity_router)
+
+
+def _refuse_unknown_query_parameters(operation: Operation) -> None:
+    """Make ``operation`` answer a query parameter it does not take with a 422 naming it,
+    as bodies do with unknown fields: ``?include_archive=true`` is a typo, not a filter.
+
+    It is checked where ninja reads the parameters, after the access rule, so a caller
+    without the right still gets 403 first.
+    """
+    known: set[str] = set()
+    for model in operation.models:
+        if model.__ninja_param_source__ == "query":
+            known.update(model.__ninja_flatten_map__)
+    read_parameters = operation._get_values
+
+    def get_values(request: HttpRequest, path_params: Any, temporal_response: Any) -> Any:
+        unknown = sorted(set(request.GET) - known)
+        if unknown:
+            raise ValidationError(
+                [{"loc": ("query", name), "msg": UNKNOWN_PARAMETER} for name in unknown]
+            )
+        return read_parameters(request, path_params, temporal_response)
+
+    operation._get_values = get_values  # type: ignore[method-assign]
+
+
+UNKNOWN_PARAMETER = "This route takes no such parameter."
+
+# The operations the URLs serve: ninja binds a copy of each router's to the API.
+for _router in api._get_bound_routers():
+    for _path_view in _router.path_operations.values():
+        for _operation in _path_view.operations:
+            _refuse_unknown_query_parameters(_operation)

@@ -17,7 +17,6 @@ from typing import TypeVar
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.http import HttpResponse
-from pydantic import ConfigDict
 
 M = TypeVar("M", bound=models.Model)
 
@@ -61,14 +60,10 @@ def api_names(renames: Mapping[str, str]) -> Iterator[None]:
         ) from error
 
 
-def strict_config() -> ConfigDict:
-    """The configuration of every API input schema: an unknown field is a 422 naming it,
-    never silently ignored."""
-    return ConfigDict(extra="forbid")
-
-
 #: RFC 9457's media type: every error the API answers has it.
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# RFC 9110's names, where Python's differ by version.
+_TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
 
 
 def problem(
@@ -81,7 +76,7 @@ def problem(
     """
     body: dict[str, object] = {
         "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
+        "title": _TITLES.get(status, HTTPStatus(status).phrase),
         "status": status,
         "detail": detail,
     }

@@ -80,6 +80,7 @@ PAST_TENSE: dict[str, str] = {
     "resend": "resent",
     "add_many": "added",
     "keep_latest": "kept the latest of repeated",
+    "warn": "warned the owner of",
 }
 
 

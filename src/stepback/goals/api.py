@@ -13,12 +13,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import field_validator
 
 from stepback.accounts.models import Organisation
 from stepback.accounts.roles import Capability
-from stepback.core.api_errors import strict_config
+from stepback.core.api_schemas import Id, InputSchema, Paging
 from stepback.goals import services
 from stepback.goals.models import Goal, Measurement
 from stepback.initiatives.selectors import initiative_for_org
@@ -29,9 +29,7 @@ router = Router(tags=["goals"])
 MAX_BULK_ITEMS = 50_000
 
 
-class MilestoneIO(Schema):
-    model_config = strict_config()
-
+class MilestoneIO(InputSchema):
     date: dt.date
     value: float
 
@@ -81,9 +79,7 @@ class GoalOut(Schema):
         }
 
 
-class GoalIn(Schema):
-    model_config = strict_config()
-
+class GoalIn(InputSchema):
     name: str
     description: str = ""
     unit: str = ""
@@ -115,9 +111,7 @@ class MeasurementOut(Schema):
     created_at: dt.datetime
 
 
-class MeasurementItem(Schema):
-    model_config = strict_config()
-
+class MeasurementItem(InputSchema):
     date: dt.date
     value: float
     note: str = ""
@@ -130,9 +124,7 @@ class MeasurementItem(Schema):
     )
 
 
-class MeasurementBatch(Schema):
-    model_config = strict_config()
-
+class MeasurementBatch(InputSchema):
     items: list[MeasurementItem] = Field(min_length=1, max_length=MAX_BULK_ITEMS)
     replace: bool = Field(
         False,
@@ -150,10 +142,8 @@ class BatchResult(Schema):
     pace: PaceOut
 
 
-class MeasurementPatch(Schema):
+class MeasurementPatch(InputSchema):
     """The fields to change; a field left out keeps its value (null is refused)."""
-
-    model_config = strict_config()
 
     date: dt.date | None = None
     value: float | None = None
@@ -168,7 +158,7 @@ class MeasurementPatch(Schema):
         return value
 
 
-def _goal(organisation: Organisation, goal_id: int) -> Goal:
+def _goal(organisation: Organisation, goal_id: Id) -> Goal:
     return get_object_or_404(
         Goal.objects.for_org(organisation).prefetch_related("milestones"), pk=goal_id
     )
@@ -186,7 +176,7 @@ def _goal_fields(payload: GoalIn) -> tuple[services.GoalChanges, list[tuple[dt.d
     **access(Capability.VIEW),
     summary="List an initiative's goals",
 )
-def list_goals(request: HttpRequest, org: str, initiative_id: int) -> object:
+def list_goals(request: HttpRequest, org: str, initiative_id: Id) -> object:
     initiative = initiative_for_org(api_membership(request).organisation, initiative_id)
     return initiative.goals.prefetch_related("milestones").order_by("name", "id")
 
@@ -198,7 +188,7 @@ def list_goals(request: HttpRequest, org: str, initiative_id: int) -> object:
     summary="Add a goal to an initiative",
 )
 def create_goal(
-    request: HttpRequest, org: str, initiative_id: int, payload: GoalIn
+    request: HttpRequest, org: str, initiative_id: Id, payload: GoalIn
 ) -> Status[object]:
     membership = api_membership(request)
     initiative = initiative_for_org(membership.organisation, initiative_id)
@@ -215,7 +205,7 @@ def create_goal(
     **access(Capability.VIEW),
     summary="Get a goal with its pace",
 )
-def get_goal(request: HttpRequest, org: str, goal_id: int) -> object:
+def get_goal(request: HttpRequest, org: str, goal_id: Id) -> object:
     return _goal(api_membership(request).organisation, goal_id)
 
 
@@ -225,7 +215,7 @@ def get_goal(request: HttpRequest, org: str, goal_id: int) -> object:
     **access(Capability.MANAGE_INITIATIVES),
     summary="Replace a goal's definition",
 )
-def update_goal(request: HttpRequest, org: str, goal_id: int, payload: GoalIn) -> object:
+def update_goal(request: HttpRequest, org: str, goal_id: Id, payload: GoalIn) -> object:
     membership = api_membership(request)
     goal = _goal(membership.organisation, goal_id)
     changes, milestones = _goal_fields(payload)
@@ -239,8 +229,8 @@ def update_goal(request: HttpRequest, org: str, goal_id: int, payload: GoalIn) -
     **access(Capability.VIEW),
     summary="List a goal's measurements, oldest first",
 )
-@paginate(LimitOffsetPagination)
-def list_measurements(request: HttpRequest, org: str, goal_id: int) -> QuerySet[Measurement]:
+@paginate(Paging)
+def list_measurements(request: HttpRequest, org: str, goal_id: Id) -> QuerySet[Measurement]:
     goal = _goal(api_membership(request).organisation, goal_id)
     return Measurement.objects.filter(goal=goal).order_by("date", "id")
 
@@ -262,7 +252,7 @@ def list_measurements(request: HttpRequest, org: str, goal_id: int) -> QuerySet[
     ),
 )
 def add_measurements(
-    request: HttpRequest, org: str, goal_id: int, payload: MeasurementBatch
+    request: HttpRequest, org: str, goal_id: Id, payload: MeasurementBatch
 ) -> Status[object]:
     membership = api_membership(request)
     goal = _goal(membership.organisation, goal_id)
@@ -298,7 +288,7 @@ def add_measurements(
     ),
 )
 def update_measurement(
-    request: HttpRequest, org: str, goal_id: int, measurement_id: int, payload: MeasurementPatch
+    request: HttpRequest, org: str, goal_id: Id, measurement_id: Id, payload: MeasurementPatch
 ) -> object:
     membership = api_membership(request)
     goal = _goal(membership.organisation, goal_id)

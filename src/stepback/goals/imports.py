@@ -623,8 +623,21 @@ def imports_delete_old(*, days: int = KEEP_DAYS) -> int:
     Stored rows keep their idempotency keys; import ids are never reused.
     """
     cutoff = timezone.now() - timedelta(days=days)
-    deleted, _ = MeasurementImport.objects.filter(created_at__lt=cutoff).delete()
+    old = list(MeasurementImport.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True))
+    deleted = 0
+    for pk in old:  # one at a time: one that fails is logged, and the others still go
+        try:
+            with transaction.atomic():
+                _delete_import(pk)
+        except Exception:
+            logger.exception("Deleting import %s failed; going on", pk)
+            continue
+        deleted += 1
     return deleted
+
+
+def _delete_import(pk: int) -> None:
+    MeasurementImport.objects.filter(pk=pk).delete()
 
 
 @dataclasses.dataclass(frozen=True)

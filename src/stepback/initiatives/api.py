@@ -13,11 +13,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from stepback.accounts.models import Organisation, User
 from stepback.accounts.roles import Capability
-from stepback.core.api_errors import api_names, rows_by_id, strict_config
+from stepback.core.api_errors import api_names, rows_by_id
+from stepback.core.api_schemas import Id, InputSchema, Paging
 from stepback.goals.selectors import goal_status_counts, with_goal_status_counts
 from stepback.initiatives import services
 from stepback.initiatives.models import Initiative
@@ -86,33 +87,29 @@ class InitiativeOut(Schema):
         return {"total": getattr(obj, "goals_total", 0), **goal_status_counts(obj)}
 
 
-class InitiativeIn(Schema):
-    model_config = strict_config()
-
+class InitiativeIn(InputSchema):
     title: str
     summary: str = ""
     current_state: str = ""
     problem: str = ""
     desired_state: str = ""
     stage: Stage = Stage.IDENTIFY
-    leader_id: int | None = None
-    support_team_ids: list[int] = []
+    leader_id: Id | None = None
+    support_team_ids: list[Id] = []
     start_date: dt.date | None = None
     monthly_review_months: int = Field(3, ge=0)
     review_interval_months: int = Field(3, ge=0)
 
 
-class InitiativePatch(Schema):
-    model_config = strict_config()
-
+class InitiativePatch(InputSchema):
     title: str | None = None
     summary: str | None = None
     current_state: str | None = None
     problem: str | None = None
     desired_state: str | None = None
     stage: Stage | None = None
-    leader_id: int | None = None
-    support_team_ids: list[int] | None = None
+    leader_id: Id | None = None
+    support_team_ids: list[Id] | None = None
     start_date: dt.date | None = None
     monthly_review_months: int | None = Field(None, ge=0)
     review_interval_months: int | None = Field(None, ge=0)
@@ -133,7 +130,7 @@ def _initiatives(
     )
 
 
-def _initiative(organisation: Organisation, initiative_id: int) -> Initiative:
+def _initiative(organisation: Organisation, initiative_id: Id) -> Initiative:
     return get_object_or_404(_initiatives(organisation), pk=initiative_id)
 
 
@@ -143,7 +140,7 @@ def _initiative(organisation: Organisation, initiative_id: int) -> Initiative:
     **access(Capability.VIEW),
     summary="List initiatives",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_initiatives(
     request: HttpRequest, org: str, include_archived: bool = False
 ) -> QuerySet[Initiative]:
@@ -177,7 +174,7 @@ def create_initiative(request: HttpRequest, org: str, payload: InitiativeIn) -> 
     **access(Capability.VIEW),
     summary="Get an initiative",
 )
-def get_initiative(request: HttpRequest, org: str, initiative_id: int) -> object:
+def get_initiative(request: HttpRequest, org: str, initiative_id: Id) -> object:
     return _initiative(_org(request), initiative_id)
 
 
@@ -188,7 +185,7 @@ def get_initiative(request: HttpRequest, org: str, initiative_id: int) -> object
     summary="Change an initiative",
 )
 def update_initiative(
-    request: HttpRequest, org: str, initiative_id: int, payload: InitiativePatch
+    request: HttpRequest, org: str, initiative_id: Id, payload: InitiativePatch
 ) -> object:
     membership = api_membership(request)
     organisation = membership.organisation

@@ -10,10 +10,11 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from stepback.accounts.roles import Capability
-from stepback.core.api_errors import api_names, rows_by_id, strict_config
+from stepback.core.api_errors import api_names, rows_by_id
+from stepback.core.api_schemas import Id, InputSchema, Paging, QuerySchema
 from stepback.core.tags import MAX_TAGS, TAG_MAX_LENGTH
 from stepback.goals.models import Goal
 from stepback.initiatives.selectors import initiative_for_org
@@ -45,9 +46,7 @@ class ObservationOut(Schema):
         return [goal.pk for goal in obj.goals.all()]
 
 
-class ObservationIn(Schema):
-    model_config = strict_config()
-
+class ObservationIn(InputSchema):
     title: str
     body: str = ""
     date: dt.date | None = None
@@ -55,12 +54,12 @@ class ObservationIn(Schema):
     tags: list[str] = Field(
         [], description=f"At most {MAX_TAGS}, each of at most {TAG_MAX_LENGTH} characters."
     )
-    goal_ids: list[int] = []
+    goal_ids: list[Id] = []
 
 
-class ObservationFilters(Schema):
+class ObservationFilters(QuerySchema):
     tag: str | None = None
-    goal_id: int | None = None
+    goal_id: Id | None = None
     q: str | None = Field(None, description="Words that must all appear in the title or body.")
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -77,11 +76,11 @@ def _goals(goal_ids: list[int]) -> list[Goal]:
     **access(Capability.VIEW),
     summary="List and search an initiative's observations, newest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_observations(
     request: HttpRequest,
     org: str,
-    initiative_id: int,
+    initiative_id: Id,
     filters: Query[ObservationFilters],
 ) -> QuerySet[Observation]:
     initiative = initiative_for_org(api_membership(request).organisation, initiative_id)
@@ -105,7 +104,7 @@ def list_observations(
     summary="Record an observation",
 )
 def create_observation(
-    request: HttpRequest, org: str, initiative_id: int, payload: ObservationIn
+    request: HttpRequest, org: str, initiative_id: Id, payload: ObservationIn
 ) -> Status[object]:
     membership = api_membership(request)
     initiative = initiative_for_org(membership.organisation, initiative_id)

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja.errors import HttpError
+from ninja.errors import HttpError, Throttled
 from ninja.security import HttpBearer
 
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import WRITE_CAPABILITIES, Capability
 from stepback.core.api_errors import problem_answer
+from stepback.core.ratelimit import window_wait
 from stepback.tokens.models import ApiToken, hash_token
 
 # Refresh last_used_at at most this often, so reads do not all turn into writes.
@@ -27,8 +29,9 @@ LAST_USED_RESOLUTION_SECONDS = 60
 class TokenAuth(HttpBearer):
     """An active token of an active user who is still a member of the token's organisation.
 
-    Anything else is a 401: a revoked token, and the token of someone removed from
-    the organisation, stop working everywhere, ``/me`` included.
+    Anything else is a 401: a revoked or expired token, and the token of someone removed
+    from the organisation, stop working everywhere, ``/me`` included. Each token may make
+    ``API_REQUESTS_PER_MINUTE`` requests a minute; past it, 429 with ``Retry-After``.
     """
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
@@ -44,6 +47,18 @@ class TokenAuth(HttpBearer):
         )
         if api_token is None:
             return None
+        if api_token.is_expired:
+            assert api_token.expires_on is not None
+            raise HttpError(
+                401,
+                f"This token expired after {api_token.expires_on.isoformat()}. Create a new "
+                "one on the API tokens page.",
+            )
+        wait = window_wait(
+            f"api-requests:{api_token.pk}", limit=settings.API_REQUESTS_PER_MINUTE, period=60
+        )
+        if wait:
+            raise Throttled(wait)
         now = timezone.now()
         last = api_token.last_used_at
         if last is None or (now - last).total_seconds() > LAST_USED_RESOLUTION_SECONDS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -26,13 +27,18 @@ def token_list(request: OrgRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None, membership=request.membership)
     new_token = raw_token = None
     if request.method == "POST" and form.is_valid():
-        new_token, raw_token = api_token_create(
-            user=request.membership.user,
-            organisation=request.org,
-            name=form.cleaned_data["name"],
-            scope=form.cleaned_data["scope"],
-        )
-        form = ApiTokenForm(membership=request.membership)
+        try:
+            new_token, raw_token = api_token_create(
+                user=request.membership.user,
+                organisation=request.org,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                expires_on=form.last_day,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = ApiTokenForm(membership=request.membership)
     tokens = ApiToken.objects.filter(
         user=request.membership.user, organisation=request.org
     ).order_by(F("revoked_at").asc(nulls_first=True), "-created_at")
