@@ -8,8 +8,8 @@ on every route with a body, a NUL character in every text field of every body.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
-from datetime import date
 from typing import Any
 
 import pytest
@@ -79,13 +79,13 @@ def _with(body: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
 def world(tenant: Tenant) -> dict[str, Any]:
     initiative = make_initiative(tenant.org)
     goal = make_goal(initiative)
+    added = measurement_add(goal=goal, actor=None, date=dt.date(2025, 1, 1), value=1)
     member = Membership.objects.get(user=tenant.user(Role.MEMBER), organisation=tenant.org)
-    measurement = measurement_add(goal=goal, actor=None, date=date(2025, 1, 1), value=1)
     return {
         "org": tenant.org.slug,
         "initiative_id": initiative.pk,
         "goal_id": goal.pk,
-        "measurement_id": measurement.measurement.pk,
+        "measurement_id": added.measurement.pk,
         "member_id": member.pk,
         "token": make_token(tenant.user(Role.ADMIN), tenant.org, ApiToken.Scope.WRITE),
     }
@@ -248,12 +248,13 @@ def test_it_takes_days_only_as_yyyy_mm_dd(world: dict[str, Any], query: str, fie
 @pytest.mark.parametrize(
     ("item", "field"),
     [
-        ({"date": "2025-01-01", "value": True}, "items.0.value"),
-        ({"date": 0, "value": 1}, "items.0.date"),
+        ({"items": [{"date": "2025-01-01", "value": True}]}, "items.0.value"),
+        ({"items": [{"date": 0, "value": 1}]}, "items.0.date"),
+        ({"items": [{"date": "2025-01-01", "value": 1}], "replace": 0}, "replace"),
     ],
 )
-def test_it_takes_no_boolean_for_a_number_nor_a_number_for_a_day(
+def test_it_takes_no_boolean_for_a_number_nor_a_number_for_a_day_or_a_boolean(
     world: dict[str, Any], item: dict[str, Any], field: str
 ) -> None:
     path = _url("/orgs/{org}/goals/{goal_id}/measurements", world)
-    assert _fields(call("post", path, world["token"], {"items": [item]})) == [field]
+    assert _fields(call("post", path, world["token"], item)) == [field]

@@ -355,19 +355,19 @@ def test_it_commits_nothing_while_there_are_problems(goal: Goal) -> None:
 def test_it_writes_nothing_when_the_write_fails_midway(
     goal: Goal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "BULK_BATCH_SIZE", 3)
+    monkeypatch.setattr(services, "INSERT_BATCH_SIZE", 3)
     rows = "".join(f"2024-01-{day:02d},{day}\n" for day in range(1, 11))
     measurement_import = check(upload(goal, f"date,value\n{rows}".encode()))
-    real_bulk_create = Measurement.objects.bulk_create
+    real_insert = services._insert_batch
     calls = []
 
-    def failing_bulk_create(objs: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(len(objs))
+    def failing_insert(sql: str, batch: list[Any]) -> None:
+        calls.append(len(batch))
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real_bulk_create(objs, *args, **kwargs)
+        real_insert(sql, batch)
 
-    monkeypatch.setattr(Measurement.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(services, "_insert_batch", failing_insert)
     commit(measurement_import)
     assert calls == [3, 3]  # the first batch was written, then rolled back
     assert Measurement.objects.count() == 0
@@ -376,7 +376,7 @@ def test_it_writes_nothing_when_the_write_fails_midway(
     goal.refresh_from_db()
     assert goal.measurement_count == 0
 
-    monkeypatch.setattr(Measurement.objects, "bulk_create", real_bulk_create)
+    monkeypatch.setattr(services, "_insert_batch", real_insert)
     commit(measurement_import)
     assert measurement_import.state == State.DONE
     assert measurement_import.error == ""
@@ -416,7 +416,7 @@ def test_it_checks_again_at_commit_time(goal: Goal) -> None:
 def test_it_reports_commit_progress_while_storing(
     goal: Goal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "BULK_BATCH_SIZE", 2)
+    monkeypatch.setattr(services, "INSERT_BATCH_SIZE", 2)
     seen: list[str] = []
     real_add_many = services.measurements_add_many
 
@@ -560,24 +560,24 @@ def test_it_commits_a_large_file_in_the_background_all_or_nothing(
     measurement_import = check_in_background(upload(goal, csv_file(daily_rows(20_000))))
     assert measurement_import.state == State.READY
 
-    real_bulk_create = Measurement.objects.bulk_create
+    real_insert = services._insert_batch
     calls: list[int] = []
 
-    def failing_bulk_create(objs: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(len(objs))
+    def failing_insert(sql: str, batch: list[Any]) -> None:
+        calls.append(len(batch))
         if len(calls) == 2:
             raise RuntimeError("connection lost")
-        return real_bulk_create(objs, *args, **kwargs)
+        real_insert(sql, batch)
 
-    monkeypatch.setattr(Measurement.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(services, "_insert_batch", failing_insert)
     assert imports.import_claim(measurement_import=measurement_import)
     tasks.measurement_import_commit(measurement_import.pk, None)
     measurement_import.refresh_from_db()
-    assert calls == [services.BULK_BATCH_SIZE, services.BULK_BATCH_SIZE]
+    assert calls == [services.INSERT_BATCH_SIZE, services.INSERT_BATCH_SIZE]
     assert measurement_import.state == State.READY
     assert Measurement.objects.count() == 0
 
-    monkeypatch.setattr(Measurement.objects, "bulk_create", real_bulk_create)
+    monkeypatch.setattr(services, "_insert_batch", real_insert)
     assert imports.import_claim(measurement_import=measurement_import)
     tasks.measurement_import_commit(measurement_import.pk, None)
     measurement_import.refresh_from_db()
