@@ -254,19 +254,16 @@ def test_it_lists_every_problem_by_row_and_column(goal: Goal) -> None:
     assert measurement_import.progress == measurement_import.row_count == 9
 
 
-def test_it_reports_rows_that_repeat_measurements_already_stored(goal: Goal) -> None:
+def test_it_counts_rows_already_stored_and_lists_dates_with_another_value(goal: Goal) -> None:
     services.measurement_add(goal=goal, date=date(2024, 3, 4), value=62, actor=None)
     services.measurement_add(goal=goal, date=date(2024, 3, 11), value=70, actor=None)
     content = b"date,value\n2024-03-04,62\n2024-03-11,63\n2024-03-18,64\n"
     measurement_import = check(upload(goal, content))
-    assert problems(measurement_import) == [
-        (2, "date", "62 on 2024-03-04 is already stored for this goal"),
-        (
-            3,
-            "value",
-            "2024-03-11 already has 70 stored for this goal (63 here); a goal keeps one value "
-            "a date",
-        ),
+    assert problems(measurement_import) == []
+    assert measurement_import.state == State.READY
+    assert (measurement_import.new_count, measurement_import.stored_count) == (1, 1)
+    assert measurement_import.changes == [
+        {"row": 3, "date": "2024-03-11", "stored": 70.0, "value": 63.0}
     ]
 
 
@@ -406,11 +403,12 @@ def test_it_never_stores_a_row_twice(goal: Goal) -> None:
 
 def test_it_checks_again_at_commit_time(goal: Goal) -> None:
     measurement_import = check(upload(goal, b"date,value\n2024-01-01,1\n2024-01-02,2\n"))
-    services.measurement_add(goal=goal, date=date(2024, 1, 2), value=2, actor=None)
+    services.measurement_add(goal=goal, date=date(2024, 1, 2), value=5, actor=None)
     commit(measurement_import)
-    assert measurement_import.state == State.INVALID
-    assert problems(measurement_import) == [
-        (3, "date", "2 on 2024-01-02 is already stored for this goal")
+    assert measurement_import.state == State.READY
+    assert measurement_import.error == imports.GOAL_CHANGED
+    assert measurement_import.changes == [
+        {"row": 3, "date": "2024-01-02", "stored": 5.0, "value": 2.0}
     ]
     assert Measurement.objects.count() == 1
 

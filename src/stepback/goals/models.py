@@ -329,7 +329,16 @@ class MeasurementImport(models.Model):
         null=True, blank=True, help_text=_("When checking or committing last reported progress.")
     )
     problems = models.JSONField(default=list, blank=True)
+    #: What the check found besides problems: rows new to the goal, rows whose date already
+    #: has their value (skipped), and rows whose date has another value (``changes``:
+    #: ``{"row", "date", "stored", "value"}``), which the person may replace or leave.
+    new_count = models.PositiveIntegerField(default=0)
+    stored_count = models.PositiveIntegerField(default=0)
+    changes = models.JSONField(default=list, blank=True)
+    #: The rows of ``changes`` whose stored value the commit replaces, chosen at the claim.
+    replace_rows = models.JSONField(default=list, blank=True)
     imported_count = models.PositiveIntegerField(default=0)
+    replaced_count = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
