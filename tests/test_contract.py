@@ -79,7 +79,6 @@ def goal_form(**overrides: Any) -> Data:
         "baseline_date": "2025-01-01",
         "target_value": "95",
         "target_date": "2026-12-31",
-        "milestones": "",
         "on_pace_percent": "5",
         "at_risk_percent": "15",
     }
@@ -101,10 +100,14 @@ def goal_body(**overrides: Any) -> Data:
     return body
 
 
-def milestones(*lines: tuple[str, float]) -> tuple[str, list[Data]]:
+def milestones(*rows: tuple[str, float]) -> tuple[Data, list[Data]]:
+    """The same milestones as the form's table rows and as the API's list."""
     return (
-        "\n".join(f"{when} {value:g}" for when, value in lines),
-        [{"date": when, "value": value} for when, value in lines],
+        {
+            "milestones-date": [when for when, _ in rows],
+            "milestones-value": [f"{value:g}" for _, value in rows],
+        },
+        [{"date": when, "value": value} for when, value in rows],
     )
 
 
@@ -115,7 +118,7 @@ HUGE_MILESTONE = milestones(("2025-06-30", 1e300))
 CASES: dict[str, Case] = {
     "duplicate milestone dates (new goal)": Case(
         web_path=lambda w: f"{w.web}/goals/new/",
-        web_data=lambda w: goal_form(milestones=DUPLICATE[0]),
+        web_data=lambda w: goal_form(**DUPLICATE[0]),
         api_method="post",
         api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/goals",
         api_body=lambda w: goal_body(milestones=DUPLICATE[1]),
@@ -125,7 +128,7 @@ CASES: dict[str, Case] = {
     ),
     "milestone after the target (changed goal)": Case(
         web_path=lambda w: f"{w.web}/goals/{w.goal.pk}/edit/",
-        web_data=lambda w: goal_form(milestones=AFTER_TARGET[0]),
+        web_data=lambda w: goal_form(**AFTER_TARGET[0]),
         api_method="put",
         api_path=lambda w: f"{w.api}/goals/{w.goal.pk}",
         api_body=lambda w: goal_body(milestones=AFTER_TARGET[1]),
@@ -175,7 +178,7 @@ CASES: dict[str, Case] = {
     ),
     "a milestone too large to judge": Case(
         web_path=lambda w: f"{w.web}/goals/new/",
-        web_data=lambda w: goal_form(milestones=HUGE_MILESTONE[0]),
+        web_data=lambda w: goal_form(**HUGE_MILESTONE[0]),
         api_method="post",
         api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/goals",
         api_body=lambda w: goal_body(milestones=HUGE_MILESTONE[1]),
@@ -346,7 +349,7 @@ def _stored(models: tuple[type, ...]) -> dict[str, Any]:
 
 def _same_words(message: str) -> str:
     """A milestone's message with its name made neutral: "Line 2" and "Milestone 2" agree."""
-    return re.sub(r"\b(line|milestone) (\d+)", r"#\2", message, flags=re.IGNORECASE)
+    return re.sub(r"\b(line|row|milestone) (\d+)", r"#\2", message, flags=re.IGNORECASE)
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())

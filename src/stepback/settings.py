@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "stepback.core.context_processors.organisation",
+                "stepback.demo.signin.demo_logins",
             ],
         },
     }

@@ -123,6 +123,24 @@ def test_it_keeps_the_last_admin(tenant: Tenant) -> None:
     assert admin.role == Role.ADMIN
 
 
+def test_it_disables_the_only_admins_role_and_removal_with_the_reason(tenant: Tenant) -> None:
+    admin = membership(tenant, Role.ADMIN)
+    html = tenant.client(Role.ADMIN).get(MEMBERS).content.decode()
+
+    select = html[html.index(f'id="role-{admin.pk}"') :].split(">", 1)[0]
+    assert "disabled" in select and f'aria-describedby="sole-admin-{admin.pk}"' in select
+    reason = html[html.index(f'id="sole-admin-{admin.pk}"') :].split("</div>", 1)[0]
+    assert "make someone else an admin first" in reason
+    leave = html[html.index(remove_url(admin)) :].split("</button>", 1)[0]
+    assert "disabled" in leave
+    member = membership(tenant, Role.MEMBER)
+    assert "disabled" not in html[html.index(f'id="role-{member.pk}"') :].split(">", 1)[0]
+
+    make_member(tenant.org, Role.ADMIN, "second@riverside.example")
+    html = tenant.client(Role.ADMIN).get(MEMBERS).content.decode()
+    assert "disabled" not in html[html.index(f'id="role-{admin.pk}"') :].split(">", 1)[0]
+
+
 def test_it_lets_an_admin_step_down_when_another_admin_remains(tenant: Tenant) -> None:
     Membership.objects.filter(pk=membership(tenant, Role.LEADER).pk).update(role=Role.ADMIN)
     admin = membership(tenant, Role.ADMIN)

@@ -105,3 +105,13 @@ def test_it_remembers_the_last_organisation_across_sign_ins(person: User) -> Non
     signed_in(person).get(f"/o/{second.slug}/")
     next_session = signed_in(person)
     assert next_session.get("/")["Location"] == f"/o/{second.slug}/"
+
+
+def test_it_first_lands_a_leader_where_they_lead_rather_than_where_they_support(
+    person: User,
+) -> None:
+    alpha, beta = make_org("Alpha", "alpha"), make_org("Beta", "beta")
+    Membership.objects.create(user=person, organisation=alpha, role=Role.SUPPORT)
+    Membership.objects.create(user=person, organisation=beta, role=Role.LEADER)
+
+    assert signed_in(person).get("/")["Location"] == f"/o/{beta.slug}/"

@@ -8,6 +8,7 @@ on every route with a body, a NUL character in every text field of every body.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from typing import Any
 
@@ -18,6 +19,7 @@ from stepback.accounts.roles import Role
 from stepback.api.api import api
 from stepback.core.api_schemas import MAX_ID, MAX_OFFSET, NOT_AN_OBJECT, NUL_REFUSED
 from stepback.core.models import AuditEntry
+from stepback.goals.services import measurement_add
 from stepback.tokens.models import ApiToken
 from tests.api.conftest import call, make_token
 from tests.conftest import Tenant, make_goal, make_initiative
@@ -36,6 +38,7 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "InitiativePatch": {"summary": "Fine"},
     "GoalIn": {"name": "Fine", "target_value": 10, "target_date": "2030-01-01"},
     "MeasurementBatch": {"items": [{"date": "2025-01-01", "value": 1, "note": "Fine"}]},
+    "MeasurementPatch": {"note": "Fine"},
     "ObservationIn": {"title": "Fine", "tags": ["fine"]},
 }
 
@@ -76,11 +79,13 @@ def _with(body: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
 def world(tenant: Tenant) -> dict[str, Any]:
     initiative = make_initiative(tenant.org)
     goal = make_goal(initiative)
+    added = measurement_add(goal=goal, actor=None, date=dt.date(2025, 1, 1), value=1)
     member = Membership.objects.get(user=tenant.user(Role.MEMBER), organisation=tenant.org)
     return {
         "org": tenant.org.slug,
         "initiative_id": initiative.pk,
         "goal_id": goal.pk,
+        "measurement_id": added.measurement.pk,
         "member_id": member.pk,
         "token": make_token(tenant.user(Role.ADMIN), tenant.org, ApiToken.Scope.WRITE),
     }

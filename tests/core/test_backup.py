@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -161,7 +162,8 @@ def test_restore_says_what_is_wrong_with_a_bad_archive(tmp_path: Path) -> None:
 @pytest.mark.skipif(not database_answers(POSTGRES), reason="no PostgreSQL server answers")
 def test_a_postgresql_site_round_trips_through_a_backup(tmp_path: Path) -> None:
     server = POSTGRES.rsplit("/", 1)[0]
-    names = ["stepback_opshard_backup_a", "stepback_opshard_backup_b"]
+    run = secrets.token_hex(4)  # two checkouts testing on one server must not collide
+    names = [f"stepback_backup_{run}_a", f"stepback_backup_{run}_b"]
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         for name in names:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 
 from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import Role
-from stepback.demo import DEMO_PASSWORD
+from stepback.demo import DEMO_PASSWORD, demo_load
 from stepback.demo import accounts as demo_accounts
 from stepback.tokens.models import ApiToken
 
@@ -165,3 +165,22 @@ def test_it_asks_for_the_migrations_first(db: None) -> None:
             run_demo()
 
     assert not Organisation.objects.exists()
+
+
+def test_it_shows_the_demo_log_ins_on_a_development_sites_sign_in_page(
+    db: None,
+    settings,
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    page = Client().get("/accounts/login/").content.decode()
+    assert DEMO_PASSWORD not in page  # a test site says nothing
+
+    settings.ENVIRONMENT = "development"
+    assert DEMO_PASSWORD not in Client().get("/accounts/login/").content.decode()  # no demo
+    demo_load()
+    with django_assert_max_num_queries(2):
+        page = Client().get("/accounts/login/").content.decode()
+    assert f"<code>{DEMO_PASSWORD}</code>" in page
+    assert "<code>viewer@riverside.example</code> · Riverside Secondary School: Viewer" in page
+    assert "Riverside Secondary School: Leader; Northside Primary School: Support team" in page
+    assert DEMO_PASSWORD not in Client().get("/accounts/password/reset/").content.decode()

@@ -86,3 +86,27 @@ def sign_in(page, email: str, password: str) -> None:  # type: ignore[no-untyped
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def sign_in_as(page, live_server, email: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Sign in by session cookie, faster than the form (its own flows test the form)."""
+    if email is None:
+        return
+    from django.conf import settings
+    from django.test import Client
+
+    from stepback.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto("/")
+    assert "/accounts/login/" not in page.url, "the session cookie did not sign in"

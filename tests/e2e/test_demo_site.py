@@ -18,23 +18,23 @@ def test_it_lets_the_demo_leader_switch_schools(page) -> None:  # type: ignore[n
     demo_load()
     sign_in(page, "leader@riverside.example", DEMO_PASSWORD)
 
-    # With no organisation used before, the first by name: Northside.
-    expect(page).to_have_url(re.compile(r"/o/northside/$"))
-    expect(page.get_by_text("Your role: Support team")).to_be_visible()
+    # With no organisation used before, the one where she leads, not where she supports.
+    expect(page).to_have_url(re.compile(r"/o/riverside/$"))
+    expect(page.get_by_text("Your role: Leader")).to_be_visible()
 
     page.locator("#org-switcher").click()
     menu = page.locator("[aria-labelledby=org-switcher]")
-    expect(menu.get_by_role("link", name=re.compile("Northside Primary School"))).to_be_visible()
-    riverside = menu.get_by_role("link", name=re.compile("Riverside Secondary School"))
-    expect(riverside).to_contain_text("Leader")
+    expect(menu.get_by_role("link", name=re.compile("Riverside Secondary School"))).to_be_visible()
+    northside = menu.get_by_role("link", name=re.compile("Northside Primary School"))
+    expect(northside).to_contain_text("Support team")
     screenshot(page, "demo-org-switcher", phone=False)
-    riverside.click()
+    northside.click()
 
-    expect(page).to_have_url(re.compile(r"/o/riverside/$"))
-    expect(page.get_by_text("Your role: Leader")).to_be_visible()
-    expect(page.locator("#org-switcher")).to_have_text("Riverside Secondary School")
-    screenshot(page, "demo-riverside")
+    expect(page).to_have_url(re.compile(r"/o/northside/$"))
+    expect(page.get_by_text("Your role: Support team")).to_be_visible()
+    expect(page.locator("#org-switcher")).to_have_text("Northside Primary School")
+    screenshot(page, "demo-northside")
 
     page.goto("/")
-    expect(page).to_have_url(re.compile(r"/o/riverside/$"))
+    expect(page).to_have_url(re.compile(r"/o/northside/$"))
     assert page.console_errors == []

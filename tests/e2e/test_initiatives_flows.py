@@ -70,14 +70,17 @@ def test_it_sets_up_an_initiative_with_a_goal_and_data(page: Page) -> None:
     page.get_by_label("Baseline date").fill((today - timedelta(days=200)).isoformat())
     page.get_by_label("Target value").fill("75")
     page.get_by_label("Target date").fill((today - timedelta(days=300)).isoformat())
-    page.get_by_label("Milestones").fill(f"{today.isoformat()} 68\n2020-13-01 70")
+    page.get_by_label("Milestone 1: date").fill(today.isoformat())
+    page.get_by_label("Milestone 1: value").fill("68")
+    page.get_by_label("Milestone 2: date").fill("2020-12-01")
+    page.get_by_label("Milestone 2: value").fill("seventy")
     page.get_by_label("On pace within").fill("20")
     page.get_by_role("button", name="Add the goal").click()
 
     # What cannot be read is named first; the goal service's rules are checked next.
     expect(page.get_by_role("alert")).to_contain_text("Please correct the")
-    expect(page.get_by_text("Line 2: “2020-13-01” is not a date")).to_be_visible()
-    page.get_by_label("Milestones").fill(f"{today.isoformat()} 68")
+    expect(page.get_by_text("Row 2: “seventy” is not a number.")).to_be_visible()
+    page.get_by_label("Remove milestone 2").check()
     page.get_by_role("button", name="Add the goal").click()
     expect(page.get_by_role("alert")).to_contain_text("Please correct the")
     expect(page.get_by_text("The target date must be after the baseline date.")).to_be_visible()
@@ -86,7 +89,7 @@ def test_it_sets_up_an_initiative_with_a_goal_and_data(page: Page) -> None:
 
     milestone = today + timedelta(days=100)
     page.get_by_label("Target date").fill((today + timedelta(days=365)).isoformat())
-    page.get_by_label("Milestones").fill(f"{milestone.isoformat()} 68")
+    page.get_by_label("Milestone 1: date").fill(milestone.isoformat())
     page.get_by_label("On pace within").fill("5")
     page.get_by_role("button", name="Add the goal").click()
 
@@ -137,6 +140,4 @@ def add_measurement(page: Page, when: object, value: str) -> None:
     form.locator("#id_date").fill(str(when))
     form.locator("#id_value").fill(value)
     form.get_by_role("button", name="Add measurement").click()
-    expect(page.locator("#goal-live .alert-success")).to_contain_text(
-        re.compile(rf"Added {value} on")
-    )
+    expect(page.locator("#goal-live-message")).to_contain_text(re.compile(rf"Added {value} on"))

@@ -220,3 +220,61 @@ def test_it_reads_fifty_initiatives_in_as_many_queries_as_five(
         assert len(response.context["initiatives"]) == 50
         assert response.context["totals"]["total"] == 250
     assert not [q for q in fifty.captured_queries if "initiatives_measurement" in q["sql"]]
+
+
+def _judged(initiative: Initiative, name: str, status: str, reason: str) -> Goal:
+    goal = make_goal(initiative, name)
+    Goal.objects.filter(pk=goal.pk).update(
+        status=status, status_reason_code="legacy", status_reason_params={"text": reason}
+    )
+    return goal
+
+
+def test_it_lists_the_goals_needing_attention_first_with_reason_initiative_and_link(
+    tenant: Tenant,
+) -> None:
+    calm = make_initiative(tenant.org, "Calm classrooms")
+    sprints = make_initiative(tenant.org, "Learning Sprints")
+    risky = _judged(calm, "Fewer referrals", "at_risk", "Latest 24 is 2 behind the 22 expected.")
+    late = _judged(sprints, "Reading age", "off_track", "Latest 61% is 9 points behind.")
+    _judged(sprints, "Attendance", "on_pace", "On pace.")
+    old = make_initiative(tenant.org, "Old timetable")
+    _judged(old, "Old goal", "off_track", "Behind.")
+    initiative_archive(actor=None, initiative=old)
+
+    response = tenant.client(Role.VIEWER).get(_url(tenant))
+
+    assert [g.pk for g in response.context["attention"]] == [late.pk, risky.pk]
+    html = response.content.decode()
+    section = html[html.index('id="attention"') : html.index('id="totals-heading"')]
+    assert section.index("Reading age") < section.index("Fewer referrals")
+    assert "Latest 61% is 9 points behind." in section
+    assert f'/initiatives/{sprints.pk}/goals/{late.pk}/"' in section
+    assert f'/initiatives/{calm.pk}/"' in section and "Calm classrooms" in section
+    assert "Attendance" not in section and "Old goal" not in section
+
+
+def test_it_says_when_no_goal_needs_attention(tenant: Tenant) -> None:
+    _judged(make_initiative(tenant.org, "Calm classrooms"), "Referrals", "on_pace", "On pace.")
+
+    html = tenant.client(Role.MEMBER).get(_url(tenant)).content.decode()
+
+    assert "No goal is off track or at risk." in html
+
+
+def test_it_links_every_count_to_its_filtered_list(
+    tenant: Tenant, portfolio: dict[str, Initiative]
+) -> None:
+    client = tenant.client(Role.MEMBER)
+    html = client.get(_url(tenant)).content.decode()
+
+    assert f'href="/o/{tenant.org.slug}/?status=off_track#initiatives"' in html
+    assert f'href="/o/{tenant.org.slug}/initiatives/"' in html
+    reading = portfolio["reading"]
+    link = f"/o/{tenant.org.slug}/initiatives/{reading.pk}/?status=at_risk"
+    assert f'href="{link}#goals-heading"' in html
+
+    filtered = client.get(link)
+    assert [g.status for g in filtered.context["goals"]] == ["at_risk"]
+    assert "Showing the goals at risk" in filtered.content.decode()
+    assert len(client.get(link.replace("at_risk", "nonsense")).context["goals"]) == 5

@@ -184,7 +184,9 @@ def test_the_form_says_a_value_is_already_stored(tenant: Tenant, goal: Goal) -> 
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<div class="alert alert-info py-2">46 on 1 Oct 2025 is already stored.</div>' in html
+    message = html.split('id="goal-live-message"', 1)[1].split("</div>", 1)[0]
+    assert "46 on 1 Oct 2025 is already stored." in message  # beside the form's button
+    assert "text-body-secondary" in message and "✓" not in message  # told, not celebrated
     assert _values(goal) == [(OCT_1, 46)]
 
 

@@ -25,6 +25,14 @@ def url(initiative: Initiative, suffix: str = "") -> str:
     return f"/o/riverside/initiatives/{initiative.pk}/goals/{suffix}"
 
 
+def rows(*pairs: tuple[str, str]) -> dict[str, list[str]]:
+    """The milestone table's rows, as the form posts them."""
+    return {
+        "milestones-date": [when for when, _ in pairs],
+        "milestones-value": [value for _, value in pairs],
+    }
+
+
 def goal_data(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "name": "Reading comprehension",
@@ -35,7 +43,7 @@ def goal_data(**overrides: Any) -> dict[str, Any]:
         "baseline_date": "2025-01-01",
         "target_value": "75",
         "target_date": "2026-12-31",
-        "milestones": "2025-12-31 68\n\n2026-06-30, 71.5%",
+        **rows(("2025-12-31", "68"), ("", ""), ("2026-06-30", "71.5%")),
         "on_pace_percent": "5",
         "at_risk_percent": "15",
     }
@@ -94,7 +102,7 @@ def test_it_creates_a_lower_is_better_goal_without_a_baseline(
     tenant: Tenant, initiative: Initiative
 ) -> None:
     data = goal_data(
-        direction="lower", baseline_value="", baseline_date="", milestones="", unit=" days "
+        direction="lower", baseline_value="", baseline_date="", unit=" days ", **rows()
     )
     response = tenant.client(Role.LEADER).post(url(initiative, "new/"), data)
 
@@ -118,12 +126,12 @@ def test_it_creates_a_lower_is_better_goal_without_a_baseline(
         ({"target_date": "2026-02-30"}, "target_date", "Enter a valid date."),
         ({"direction": "sideways"}, "direction", "Select a valid choice."),
         (
-            {"target_date": "2024-12-31", "milestones": ""},
+            {"target_date": "2024-12-31", **rows()},
             "target_date",
             "The target date must be after the baseline date.",
         ),
         (
-            {"target_date": "2025-01-01", "milestones": ""},
+            {"target_date": "2025-01-01", **rows()},
             "target_date",
             "The target date must be after the baseline date.",
         ),
@@ -138,27 +146,31 @@ def test_it_creates_a_lower_is_better_goal_without_a_baseline(
         ({"at_risk_percent": "101"}, "at_risk_percent", "Use a share between 0% and 100%."),
         ({"at_risk_percent": "a lot"}, "at_risk_percent", "Enter a number."),
         (
-            {"milestones": "2024-06-30 62"},
+            rows(("2024-06-30", "62")),
             "milestones",
-            "Line 1: 2024-06-30 is not after the baseline date (2025-01-01).",
+            "Row 1: 2024-06-30 is not after the baseline date (2025-01-01).",
         ),
         (
-            {"milestones": "2025-06-30 65\n2027-06-30 80"},
+            rows(("2025-06-30", "65"), ("2027-06-30", "80")),
             "milestones",
-            "Line 2: 2027-06-30 is not before the target date (2026-12-31).",
+            "Row 2: 2027-06-30 is not before the target date (2026-12-31).",
         ),
         (
-            {"milestones": "2026-12-31 75"},
+            rows(("2026-12-31", "75")),
             "milestones",
-            "Line 1: 2026-12-31 is not before the target date (2026-12-31).",
+            "Row 1: 2026-12-31 is not before the target date (2026-12-31).",
         ),
-        ({"milestones": "2025-06-30"}, "milestones", "Line 1: write a date and a value"),
-        ({"milestones": "\n\n30/06/2025 65"}, "milestones", "Line 3: “30/06/2025” is not a date"),
-        ({"milestones": "2025-06-30 lots"}, "milestones", "Line 1: “lots” is not a number."),
+        (rows(("2025-06-30", "")), "milestones", "Row 1: give both a date and a value."),
         (
-            {"milestones": "2025-06-30 65\n2025-06-30 66"},
+            rows(("", ""), ("", ""), ("30/06/2025", "65")),
             "milestones",
-            "Line 2: line 1 already has 2025-06-30.",
+            "Row 3: “30/06/2025” is not a date.",
+        ),
+        (rows(("2025-06-30", "lots")), "milestones", "Row 1: “lots” is not a number."),
+        (
+            rows(("2025-06-30", "65"), ("2025-06-30", "66")),
+            "milestones",
+            "Row 2: row 1 already has 2025-06-30.",
         ),
     ],
 )
@@ -178,19 +190,41 @@ def test_it_explains_what_is_wrong_with_a_goal(
     assert not Goal.objects.exists()
 
 
-def test_it_lists_every_bad_milestone_line_at_once(tenant: Tenant, initiative: Initiative) -> None:
+def test_it_lists_every_bad_milestone_row_at_once(tenant: Tenant, initiative: Initiative) -> None:
     response = tenant.client(Role.LEADER).post(
         url(initiative, "new/"),
-        goal_data(milestones="2025-06-30 65\nnonsense\n2025-99-01 3\n2025-08-01 x"),
+        goal_data(
+            **rows(("2025-06-30", "65"), ("", "3"), ("2025-99-01", "3"), ("2025-08-01", "x"))
+        ),
     )
     errors = response.context["form"].errors["milestones"]
-    assert [e.split(":")[0] for e in errors] == ["Line 2", "Line 3", "Line 4"]
+    assert [e.split(":")[0] for e in errors] == ["Row 2", "Row 3", "Row 4"]
+
+
+def test_it_drops_the_milestone_rows_marked_remove(tenant: Tenant, initiative: Initiative) -> None:
+    data = goal_data(**rows(("2025-06-30", "65"), ("2025-09-30", "nonsense"), ("", "")))
+    data["milestones-remove"] = ["1"]
+    assert tenant.client(Role.LEADER).post(url(initiative, "new/"), data).status_code == 302
+    assert list(Milestone.objects.values_list("date", "value")) == [(date(2025, 6, 30), 65.0)]
+
+
+def test_it_shows_the_milestones_as_rows_with_spare_blank_ones(
+    tenant: Tenant, initiative: Initiative
+) -> None:
+    goal = make_goal(initiative)
+    html = tenant.client(Role.LEADER).get(url(initiative, f"{goal.pk}/edit/")).content.decode()
+    table = html[html.index('id="milestone-rows"') : html.index("</tbody>")]
+
+    assert table.count('name="milestones-date"') == 3  # the stored one and two blank
+    assert 'value="2025-12-31"' in table and 'value="68"' in table
+    assert 'name="milestones-remove" value="0"' in table
+    assert "placeholder" not in table
 
 
 def test_it_accepts_milestones_without_a_baseline_before_the_target(
     tenant: Tenant, initiative: Initiative
 ) -> None:
-    data = goal_data(baseline_value="", baseline_date="", milestones="2020-01-01 50")
+    data = goal_data(baseline_value="", baseline_date="", **rows(("2020-01-01", "50")))
     assert tenant.client(Role.LEADER).post(url(initiative, "new/"), data).status_code == 302
     assert Milestone.objects.get().date == date(2020, 1, 1)
 
@@ -202,14 +236,15 @@ def test_it_edits_a_goal_starting_from_its_saved_values(
     client = tenant.client(Role.ADMIN)
 
     form = client.get(url(initiative, f"{goal.pk}/edit/")).context["form"]
-    assert form["milestones"].value() == "2025-12-31 68"
+    assert [(r.date, r.value) for r in form["milestones"].value()] == [("2025-12-31", "68")]
     assert form["on_pace_percent"].value() == "10"
+    assert (form["baseline_value"].value(), form["target_value"].value()) == ("60", "75")
     assert form["at_risk_percent"].value() == "30"
     assert form["direction"].value() == "higher"
 
     response = client.post(
         url(initiative, f"{goal.pk}/edit/"),
-        goal_data(name="Reading age", direction="lower", milestones="2026-01-31 70"),
+        goal_data(name="Reading age", direction="lower", **rows(("2026-01-31", "70"))),
     )
 
     assert response.status_code == 302

@@ -106,6 +106,10 @@ def test_it_offers_contributors_the_form_and_managers_the_edit_buttons(
     assert "Add a measurement" in member
     assert "edit/" not in member
 
+    viewer = tenant.client(Role.VIEWER).get(goal_url(goal)).content.decode()
+    assert "Add a measurement" not in viewer
+    assert "As viewer you read this goal's data" in viewer  # the reason, not a dead form
+
     leader = tenant.client(Role.LEADER).get(goal_url(goal)).content.decode()
     assert goal_url(goal, "edit/") in leader
     assert goal_url(goal, "delete/") in leader
@@ -135,6 +139,12 @@ def test_it_adds_a_measurement_in_place_and_returns_the_live_block(
     assert "<html" not in html
     assert "Added 58 on" in html
     assert "sb-status-off_track" in html
+    form = html[html.index('<form id="measurement-form"') :]
+    form = form[: form.index("</form>")]
+    assert "Added 58 on" in form  # the confirmation sits beside the button
+    assert f'value="{when.isoformat()}"' in form  # the date typed is kept for the next one
+    value_input = form[form.index('name="value"') :].split(">", 1)[0]
+    assert "autofocus" in value_input and 'value="58"' not in value_input
     measurement = Measurement.objects.get(goal=goal)
     assert (measurement.value, measurement.note, measurement.source) == (58.0, "Term 1", "PAT")
     assert measurement.created_by == tenant.user(Role.MEMBER)
@@ -183,7 +193,8 @@ def test_it_shows_measurement_errors_in_place(
     html = response.content.decode()
     assert html.strip().startswith('<form id="measurement-form"')
     assert message in html
-    assert '<div id="goal-live-message" role="status" hx-swap-oob="true"></div>' in html
+    assert '<div id="goal-live-message" role="status"></div>' in html
+    assert "autofocus" in html.split(message)[0].rsplit("<label", 1)[1]
     assert f'name="{field}"' in html.split(message)[0].rsplit("<label", 1)[1]
     assert not Measurement.objects.exists()
 

@@ -433,4 +433,7 @@ def test_it_shows_the_checklist_read_only_to_those_who_cannot_manage(tenant: Ten
     html = tenant.client(Role.MEMBER).get(page_url(initiative)).content.decode()
     assert "checklist/" not in html
     assert "Ticked by Leader" in html
-    assert ": done</span>" in html
+    # State shown as state, not as an empty box that looks clickable.
+    assert "sb-check-box" not in html
+    assert "✓ Done" in html.split('id="check-identify-problem"', 1)[1].split("</li>", 1)[0]
+    assert "Not yet" in html

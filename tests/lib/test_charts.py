@@ -96,7 +96,7 @@ def test_it_layers_every_series_with_a_plain_words_legend() -> None:
     assert layer(spec, "milestones")["mark"]["shape"] == "diamond"
     assert layer(spec, "likely_range")["mark"]["type"] == "area"
     assert spec["encoding"]["y"]["title"] == "days"
-    assert spec["title"]["text"] == "Waiting time"
+    assert spec["title"]["text"] == ["Waiting time"]
     json.dumps(spec)  # plain data, ready for json_script
 
 
@@ -206,13 +206,52 @@ def test_it_renders_without_changing_the_spec() -> None:
     assert json.dumps(spec, sort_keys=True) == before
 
 
-def test_it_renders_an_empty_chart() -> None:
-    spec = goal_chart_spec(title="Nothing yet", unit="%", measurements=[], planned_path=[])
+def test_it_draws_the_plan_without_a_measured_line_when_nothing_is_measured() -> None:
+    spec = goal_chart_spec(
+        title="Nothing yet",
+        unit="%",
+        measurements=[],
+        planned_path=PLANNED,
+        baseline=PLANNED[0],
+        target=PLANNED[-1],
+    )
 
+    names = [one["name"] for one in spec["layer"]]
+    assert "measured" not in names
+    assert legend_domain(spec) == ["Planned path", "Baseline", "Target"]
+    # Labelled beside their points, so the legend (which must fit a phone) leaves them out.
+    assert spec["layer"][0]["encoding"]["color"]["legend"]["values"] == ["Planned path"]
     svg = render_svg(spec)
-
     assert "Nothing yet" in svg
-    assert "No measurements yet" in svg
+    assert "Measured" not in svg
+    assert "Baseline 40%" in svg and "Target 20%" in svg
+
+
+def test_it_marks_the_baseline_and_the_target() -> None:
+    spec = full_spec(baseline=(date(2025, 1, 1), 40.0), target=(date(2025, 12, 31), 20.0))
+
+    assert values(spec, "baseline")[0]["value"] == 40.0
+    assert values(spec, "target")[0]["date"] == "2025-12-31"
+    assert values(spec, "target_label")[0]["label"] == "Target 20 days"
+    assert "Baseline 40 days on 1 Jan 2025. Target 20 days by 31 Dec 2025." in spec["description"]
+    compact = full_spec(compact=True, target=(date(2025, 12, 31), 20.0))
+    assert "target" in [one["name"] for one in compact["layer"]]
+    assert "target_label" not in [one["name"] for one in compact["layer"]]
+
+
+def test_it_wraps_a_long_title_to_lines_a_phone_fits() -> None:
+    title = "Students at or above the reading benchmark (Years 7 to 9)"
+    lines = full_spec(title=title)["title"]["text"]
+
+    assert len(lines) == 2
+    assert " ".join(lines) == title
+    assert all(len(line) <= charts.TITLE_LINE for line in lines)
+
+
+def test_it_renders_an_empty_chart() -> None:
+    spec = goal_chart_spec(title="Nothing at all", unit="%", measurements=[], planned_path=[])
+
+    assert render_svg(spec).startswith("<svg ")
 
 
 def test_it_renders_a_projection_without_measurements_and_a_compact_chart() -> None:

@@ -1,22 +1,24 @@
 from __future__ import annotations
 
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from stepback.accounts.roles import Role
 from stepback.core import health
 from stepback.core.access import SESSION_ORG_KEY, public_view, signed_in_view
 
 
 @signed_in_view
 def home(request: HttpRequest) -> HttpResponse:
-    """Send a person to the organisation they used last (in this session, or before), or to
-    their first one."""
+    """Send a person to the organisation they used last (in this session, or before), or, the
+    first time, to the one where their role does most (where they lead, rather than support)."""
+    role_rank = Case(*(When(role=role, then=rank) for rank, role in enumerate(Role)))
     memberships = list(
         request.user.memberships_with_org().order_by(  # type: ignore[union-attr]
-            F("last_visited_at").desc(nulls_last=True), "organisation__name"
+            F("last_visited_at").desc(nulls_last=True), role_rank, "organisation__name"
         )
     )
     if not memberships:

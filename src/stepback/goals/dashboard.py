@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from stepback.accounts.models import Organisation, User
@@ -44,14 +44,29 @@ class StatusCount:
     width: str
 
 
-@functools.lru_cache(maxsize=1024)
-def status_bar(counts: tuple[StatusCount, ...], *, large: bool = False) -> SafeString:
+# Stand-ins for a count's link in the cached HTML, replaced per call.
+_LINK, _SUFFIX = "\x00link\x00", "\x00suffix\x00"
+
+
+def status_bar(
+    counts: tuple[StatusCount, ...], *, large: bool = False, link: str = "", link_suffix: str = ""
+) -> SafeString:
     """Goal counts by status as a stacked bar and coloured counts (``large``: the totals,
-    zeros listed too).
+    zeros listed too). With ``link``, each count links to ``link`` + its status key +
+    ``link_suffix`` (its filtered list).
 
     Built here rather than in a template included per row: the dashboard draws one per
-    initiative, and many initiatives share the same counts, so most come from the cache.
+    initiative, and many initiatives share the same counts, so most come from the cache
+    (the links are put in after it, so they do not split it).
     """
+    html = _status_bar(counts, large, bool(link))
+    if link:
+        html = html.replace(_LINK, escape(link)).replace(_SUFFIX, escape(link_suffix))
+    return mark_safe(html)
+
+
+@functools.lru_cache(maxsize=1024)
+def _status_bar(counts: tuple[StatusCount, ...], large: bool, linked: bool) -> str:
     rects = format_html_join(
         "",
         '<rect x="{}" y="0" width="{}" height="10" class="sb-fill-{}"></rect>',
@@ -59,26 +74,43 @@ def status_bar(counts: tuple[StatusCount, ...], *, large: bool = False) -> SafeS
     )
     items = format_html_join(
         "",
-        '<li{}><span class="sb-dot sb-fill-{}" aria-hidden="true"></span>'
-        "<strong{}>{}</strong> {}</li>",
+        '<li{}><span class="sb-dot sb-fill-{}" aria-hidden="true"></span>{}</li>',
         (
             (
                 "" if s.count else mark_safe(' class="sb-zero"'),
                 s.key,
-                format_html(' class="sb-status-{}"', s.key) if s.count else "",
-                s.count,
-                s.label.lower(),
+                _count(s, linked),
             )
             for s in counts
             if s.count or large
         ),
     )
+    return str(
+        format_html(
+            '<svg class="sb-bar{} mb-2" viewBox="0 0 100 10" preserveAspectRatio="none" '
+            'aria-hidden="true" focusable="false">{}</svg><ul class="sb-counts small">{}</ul>',
+            " sb-bar-lg" if large else "",
+            rects,
+            items,
+        )
+    )
+
+
+def _count(s: StatusCount, linked: bool) -> SafeString:
+    text = format_html(
+        "<strong{}>{}</strong> {}",
+        format_html(' class="sb-status-{}"', s.key) if s.count else "",
+        s.count,
+        s.label.lower(),
+    )
+    if not (linked and s.count):
+        return text
     return format_html(
-        '<svg class="sb-bar{} mb-2" viewBox="0 0 100 10" preserveAspectRatio="none" '
-        'aria-hidden="true" focusable="false">{}</svg><ul class="sb-counts small">{}</ul>',
-        " sb-bar-lg" if large else "",
-        rects,
-        items,
+        '<a class="sb-count-link" href="{}{}{}">{}</a>',
+        mark_safe(_LINK),
+        s.key,
+        mark_safe(_SUFFIX),
+        text,
     )
 
 

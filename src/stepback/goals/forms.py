@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,48 @@ from stepback.lib.tabular import parse_number
 
 #: Decimals kept when a stored number goes back into a form: enough, without float noise.
 PLAIN_DECIMALS = 6
-_MILESTONE_LINE = re.compile(r"(?P<date>[^\s,;]+)[\s,;]+(?P<value>.+)")
+#: Blank rows the milestone table always offers, so that it works without JavaScript.
+SPARE_MILESTONE_ROWS = 2
+#: Rows read from one form at most; a goal needs a handful.
+MAX_MILESTONE_ROWS = 100
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    """One row of the milestone table as typed: a date, a value, and whether to remove it."""
+
+    date: str = ""
+    value: str = ""
+    remove: bool = False
+
+    @property
+    def blank(self) -> bool:
+        return not self.date.strip() and not self.value.strip()
+
+
+class MilestoneRowsInput(forms.Widget):
+    """Reads the milestone table: ``milestones-date`` and ``milestones-value`` once a row,
+    in order, and ``milestones-remove`` with the (0-based) number of each row to drop. The
+    template draws the table (``goals/_milestone_rows.html``)."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[MilestoneRow]:
+        dates = data.getlist(f"{name}-date")[:MAX_MILESTONE_ROWS]
+        values = data.getlist(f"{name}-value")[:MAX_MILESTONE_ROWS]
+        removed = set(data.getlist(f"{name}-remove"))
+        width = max(len(dates), len(values))
+        dates += [""] * (width - len(dates))
+        values += [""] * (width - len(values))
+        return [
+            MilestoneRow(when, value, str(n) in removed)
+            for n, (when, value) in enumerate(zip(dates, values, strict=True))
+        ]
+
+
+class MilestoneRowsField(forms.Field):
+    widget = MilestoneRowsInput
+
+    def to_python(self, value: Any) -> list[MilestoneRow]:
+        return list(value or [])
 
 
 DIRECTION_CHOICES = [("higher", "Higher is better"), ("lower", "Lower is better")]
@@ -51,14 +92,10 @@ class GoalForm(ServiceForm, forms.Form):
     baseline_date = forms.DateField(required=False, widget=DateInput())
     target_value = forms.FloatField(widget=NumberInput())
     target_date = forms.DateField(widget=DateInput())
-    milestones = forms.CharField(
+    milestones = MilestoneRowsField(
         required=False,
-        strip=False,  # keep leading blank lines, so that error line numbers match
-        widget=forms.Textarea(
-            attrs={"rows": 3, "placeholder": "2025-12-31 65\n2026-06-30 70", "spellcheck": "false"}
-        ),
-        help_text="Optional interim points on the way: one per line, a date (YYYY-MM-DD) and "
-        "a value, between the baseline and target dates.",
+        help_text="Optional points on the way to the target: a date between the baseline and "
+        "the target, and the value you expect by then.",
     )
     lower_bound = forms.FloatField(
         required=False,
@@ -96,52 +133,62 @@ class GoalForm(ServiceForm, forms.Form):
             "description": goal.description,
             "unit": goal.unit,
             "direction": "higher" if goal.higher_is_better else "lower",
-            "baseline_value": goal.baseline_value,
-            "baseline_date": goal.baseline_date,
-            "target_value": goal.target_value,
-            "target_date": goal.target_date,
-            "milestones": "\n".join(
-                f"{m.date.isoformat()} {trim_number(m.value, PLAIN_DECIMALS)}"
-                for m in goal.milestones.all()
+            "baseline_value": (
+                None
+                if goal.baseline_value is None
+                else trim_number(goal.baseline_value, PLAIN_DECIMALS)
             ),
+            "baseline_date": goal.baseline_date,
+            "target_value": trim_number(goal.target_value, PLAIN_DECIMALS),
+            "target_date": goal.target_date,
+            "milestones": [
+                MilestoneRow(m.date.isoformat(), trim_number(m.value, PLAIN_DECIMALS))
+                for m in goal.milestones.all()
+            ],
             "lower_bound": goal.lower_bound,
             "upper_bound": goal.upper_bound,
             "on_pace_percent": trim_number(goal.on_pace_tolerance * 100, PLAIN_DECIMALS),
             "at_risk_percent": trim_number(goal.at_risk_tolerance * 100, PLAIN_DECIMALS),
         }
 
+    def milestone_rows(self) -> list[MilestoneRow]:
+        """The table's rows as typed (or as stored), then the spare blank rows."""
+        field = self["milestones"]
+        rows = [row for row in (field.value() or []) if not row.blank]
+        return rows + [MilestoneRow()] * SPARE_MILESTONE_ROWS
+
     def clean_milestones(self) -> list[tuple[date, float]]:
-        """Read one milestone a line; the goal service checks where they may lie."""
+        """Read one milestone a row, skipping blank and removed rows; the goal service
+        checks where they may lie."""
         errors: list[str] = []
         milestones: list[tuple[date, float]] = []
-        self._milestone_lines: list[int] = []
-        for number, raw in enumerate(self.cleaned_data["milestones"].splitlines(), start=1):
-            line = raw.strip()
-            if not line:
+        self._milestone_rows: list[int] = []
+        for number, row in enumerate(self.cleaned_data["milestones"], start=1):
+            if row.blank or row.remove:
                 continue
-            match = _MILESTONE_LINE.fullmatch(line)
-            if match is None:
-                errors.append(f"Line {number}: write a date and a value, e.g. “2025-12-31 65”.")
-                continue
-            try:
-                when = date.fromisoformat(match["date"])
-            except ValueError:
-                errors.append(f"Line {number}: “{match['date']}” is not a date (YYYY-MM-DD).")
+            when, value = row.date.strip(), row.value.strip()
+            if not when or not value:
+                errors.append(f"Row {number}: give both a date and a value.")
                 continue
             try:
-                value = parse_number(match["value"].strip(), ".")
+                day = date.fromisoformat(when)
             except ValueError:
-                errors.append(f"Line {number}: “{match['value'].strip()}” is not a number.")
+                errors.append(f"Row {number}: “{when}” is not a date.")
                 continue
-            milestones.append((when, value))
-            self._milestone_lines.append(number)
+            try:
+                number_value = parse_number(value, ".")
+            except ValueError:
+                errors.append(f"Row {number}: “{value}” is not a number.")
+                continue
+            milestones.append((day, number_value))
+            self._milestone_rows.append(number)
         if errors:
             raise forms.ValidationError(errors)
         return milestones
 
     def milestone_line(self, position: int) -> str:
-        """Names the service's milestone ``position`` (from 1) by its line in the box."""
-        return f"Line {self._milestone_lines[position - 1]}"
+        """Names the service's milestone ``position`` (from 1) by its row in the table."""
+        return f"Row {self._milestone_rows[position - 1]}"
 
     def service_fields(self) -> GoalChanges:
         """The cleaned values as the goal services' ``fields``."""

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.db.models import Avg, Case, Count, Max, Min, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -66,6 +66,24 @@ def organisation_totals(organisation: Organisation) -> dict[str, int]:
     )
 
 
+#: The statuses that need attention, most urgent first.
+ATTENTION = ("off_track", "at_risk")
+
+
+def goals_needing_attention(organisation: Organisation, limit: int) -> list[Goal]:
+    """Up to ``limit`` goals of active initiatives that are off track, then at risk, with
+    their initiatives; from the stored pace, in one query."""
+    urgency = Case(
+        *(When(status=key, then=rank) for rank, key in enumerate(ATTENTION)), default=len(ATTENTION)
+    )
+    return list(
+        Goal.objects.for_org(organisation)
+        .filter(initiative__archived_at__isnull=True, status__in=ATTENTION)
+        .select_related("initiative")
+        .order_by(urgency, "initiative__title", "name", "pk")[:limit]
+    )
+
+
 def goal_spec(goal: Goal, milestones: Sequence[Milestone] | None = None) -> pace.GoalSpec:
     """The pure-pace view of a goal."""
     rows = goal.milestones.all() if milestones is None else milestones
@@ -82,6 +100,17 @@ def goal_spec(goal: Goal, milestones: Sequence[Milestone] | None = None) -> pace
         lower_bound=goal.lower_bound,
         upper_bound=goal.upper_bound,
     )
+
+
+def chart_ends(goal: Goal, first: tuple[date, float] | None) -> dict[str, Any]:
+    """The baseline and target a goal's chart marks; without a baseline the first
+    measurement (``first``) serves, as it does for the pace."""
+    baseline = (
+        (goal.baseline_date, goal.baseline_value)
+        if goal.baseline_date is not None and goal.baseline_value is not None
+        else first
+    )
+    return {"baseline": baseline, "target": (goal.target_date, goal.target_value)}
 
 
 #: Up to this many measurements, the pace reads every one; above it, the older history as
@@ -268,4 +297,5 @@ def attach_sparklines(goals: list[Goal]) -> None:
             planned_path=[(p.when, p.value) for p in path],
             milestones=[(m.date, m.value) for m in milestones],
             compact=True,
+            **chart_ends(goal, series[0] if series else None),
         )

@@ -28,10 +28,13 @@ from stepback.goals.exports import number_text
 from stepback.goals.forms import GoalForm, MeasurementForm
 from stepback.goals.models import Goal, Measurement
 from stepback.goals.selectors import (
+    ATTENTION,
+    chart_ends,
     chart_series,
     goal_for_org,
     goal_spec,
     goal_status_counts,
+    goals_needing_attention,
     organisation_totals,
     stored_pace,
     with_goal_status_counts,
@@ -42,6 +45,8 @@ from stepback.lib import charts
 from stepback.lib.formats import quantity, short_date
 
 MEASUREMENTS_PER_PAGE = 50
+#: How many goals the dashboard lists under "Needs attention"; the rest are a link away.
+ATTENTION_LIMIT = 8
 GOAL_CHART_HEIGHT = 280
 
 
@@ -69,14 +74,29 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         .select_related("leader")
         .order_by("title", "pk")
     )
+    # The initiative pages' address, built once: its goal list filters by ?status=.
+    initiatives_url = reverse("initiatives:list", kwargs={"org": org.slug})
     for initiative in initiatives:
         counts = status_counts(goal_status_counts(initiative))
-        initiative.status_bar = status_bar(counts)  # type: ignore[attr-defined]
+        initiative.status_counts = counts  # type: ignore[attr-defined]
+        initiative.status_bar = status_bar(  # type: ignore[attr-defined]
+            counts,
+            link=f"{initiatives_url}{initiative.pk}/?status=",
+            link_suffix="#goals-heading",
+        )
+    attention = goals_needing_attention(org, ATTENTION_LIMIT)
     context = {
+        "attention": attention,
+        "attention_total": sum(totals.get(key, 0) for key in ATTENTION),
         "org": org,
         "active_count": active_count,
         "totals": totals,
-        "total_bar": status_bar(status_counts(totals), large=True),
+        "total_bar": status_bar(
+            status_counts(totals),
+            large=True,
+            link=reverse("goals:dashboard", kwargs={"org": org.slug}) + "?status=",
+            link_suffix="#initiatives",
+        ),
         "form": form,
         "initiatives": initiatives,
         "initiatives_url": reverse("initiatives:list", kwargs={"org": org.slug}),
@@ -179,6 +199,7 @@ def _goal_context(
         milestones=[(m.date, m.value) for m in milestones],
         projection=result.projection,
         height=GOAL_CHART_HEIGHT,
+        **chart_ends(goal, (result.path[0].when, result.path[0].value) if result.path else None),
     )
     paginator = Paginator(
         Measurement.objects.filter(goal=goal).select_related("created_by").order_by("-date", "-id"),
@@ -241,10 +262,11 @@ def measurement_add(request: OrgRequest, initiative_id: int, goal_id: int) -> Ht
         except ValidationError as error:
             form.add_service_errors(error)
     if form.errors:
+        _focus(form, next(iter(form.errors)))
         if request.htmx:  # type: ignore[attr-defined]
             response = render(
                 request,
-                "goals/goal_detail.html#measurement-form-errors",
+                "goals/goal_detail.html#measurement-form",
                 {"goal": goal, "initiative": goal.initiative, "form": form, "replace_offer": offer},
             )
             response["HX-Retarget"] = "#measurement-form"
@@ -253,7 +275,16 @@ def measurement_add(request: OrgRequest, initiative_id: int, goal_id: int) -> Ht
         context = _goal_context(request, goal, form)
         context["replace_offer"] = offer
         return render(request, "goals/goal_detail.html", context, status=400)
-    return _goal_changed(request, goal, *_added_message(added))
+    # The next value is often for the same date (or near it): keep the date typed.
+    next_form = MeasurementForm(initial={"date": data["date"]})
+    _focus(next_form, "value")
+    return _goal_changed(request, goal, *_added_message(added), form=next_form)
+
+
+def _focus(form: MeasurementForm, name: str) -> None:
+    """Focus this field when htmx swaps the form in (htmx honours ``autofocus``)."""
+    field = form.fields.get(name) or form.fields["value"]
+    field.widget.attrs["autofocus"] = True
 
 
 def _added_message(added: services.MeasurementAdded) -> tuple[str, str]:
@@ -283,12 +314,17 @@ def measurement_delete(
 
 
 def _goal_changed(
-    request: OrgRequest, goal: Goal, message: str, level: str = "success"
+    request: OrgRequest,
+    goal: Goal,
+    message: str,
+    level: str = "success",
+    form: MeasurementForm | None = None,
 ) -> HttpResponse:
     """After a change to the data (or an add that changed nothing): htmx gets the refreshed
-    live block; others go back to the goal's page they were on."""
+    live block, the confirmation beside the form's button; others go back to the goal's page
+    they were on."""
     if request.htmx:  # type: ignore[attr-defined]
-        context = _goal_context(request, goal)
+        context = _goal_context(request, goal, form)
         context["live_message"] = message
         context["live_level"] = level
         return render(request, "goals/goal_detail.html#goal-live", context)

@@ -23,6 +23,7 @@ from stepback.core.access import OrgRequest, org_view
 from stepback.core.htmx import redirect_page
 from stepback.core.pages import form_page
 from stepback.core.selectors import audit_entries
+from stepback.goals.models import STATUS_LABELS
 from stepback.goals.selectors import attach_sparklines, status_count_rows, with_goal_status_counts
 from stepback.initiatives import services
 from stepback.initiatives.forms import InitiativeForm
@@ -179,7 +180,14 @@ def initiative_detail(request: OrgRequest, initiative_id: int) -> HttpResponse:
         )
         for stage in Stage
     ]
-    goals = list(initiative.goals.prefetch_related("milestones").order_by("name", "pk"))
+    rows = initiative.goals.prefetch_related("milestones").order_by("name", "pk")
+    # ?status=off_track (the dashboard's count links): only the goals with that stored pace.
+    status = request.GET.get("status", "")
+    if status in STATUS_LABELS:
+        rows = rows.filter(status=status)
+    else:
+        status = ""
+    goals = list(rows)
     attach_sparklines(goals)
     today = timezone.localdate()
     return render(
@@ -192,6 +200,7 @@ def initiative_detail(request: OrgRequest, initiative_id: int) -> HttpResponse:
             "current_stage": next(block for block in stages if block.is_current),
             "all_stages": list(Stage),
             "goals": goals,
+            "status_filter": STATUS_LABELS.get(status, ""),
             "reviews": next_reviews(
                 initiative.start_date,
                 monthly_months=initiative.monthly_review_months,

@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import functools
 import html
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple, Protocol
@@ -48,6 +49,8 @@ __all__ = [
 
 #: Width in pixels used by :func:`render_svg` when the spec says ``"container"``.
 SERVER_WIDTH = 640
+#: Characters per title line: about what a 14 px title fits across a 390 px phone's chart.
+TITLE_LINE = 38
 COMPACT_HEIGHT = 56
 #: Vega-Lite major version. vl-convert 1.9 bundles Vega 6, and vega-embed warns in the console
 #: when a spec compiles to Vega 5 (Vega-Lite 5 does), so we use Vega-Lite 6. The specs below use
@@ -59,6 +62,8 @@ SCHEMA = f"https://vega.github.io/schema/vega-lite/v{VEGA_LITE_MAJOR}.json"
 MEASURED = "Measured"
 PLANNED = "Planned path"
 MILESTONE = "Milestone"
+BASELINE = "Baseline"
+TARGET = "Target"
 PROJECTION = "Projection"
 LIKELY_RANGE = "Likely range"
 
@@ -69,6 +74,8 @@ COLOURS: dict[str, str] = {
     MEASURED: "#0072B2",  # blue, 5.1:1
     PLANNED: "#595959",  # dark grey, 7:1
     MILESTONE: "#D55E00",  # vermillion, 3.8:1
+    BASELINE: "#595959",  # the planned path's grey: the path starts there (a square, not a line)
+    TARGET: "#882255",  # wine, 9.6:1 (a triangle)
     PROJECTION: "#007A5A",  # darkened bluish green, 5.3:1
     LIKELY_RANGE: "#009E73",  # drawn translucent as an area
 }
@@ -114,6 +121,7 @@ class ProjectionBand(NamedTuple):
 
 
 Milestone = tuple[date, float] | tuple[date, float, str]
+Point = tuple[date, float]
 
 
 def goal_chart_spec(
@@ -124,6 +132,8 @@ def goal_chart_spec(
     planned_path: Sequence[tuple[date, float]],
     milestones: Sequence[Milestone] = (),
     projection: ProjectionLike | None = None,
+    baseline: Point | None = None,
+    target: Point | None = None,
     width: int | str = "container",
     height: int | None = None,
     compact: bool = False,
@@ -140,7 +150,13 @@ def goal_chart_spec(
     * ``projection``: "Projection", a dotted line from the latest measurement to
       ``projection.value`` on ``projection.when``, over "Likely range", a translucent area
       that widens from the latest measurement to ``low`` to ``high`` on that date. Without
-      measurements only the end point and its range are drawn.
+      measurements only the end point and its range are drawn;
+    * ``baseline`` and ``target``: "Baseline", a square, and "Target", a triangle, each
+      labelled with its value.
+
+    A layer without data is left out (an empty mark would be an unlabelled shape to a screen
+    reader), so a goal without measurements shows its plan, not a "Measured" line; the page
+    says what to do next.
 
     Higher-is-better and lower-is-better goals are drawn the same way; the value axis does not
     start at zero, so small changes stay visible.
@@ -166,31 +182,45 @@ def goal_chart_spec(
     if planned_rows:
         layers.append(_line_layer(planned_rows, PLANNED, unit, compact, dash=PLANNED_DASH))
         series.append(PLANNED)
-    # Always present, even empty, so the spec is never an empty layer list.
-    layers.append(_line_layer(measured_rows, MEASURED, unit, compact, points=True))
-    series.append(MEASURED)
+    if measured_rows:
+        layers.append(_line_layer(measured_rows, MEASURED, unit, compact, points=True))
+        series.append(MEASURED)
     if milestone_rows:
         layers.append(_milestone_layer(milestone_rows, unit, compact))
         if not compact:
-            layers.append(_milestone_label_layer(milestone_rows))
+            layers.append(_label_layer(milestone_rows, "milestone_labels"))
         series.append(MILESTONE)
+    for name, point in ((BASELINE, baseline), (TARGET, target)):
+        if point is not None:
+            row = {**_row(*point), "label": f"{name} {quantity(point[1], unit)}"}
+            layers.append(_end_layer(row, name, unit, compact))
+            if not compact:  # labelled beside the point, so the legend leaves them out
+                side = (
+                    {"align": "left", "dx": 9} if name == BASELINE else {"align": "right", "dx": -9}
+                )
+                label = _label_layer([row], f"{_layer_name(name)}_label")
+                label["mark"].update(side, dy=0, baseline="middle")
+                layers.append(label)
+            series.append(name)
+    if not layers:  # nothing at all to draw: an empty line keeps the spec valid
+        layers.append(_line_layer([], MEASURED, unit, compact))
+        series.append(MEASURED)
 
-    if not measured_rows and not compact:
-        layers.append(_note_layer("No measurements yet"))
-
-    order = [MEASURED, PLANNED, MILESTONE, PROJECTION, LIKELY_RANGE]
+    order = [MEASURED, PLANNED, MILESTONE, BASELINE, TARGET, PROJECTION, LIKELY_RANGE]
     domain = [name for name in order if name in series]
     for layer in layers:  # one shared colour scale, hence one legend
         colour = layer["encoding"].get("color")
         if colour is not None:
             colour["type"] = "nominal"
             colour["scale"] = {"domain": domain, "range": [COLOURS[name] for name in domain]}
-            colour["legend"] = None if compact else _legend()
+            colour["legend"] = None if compact else _legend(domain)
 
     spec: dict[str, Any] = {
         "$schema": SCHEMA,
         "description": description
-        or _describe(title, unit, measured_rows, planned_rows, milestone_rows, projection),
+        or _describe(
+            title, unit, measured_rows, planned_rows, milestone_rows, projection, baseline, target
+        ),
         "width": width,
         "height": height if height is not None else (COMPACT_HEIGHT if compact else 240),
         "background": "white",
@@ -203,7 +233,9 @@ def goal_chart_spec(
         "config": _config(),
     }
     if not compact:
-        spec["title"] = {"text": title, "anchor": "start", "color": TEXT_COLOUR, "fontSize": 14}
+        # Vega does not wrap titles: lines short enough for a phone-wide chart.
+        lines = textwrap.wrap(title, TITLE_LINE) or [title]
+        spec["title"] = {"text": lines, "anchor": "start", "color": TEXT_COLOUR, "fontSize": 14}
     if width == "container":
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     return spec
@@ -363,9 +395,29 @@ def _milestone_layer(rows: list[dict[str, Any]], unit: str, compact: bool) -> di
     return layer
 
 
-def _milestone_label_layer(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _end_layer(row: dict[str, Any], name: str, unit: str, compact: bool) -> dict[str, Any]:
+    """The baseline or the target: one point, a square or a triangle."""
+    layer: dict[str, Any] = {
+        "name": _layer_name(name),
+        "data": {"values": [row]},
+        "mark": {
+            "type": "point",
+            "shape": "square" if name == BASELINE else "triangle-up",
+            "filled": True,
+            "size": 30 if compact else 110,
+            "opacity": 1,
+        },
+        "encoding": {"color": {"datum": name}},
+    }
+    if not compact:
+        layer["transform"] = [_with_series(name)]
+        layer["encoding"]["tooltip"] = _tooltip(unit)
+    return layer
+
+
+def _label_layer(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
     return {
-        "name": "milestone_labels",
+        "name": name,
         "data": {"values": rows},
         "mark": {
             "type": "text",
@@ -376,20 +428,6 @@ def _milestone_label_layer(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "baseline": "bottom",
         },
         "encoding": {"text": {"field": "label", "type": "nominal"}},
-    }
-
-
-def _note_layer(text: str) -> dict[str, Any]:
-    """A centred, muted note over the plot area (e.g. when there is nothing to draw yet)."""
-    return {
-        "name": "note",
-        "data": {"values": [{"note": text}]},
-        "mark": {"type": "text", "fontSize": 13, "color": "#595959"},
-        "encoding": {
-            "text": {"field": "note", "type": "nominal"},
-            "x": {"value": {"expr": "width / 2"}},
-            "y": {"value": {"expr": "height / 2"}},
-        },
     }
 
 
@@ -496,7 +534,7 @@ def _y_encoding(unit: str, compact: bool) -> dict[str, Any]:
     return encoding
 
 
-def _legend() -> dict[str, Any]:
+def _legend(domain: list[str]) -> dict[str, Any]:
     # One legend for all layers; each entry is drawn like its layer (line, dashes, diamond,
     # shaded square), not only by colour.
     def pick(mapping: dict[str, str], default: str) -> dict[str, str]:
@@ -507,6 +545,7 @@ def _legend() -> dict[str, Any]:
 
     return {
         "title": None,
+        "values": [name for name in domain if name not in (BASELINE, TARGET)],
         "orient": "bottom",
         "direction": "horizontal",
         "columns": 3,  # wraps to two rows, so the legend fits a phone-wide chart
@@ -517,7 +556,15 @@ def _legend() -> dict[str, Any]:
         "encode": {
             "symbols": {
                 "update": {
-                    "shape": pick({MILESTONE: "'diamond'", LIKELY_RANGE: "'square'"}, "'stroke'"),
+                    "shape": pick(
+                        {
+                            MILESTONE: "'diamond'",
+                            LIKELY_RANGE: "'square'",
+                            BASELINE: "'square'",
+                            TARGET: "'triangle-up'",
+                        },
+                        "'stroke'",
+                    ),
                     "fillOpacity": pick({LIKELY_RANGE: str(LEGEND_RANGE_OPACITY)}, "1"),
                     "strokeOpacity": pick({LIKELY_RANGE: "0"}, "1"),
                     "strokeDash": pick(
@@ -560,8 +607,14 @@ def _describe(
     planned: list[dict[str, Any]],
     milestones: list[dict[str, Any]],
     projection: ProjectionLike | None,
+    baseline: Point | None,
+    target: Point | None,
 ) -> str:
     parts = [f"Chart of {title}" + (f" in {unit}." if unit else ".")]
+    if baseline is not None:
+        parts.append(f"Baseline {quantity(baseline[1], unit)} on {short_date(baseline[0])}.")
+    if target is not None:
+        parts.append(f"Target {quantity(target[1], unit)} by {short_date(target[0])}.")
     if measured:
         first, last = measured[0], measured[-1]
         count = len(measured)

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import secrets
+
 from django import template
 from django.forms import BoundField
+from django.template import Context
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import Capability
 from stepback.core.audit import describe
+from stepback.core.glossary import TERMS
 from stepback.core.markdown import render_markdown
 from stepback.core.models import AuditEntry
 
@@ -55,3 +60,27 @@ def can(membership: Membership | None, capability: str) -> bool:
 def audit_sentence(entry: AuditEntry) -> str:
     """The entry as its sentence (``core.audit.describe``, the one place that builds it)."""
     return describe(entry)
+
+
+@register.simple_tag(takes_context=True)
+def term(context: Context, key: str, text: str = "") -> SafeString:
+    """A term of the method (``core.glossary``) with its explanation the first time a page
+    uses it: a button that opens a popover; afterwards the plain words."""
+    words = text or key.replace("_", " ")
+    request = context.get("request")
+    shown: set[str] = getattr(request, "_sb_terms_shown", set())
+    if request is not None:
+        request._sb_terms_shown = shown
+    if key in shown:
+        return format_html("{}", words)
+    shown.add(key)
+    tip_id = f"term-{key}-{secrets.token_hex(3)}"
+    return format_html(
+        '<span class="sb-term"><button type="button" class="sb-term-button" popovertarget="{}">'
+        "{}</button>"
+        '<span class="sb-term-tip" id="{}" popover><strong>{}</strong>: {}</span></span>',
+        tip_id,
+        words,
+        tip_id,
+        *TERMS[key],
+    )

@@ -153,7 +153,8 @@ def validate(
     Problems: missing or unreadable date, value or goal; cells beyond the named columns;
     a date (for the same goal) seen before: "duplicates row 7" when the value is the same,
     "another value for 2024-03-05 than row 7" otherwise. Note and source are free text
-    (missing = ""), with the apostrophe that guards a formula taken off (:mod:`.formulas`).
+    (missing = ""); in a text file, with the apostrophe that guards a formula taken off
+    (:mod:`.formulas`) — a workbook's cells hold text as it is, so nothing is taken off there.
     A row too short to reach an optional column is fine; one too short to reach the date or
     value has a "missing" problem.
 
@@ -173,6 +174,7 @@ def validate(
             )
         by_header[header] = field
     date_i = table.column_index(mapping.date)
+    text = unguard_formula if table.delimiter is not None else str
     value_i = table.column_index(mapping.value)
     note_i = table.column_index(mapping.note) if mapping.note else None
     source_i = table.column_index(mapping.source) if mapping.source else None
@@ -257,12 +259,8 @@ def validate(
                 row=number,
                 when=when,
                 value=value,
-                note=unguard_formula(cells[note_i])
-                if note_i is not None and note_i < count
-                else "",
-                source=unguard_formula(cells[source_i])
-                if source_i is not None and source_i < count
-                else "",
+                note=text(cells[note_i]) if note_i is not None and note_i < count else "",
+                source=text(cells[source_i]) if source_i is not None and source_i < count else "",
                 goal=goal,
             )
         )

@@ -11,7 +11,8 @@
  * window.vegaEmbed) before this file, both as same-origin <script src> files.
  *
  * Charts render on page load and again inside content that htmx swaps in (htmx:load and
- * htmx:afterSwap); each element renders once (data-sb-chart="rendered"). Views are finalized
+ * htmx:afterSwap); each element renders once (data-sb-chart="rendered"). A chart that grows
+ * above the focused field scrolls that field's form back into view. Views are finalized
  * when htmx removes them (htmx:beforeCleanupElement), so window listeners do not pile up.
  *
  * CSP findings (vl-convert 1.9: Vega 6.2, Vega-Lite 6.4, vega-embed 7.0; checked in headless
@@ -82,6 +83,15 @@
     return JSON.parse(node.textContent);
   }
 
+  // A chart grows when it renders. When it sits above the focused field (the form htmx just
+  // swapped in below it), that pushes the field's form out of view: bring it back.
+  function keepFocusInView(el) {
+    var active = document.activeElement;
+    if (!active || active === document.body) return;
+    if (!(el.compareDocumentPosition(active) & Node.DOCUMENT_POSITION_FOLLOWING)) return;
+    (active.closest("form") || active).scrollIntoView({ block: "nearest" });
+  }
+
   function render(el) {
     if (el.getAttribute("data-sb-chart")) return;
     if (typeof window.vegaEmbed !== "function") {
@@ -102,6 +112,7 @@
       .vegaEmbed(el, spec, EMBED_OPTIONS)
       .then(function (result) {
         el.sbChart = result;
+        keepFocusInView(el);
         el.dispatchEvent(new CustomEvent("sb:chart-rendered", { bubbles: true }));
       })
       .catch(function (err) {
