@@ -248,12 +248,13 @@ def test_it_takes_days_only_as_yyyy_mm_dd(world: dict[str, Any], query: str, fie
 @pytest.mark.parametrize(
     ("item", "field"),
     [
-        ({"date": "2025-01-01", "value": True}, "items.0.value"),
-        ({"date": 0, "value": 1}, "items.0.date"),
+        ({"items": [{"date": "2025-01-01", "value": True}]}, "items.0.value"),
+        ({"items": [{"date": 0, "value": 1}]}, "items.0.date"),
+        ({"items": [{"date": "2025-01-01", "value": 1}], "replace": 0}, "replace"),
     ],
 )
-def test_it_takes_no_boolean_for_a_number_nor_a_number_for_a_day(
+def test_it_takes_no_boolean_for_a_number_nor_a_number_for_a_day_or_a_boolean(
     world: dict[str, Any], item: dict[str, Any], field: str
 ) -> None:
     path = _url("/orgs/{org}/goals/{goal_id}/measurements", world)
-    assert _fields(call("post", path, world["token"], {"items": [item]})) == [field]
+    assert _fields(call("post", path, world["token"], item)) == [field]

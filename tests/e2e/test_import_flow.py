@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 MESSY = (
     "\ufeffDatum;Score;Opmerking;Bron\r\n"
-    "05.12.2023;61;al ingevoerd;toets\r\n"  # row 2: already stored for the goal
+    "05.12.2023;61;al ingevoerd;toets\r\n"  # row 2: already stored for the goal: skipped
     "05.01.2024;62,5;Eerste meting;toets\r\n"
     "05.02.2024;63;;toets\r\n"
     "\r\n"
@@ -95,14 +95,13 @@ def test_it_imports_a_spreadsheet_after_showing_every_problem(page: Page) -> Non
     screenshot(page, "import-2-columns")
 
     page.get_by_role("button", name="Check the rows").click()
-    expect(page.get_by_role("heading", name="5 problems")).to_be_visible()
+    expect(page.get_by_role("heading", name="4 problems")).to_be_visible()
     problems = page.locator("section[aria-labelledby=problems-heading] tbody tr")
-    expect(problems).to_have_count(5)
-    expect(problems.nth(0)).to_contain_text("61 on 2023-12-05 is already stored for this goal")
-    expect(problems.nth(1)).to_contain_text("6Score'zes' is not a number")
-    expect(problems.nth(2)).to_contain_text("7Datum")
-    expect(problems.nth(3)).to_contain_text("duplicates row 8")
-    expect(problems.nth(4)).to_contain_text("10Scoremissing value")
+    expect(problems).to_have_count(4)
+    expect(problems.nth(0)).to_contain_text("6Score'zes' is not a number")
+    expect(problems.nth(1)).to_contain_text("7Datum")
+    expect(problems.nth(2)).to_contain_text("duplicates row 8")
+    expect(problems.nth(3)).to_contain_text("10Scoremissing value")
     expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
     screenshot(page, "import-3-problems")
     assert Measurement.objects.filter(goal=goal).count() == 1
@@ -111,18 +110,60 @@ def test_it_imports_a_spreadsheet_after_showing_every_problem(page: Page) -> Non
     choose_file(page, "scores.csv", FIXED)
     page.get_by_role("radio", name=re.compile("Day first")).check()
     page.get_by_role("button", name="Check the rows").click()
-    expect(page.get_by_text("The first rows as they will be stored")).to_be_visible()
+    expect(page.get_by_text("The first new rows, as they will be stored")).to_be_visible()
     expect(page.get_by_role("cell", name="5 Mar 2024")).to_be_visible()
     expect(page.get_by_role("cell", name="64.25%", exact=True)).to_be_visible()
     screenshot(page, "import-4-ready")
 
-    page.get_by_role("button", name="Import 6 measurements").click()
-    expect(page.get_by_role("alert")).to_contain_text("Imported 6 measurements.")
+    page.get_by_role("button", name="Import 6 new measurements").click()
+    expect(page.get_by_role("alert")).to_contain_text("Imported 6 new measurements.")
     expect(page.get_by_role("heading", name="Reading comprehension")).to_be_visible()
     assert page.url.endswith(f"/goals/{goal.pk}/")
     screenshot(page, "import-5-done")
     assert Measurement.objects.filter(goal=goal).count() == 7
+
+    # Top up from the master spreadsheet: two rows changed since, one new at the bottom.
+    page.get_by_role("link", name="Import from a spreadsheet").click()
+    master = (
+        FIXED.replace(b"05.02.2024;63;", b"05.02.2024;63,5;").replace(
+            b"05.04.2024;64,25;", b"05.04.2024;65;"
+        )
+        + b"05.07.2024;67;Nieuw;toets\r\n"
+    )
+    choose_file(page, "master.csv", master)
+    page.get_by_role("radio", name=re.compile("Day first")).check()
+    page.get_by_role("button", name="Check the rows").click()
+    expect(page.get_by_text("Every row reads correctly: 1 new, 4 already stored")).to_be_visible()
+    changes = page.locator("section[aria-labelledby=changes-heading] tbody tr")
+    expect(changes).to_have_count(2)
+    expect(changes.nth(0)).to_contain_text("63%")
+    expect(changes.nth(0)).to_contain_text("63.5%")
+    page.get_by_role("checkbox", name=re.compile("Replace 63% with 63.5%")).check()
+    screenshot(page, "import-6-top-up")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Imported 1 new measurement and replaced 1 value; 4 rows were already stored."
+    )
+    values = dict(Measurement.objects.filter(goal=goal).values_list("date", "value"))
+    assert (values[date(2024, 2, 5)], values[date(2024, 4, 5)]) == (63.5, 64.25)
+    assert len(values) == 8
     assert page.console_errors == []
+
+    # The measurement form: the same value again is stored already; another offers Replace.
+    form = page.locator("#measurement-form")
+    form.get_by_label("Date").fill("2024-07-05")
+    form.get_by_label(re.compile("Value")).fill("67")
+    form.get_by_role("button", name="Add measurement").click()
+    expect(page.get_by_text("67 on 5 Jul 2024 is already stored.")).to_be_visible()
+    form.get_by_label("Date").fill("2024-07-05")
+    form.get_by_label(re.compile("Value")).fill("68")
+    form.get_by_role("button", name="Add measurement").click()
+    expect(page.get_by_role("button", name="Replace 67 with 68")).to_be_visible()
+    page.locator("#measurement-form").scroll_into_view_if_needed()
+    screenshot(page, "measurement-replace")
+    page.get_by_role("button", name="Replace 67 with 68").click()
+    expect(page.get_by_text("Replaced 67 with 68 on 5 Jul 2024.")).to_be_visible()
+    assert Measurement.objects.get(goal=goal, date=date(2024, 7, 5)).value == 68
 
 
 def _import_being_checked(**fields: object) -> MeasurementImport:
@@ -175,8 +216,8 @@ def test_it_offers_to_try_again_when_the_worker_stopped(page: Page) -> None:
     screenshot(page, "import-stalled")
 
     page.get_by_role("button", name="Try again").click()
-    expect(page.get_by_text("Every row reads correctly.")).to_be_visible()
-    expect(page.get_by_role("button", name="Import 1 measurement")).to_be_visible()
+    expect(page.get_by_text(re.compile("^Every row reads correctly: 1 new"))).to_be_visible()
+    expect(page.get_by_role("button", name="Import 1 new measurement")).to_be_visible()
     assert page.console_errors == []
 
 

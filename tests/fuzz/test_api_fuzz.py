@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from stepback.accounts.models import Membership
 from stepback.accounts.roles import Role
+from stepback.goals.services import measurement_add
 from stepback.tokens.models import ApiToken
 from tests.api.conftest import make_token
 from tests.conftest import Tenant, make_goal, make_initiative
@@ -76,11 +78,14 @@ def world(tenant: Tenant, settings: Any, connection_kept: None) -> dict[str, Any
     admin = tenant.user(Role.ADMIN)
     initiative = make_initiative(tenant.org, leader=admin)
     member = Membership.objects.get(user=tenant.user(Role.MEMBER), organisation=tenant.org)
+    goal = make_goal(initiative)
+    measured = measurement_add(goal=goal, actor=None, date=date(2025, 3, 1), value=60.0)
     return {
         "ids": {
             "org": tenant.org.slug,
             "initiative_id": initiative.pk,
-            "goal_id": make_goal(initiative).pk,
+            "goal_id": goal.pk,
+            "measurement_id": measured.measurement.pk,
             "member_id": member.pk,
         },
         "tokens": [

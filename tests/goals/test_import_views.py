@@ -139,7 +139,7 @@ def test_it_reads_the_file_once_at_upload_and_never_again(
     assert response["Location"] == url("import_preview", measurement_import)
     response = client.get(url("import_preview", measurement_import))
     assert response.status_code == 200
-    assert "Import 3 measurements" in response.content.decode()
+    assert "Import 3 new measurements" in response.content.decode()
     response = client.post(url("import_commit", measurement_import), follow=True)
     assert response.redirect_chain[-1][0] == goal_page(goal)
     assert Measurement.objects.filter(goal=goal).count() == 3
@@ -186,7 +186,7 @@ def test_the_pages_before_the_check_never_load_the_whole_table(
     monkeypatch.setattr(tabular, "load_table", counting)
     loads.clear()
     page = client.get(url("import_preview", measurement_import)).content.decode()
-    assert "Import 28 measurements" in page
+    assert "Import 28 new measurements" in page
     assert "row 1" in page  # the sample rows, from the stored first rows
     assert loads and all(rows <= 5 for rows in loads)
 
@@ -383,7 +383,7 @@ def test_it_lists_every_problem_with_its_row_and_column(client: Client, goal: Go
     assert "&#x27;sixty&#x27; is not a number" in html
     assert '<tr><td>11</td><td class="text-break">Column D</td>' in html
     assert url("import_commit", measurement_import) not in html
-    sample = html.split("The first rows without problems, as they would be stored")[1]
+    sample = html.split("The first new rows without problems, as they would be stored")[1]
     assert "4 Mar 2024" in sample and "25 Mar 2024" in sample
     assert "copied twice" not in sample  # row 8 has a problem
 
@@ -408,10 +408,10 @@ def test_it_shows_counts_and_the_rows_as_they_will_be_stored(client: Client, goa
     goal.save()
     measurement_import = checked(goal)
     html = client.get(url("import_preview", measurement_import)).content.decode()
-    assert 'Ready to import</dt><dd class="fs-4 mb-0 text-success-emphasis">3<' in html
+    assert 'New</dt><dd class="fs-4 mb-0 text-success-emphasis">3<' in html
     assert "4 Mar 2024" in html
     assert "63.5%" in html
-    assert "Import 3 measurements" in html
+    assert "Import 3 new measurements" in html
 
 
 def test_it_polls_while_the_worker_checks(client: Client, goal: Goal) -> None:
@@ -444,7 +444,7 @@ def test_it_sends_the_page_to_the_goal_when_the_worker_has_stored_the_rows(
     response = client.get(url("import_preview", measurement_import), headers={"HX-Request": "true"})
     assert response["HX-Redirect"] == goal_page(goal)
     follow = client.get(goal_page(goal))
-    assert "Imported 1,234 measurements." in follow.content.decode()
+    assert "Imported 1,234 new measurements." in follow.content.decode()
 
 
 def test_the_preview_page_makes_a_bounded_number_of_queries(
@@ -466,7 +466,7 @@ def test_it_commits_and_lands_on_the_goal_with_a_message(client: Client, goal: G
     measurement_import = checked(goal)
     response = client.post(url("import_commit", measurement_import), follow=True)
     assert response.redirect_chain[-1][0] == goal_page(goal)
-    assert "Imported 3 measurements." in response.content.decode()
+    assert "Imported 3 new measurements." in response.content.decode()
     assert list(Measurement.objects.filter(goal=goal).values_list("date", "value", "note")) == [
         (date(2024, 3, 4), 62.0, "first"),
         (date(2024, 3, 11), 63.5, ""),
@@ -515,7 +515,7 @@ def test_it_says_so_when_the_commit_fails(
     response = client.post(url("import_commit", measurement_import), follow=True)
     html = response.content.decode()
     assert "The import failed and nothing was stored." in html
-    assert "Import 3 measurements" in html  # the user can try again
+    assert "Import 3 new measurements" in html  # the user can try again
     assert not Measurement.objects.exists()
 
 
@@ -648,7 +648,7 @@ def test_a_commit_retried_after_a_crash_never_stores_a_row_twice(
 
     response = client.post(url("import_retry", measurement_import), follow=True)
     assert response.redirect_chain[-1][0] == goal_page(goal)
-    assert "Imported 3 measurements." in response.content.decode()
+    assert "Imported 3 new measurements." in response.content.decode()
     assert sorted(Measurement.objects.filter(goal=goal).values_list("date", "value")) == [
         (when, value) for _, when, value in rows
     ]

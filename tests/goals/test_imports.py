@@ -254,19 +254,16 @@ def test_it_lists_every_problem_by_row_and_column(goal: Goal) -> None:
     assert measurement_import.progress == measurement_import.row_count == 9
 
 
-def test_it_reports_rows_that_repeat_measurements_already_stored(goal: Goal) -> None:
+def test_it_counts_rows_already_stored_and_lists_dates_with_another_value(goal: Goal) -> None:
     services.measurement_add(goal=goal, date=date(2024, 3, 4), value=62, actor=None)
     services.measurement_add(goal=goal, date=date(2024, 3, 11), value=70, actor=None)
     content = b"date,value\n2024-03-04,62\n2024-03-11,63\n2024-03-18,64\n"
     measurement_import = check(upload(goal, content))
-    assert problems(measurement_import) == [
-        (2, "date", "62 on 2024-03-04 is already stored for this goal"),
-        (
-            3,
-            "value",
-            "2024-03-11 already has 70 stored for this goal (63 here); a goal keeps one value "
-            "a date",
-        ),
+    assert problems(measurement_import) == []
+    assert measurement_import.state == State.READY
+    assert (measurement_import.new_count, measurement_import.stored_count) == (1, 1)
+    assert measurement_import.changes == [
+        {"row": 3, "date": "2024-03-11", "stored": 70.0, "value": 63.0}
     ]
 
 
@@ -358,19 +355,19 @@ def test_it_commits_nothing_while_there_are_problems(goal: Goal) -> None:
 def test_it_writes_nothing_when_the_write_fails_midway(
     goal: Goal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "BULK_BATCH_SIZE", 3)
+    monkeypatch.setattr(services, "INSERT_BATCH_SIZE", 3)
     rows = "".join(f"2024-01-{day:02d},{day}\n" for day in range(1, 11))
     measurement_import = check(upload(goal, f"date,value\n{rows}".encode()))
-    real_bulk_create = Measurement.objects.bulk_create
+    real_insert = services._insert_batch
     calls = []
 
-    def failing_bulk_create(objs: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(len(objs))
+    def failing_insert(sql: str, batch: list[Any]) -> None:
+        calls.append(len(batch))
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real_bulk_create(objs, *args, **kwargs)
+        real_insert(sql, batch)
 
-    monkeypatch.setattr(Measurement.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(services, "_insert_batch", failing_insert)
     commit(measurement_import)
     assert calls == [3, 3]  # the first batch was written, then rolled back
     assert Measurement.objects.count() == 0
@@ -379,7 +376,7 @@ def test_it_writes_nothing_when_the_write_fails_midway(
     goal.refresh_from_db()
     assert goal.measurement_count == 0
 
-    monkeypatch.setattr(Measurement.objects, "bulk_create", real_bulk_create)
+    monkeypatch.setattr(services, "_insert_batch", real_insert)
     commit(measurement_import)
     assert measurement_import.state == State.DONE
     assert measurement_import.error == ""
@@ -406,11 +403,12 @@ def test_it_never_stores_a_row_twice(goal: Goal) -> None:
 
 def test_it_checks_again_at_commit_time(goal: Goal) -> None:
     measurement_import = check(upload(goal, b"date,value\n2024-01-01,1\n2024-01-02,2\n"))
-    services.measurement_add(goal=goal, date=date(2024, 1, 2), value=2, actor=None)
+    services.measurement_add(goal=goal, date=date(2024, 1, 2), value=5, actor=None)
     commit(measurement_import)
-    assert measurement_import.state == State.INVALID
-    assert problems(measurement_import) == [
-        (3, "date", "2 on 2024-01-02 is already stored for this goal")
+    assert measurement_import.state == State.READY
+    assert measurement_import.error == imports.GOAL_CHANGED
+    assert measurement_import.changes == [
+        {"row": 3, "date": "2024-01-02", "stored": 5.0, "value": 2.0}
     ]
     assert Measurement.objects.count() == 1
 
@@ -418,7 +416,7 @@ def test_it_checks_again_at_commit_time(goal: Goal) -> None:
 def test_it_reports_commit_progress_while_storing(
     goal: Goal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "BULK_BATCH_SIZE", 2)
+    monkeypatch.setattr(services, "INSERT_BATCH_SIZE", 2)
     seen: list[str] = []
     real_add_many = services.measurements_add_many
 
@@ -562,24 +560,24 @@ def test_it_commits_a_large_file_in_the_background_all_or_nothing(
     measurement_import = check_in_background(upload(goal, csv_file(daily_rows(20_000))))
     assert measurement_import.state == State.READY
 
-    real_bulk_create = Measurement.objects.bulk_create
+    real_insert = services._insert_batch
     calls: list[int] = []
 
-    def failing_bulk_create(objs: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(len(objs))
+    def failing_insert(sql: str, batch: list[Any]) -> None:
+        calls.append(len(batch))
         if len(calls) == 2:
             raise RuntimeError("connection lost")
-        return real_bulk_create(objs, *args, **kwargs)
+        real_insert(sql, batch)
 
-    monkeypatch.setattr(Measurement.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(services, "_insert_batch", failing_insert)
     assert imports.import_claim(measurement_import=measurement_import)
     tasks.measurement_import_commit(measurement_import.pk, None)
     measurement_import.refresh_from_db()
-    assert calls == [services.BULK_BATCH_SIZE, services.BULK_BATCH_SIZE]
+    assert calls == [services.INSERT_BATCH_SIZE, services.INSERT_BATCH_SIZE]
     assert measurement_import.state == State.READY
     assert Measurement.objects.count() == 0
 
-    monkeypatch.setattr(Measurement.objects, "bulk_create", real_bulk_create)
+    monkeypatch.setattr(services, "_insert_batch", real_insert)
     assert imports.import_claim(measurement_import=measurement_import)
     tasks.measurement_import_commit(measurement_import.pk, None)
     measurement_import.refresh_from_db()

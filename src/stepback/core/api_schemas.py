@@ -22,6 +22,7 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID, description=f"An id, from 1 to {MAX_I
 
 NUL_REFUSED = "Text may not contain NUL characters."
 NOT_A_NUMBER = "Input should be a valid number."
+NOT_A_BOOLEAN = "Input should be true or false."
 NOT_A_DAY = "Input should be a valid date in the format YYYY-MM-DD."
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 NOT_AN_OBJECT = "The body must be a JSON object."
@@ -59,7 +60,8 @@ def _types(annotation: Any) -> set[type]:
 class _TextSchema(Schema):
     """Refuses a NUL character in any text, naming the field: PostgreSQL cannot store one,
     and no person types one. And reads numbers and days strictly: ``true`` is no number,
-    and a day is ``YYYY-MM-DD``, never a count of seconds (pydantic's lax mode takes both).
+    ``0`` is no boolean, and a day is ``YYYY-MM-DD``, never a count of seconds (pydantic's
+    lax mode takes all three).
     """
 
     @field_validator("*", mode="before")
@@ -68,6 +70,8 @@ class _TextSchema(Schema):
         allowed = _types(cls.model_fields[info.field_name or ""].annotation)
         if isinstance(value, bool) and bool not in allowed and allowed & {int, float}:
             raise PydanticCustomError("number_type", NOT_A_NUMBER)
+        if bool in allowed and isinstance(value, int | float) and not isinstance(value, bool):
+            raise PydanticCustomError("bool_type", NOT_A_BOOLEAN)
         is_day = isinstance(value, dt.date) or (isinstance(value, str) and ISO_DAY.fullmatch(value))
         if dt.date in allowed and value is not None and not is_day:
             raise PydanticCustomError("date_type", NOT_A_DAY)

@@ -26,4 +26,6 @@ def import_commit_or_queue(*, measurement_import: MeasurementImport, actor: User
         imports.import_commit(measurement_import=measurement_import, actor=actor)
     else:
         tasks.measurement_import_commit(measurement_import.pk, actor.pk)
-        measurement_import.refresh_from_db(fields=["state", "imported_count"])
+        measurement_import.refresh_from_db(
+            fields=["state", "imported_count", "replaced_count", "stored_count", "error"]
+        )

@@ -52,10 +52,14 @@ def _mean(group: Sequence[tuple[date, float]]) -> tuple[date, float]:
 
 
 def limit_months(
-    months: Sequence[tuple[date, int, float]], max_points: int = MAX_POINTS
+    months: Sequence[tuple[date, int, float]],
+    max_points: int = MAX_POINTS,
+    *,
+    period: str = "monthly",
 ) -> tuple[Series, str]:
-    """Monthly means from month summaries ``(date, count, total)``, in date order; when there
-    are more than ``max_points`` months, the means of equal runs of consecutive months.
+    """Means from ``period`` summaries ``(date, count, total)`` (months, or years of them),
+    in date order; when there are more than ``max_points``, the means of equal runs of
+    consecutive periods.
 
     Each point sits at its months' dates weighted by their counts; the second item says
     what was done, in a sentence for the page.
@@ -65,14 +69,14 @@ def limit_months(
     if len(ordered) <= max_points:
         return (
             [(when, total / n) for when, n, total in ordered],
-            f"The chart shows monthly averages of {count:,} measurements." if ordered else "",
+            f"The chart shows {period} averages of {count:,} measurements." if ordered else "",
         )
     size = -(-len(ordered) // max_points)
     runs = [ordered[start : start + size] for start in range(0, len(ordered), size)]
     return (
         [_weighted(run) for run in runs],
-        f"The chart shows {len(runs):,} averages of {size:,} consecutive months each "
-        f"({count:,} measurements in all).",
+        f"The chart shows {len(runs):,} averages of {size:,} consecutive "
+        f"{'years' if period == 'yearly' else 'months'} each ({count:,} measurements in all).",
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -44,10 +45,11 @@ MAPPABLE = (State.UPLOADED, State.READY, State.INVALID, State.FAILED)
 WORKING = (State.VALIDATING, State.COMMITTING)
 CHOOSABLE = (DateOrder.DAY_FIRST, DateOrder.MONTH_FIRST)
 PROBLEMS_SHOWN = 200
+CHANGES_SHOWN = 200
 SAMPLE_ROWS = 10
 HEAD_ROWS = 5
 #: The fields too large to load when a page does not use them.
-LARGE_FIELDS = ("content", "parsed_table", "parsed_head", "problems")
+LARGE_FIELDS = ("content", "parsed_table", "parsed_head", "problems", "changes")
 ACCEPT = ".csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -325,23 +327,34 @@ def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
             context["progress"] = imports.import_progress(measurement_import)
             return render(request, "goals/import_preview.html#progress", context)
         if state == State.DONE:
-            messages.success(
-                request, f"Imported {_measurements(measurement_import.imported_count)}."
-            )
+            messages.success(request, _done_message(measurement_import))
             return HttpResponseClientRedirect(context["goal_url"])
         return HttpResponseClientRefresh()
     if state in WORKING:
         context["progress"] = imports.import_progress(measurement_import)
+    elif state == State.DONE:
+        context["done_message"] = _done_message(measurement_import)
     elif state in (State.READY, State.INVALID):
         problems = measurement_import.problems
         bad_rows = {p["row"] for p in problems}
+        changes = measurement_import.changes
         context.update(
             problems=problems[:PROBLEMS_SHOWN],
             problem_count=len(problems),
             more_problems=max(0, len(problems) - PROBLEMS_SHOWN),
             capped=len(problems) >= imports.MAX_STORED_PROBLEMS,
             bad_rows=len(bad_rows),
-            ok_rows=measurement_import.row_count - len(bad_rows),
+            changes=[
+                {
+                    "row": change["row"],
+                    "when": date.fromisoformat(change["date"]),
+                    "stored": with_unit(exports.number_text(change["stored"]), goal.unit),
+                    "value": with_unit(exports.number_text(change["value"]), goal.unit),
+                }
+                for change in changes[:CHANGES_SHOWN]
+            ],
+            change_count=len(changes),
+            more_changes=max(0, len(changes) - CHANGES_SHOWN),
             sample=[
                 {
                     "row": row.row,
@@ -364,13 +377,20 @@ def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
 @org_view(Capability.CONTRIBUTE)
 @require_POST
 def import_commit(request: OrgRequest, import_id: int) -> HttpResponse:
-    """Step 4: store every row, or none. A second submit never stores anything twice."""
+    """Step 4: store the new rows and replace the chosen values, or nothing. The form's
+    "Replace all" button sends ``changes=all``; otherwise the ticked ``replace`` rows are
+    replaced and the other changes keep their stored value. A second submit never stores
+    anything twice."""
     measurement_import = _import(request, import_id, *LARGE_FIELDS)
     goal_url = _goal_url(request, measurement_import.goal)
     if measurement_import.state == State.DONE:
         messages.info(request, "These rows were already imported.")
         return redirect(goal_url)
-    if not imports.import_claim(measurement_import=measurement_import):
+    if request.POST.get("changes") == "all":
+        chosen = [change["row"] for change in measurement_import.changes]
+    else:
+        chosen = [int(row) for row in request.POST.getlist("replace") if row.isdigit()]
+    if not imports.import_claim(measurement_import=measurement_import, replace_rows=chosen):
         return _to_preview(request, measurement_import)
     background.import_commit_or_queue(
         measurement_import=measurement_import, actor=request.membership.user
@@ -378,18 +398,35 @@ def import_commit(request: OrgRequest, import_id: int) -> HttpResponse:
     return _after_commit(request, measurement_import, goal_url)
 
 
+def _done_message(measurement_import: MeasurementImport) -> str:
+    """What a finished import did: "Imported 12 new measurements and replaced 2 values;
+    312 rows were already stored." """
+    imported, replaced = measurement_import.imported_count, measurement_import.replaced_count
+    done = []
+    if imported:
+        done.append(f"imported {imported:,} new measurement{'' if imported == 1 else 's'}")
+    if replaced:
+        done.append(f"replaced {replaced:,} value{'' if replaced == 1 else 's'}")
+    text = " and ".join(done).capitalize() if done else "Nothing new was imported"
+    stored = measurement_import.stored_count
+    if stored:
+        text += f"; {stored:,} row{' was' if stored == 1 else 's were'} already stored"
+    return text + "."
+
+
 def _after_commit(
     request: OrgRequest, measurement_import: MeasurementImport, goal_url: str
 ) -> HttpResponse:
-    """To the goal once the rows are stored; else back to the preview, saying why if known."""
+    """To the goal once the rows are stored; else back to the preview, saying why if known
+    (a goal changed since the check says so on the preview)."""
     if measurement_import.state == State.DONE:
-        messages.success(request, f"Imported {_measurements(measurement_import.imported_count)}.")
+        messages.success(request, _done_message(measurement_import))
         return redirect(goal_url)
     if measurement_import.state == State.INVALID:
         messages.error(
             request,
-            "Measurements were added to this goal since the check, and some rows now repeat "
-            "them. Nothing was stored; the problems are listed below.",
+            "The goal changed since the check, and some rows now have problems. Nothing was "
+            "stored; the problems are listed below.",
         )
     return _to_preview(request, measurement_import)
 

@@ -3,9 +3,14 @@
 The import is *upload → map columns → check every row → commit all or nothing*; each step
 is stored on a :class:`MeasurementImport`. The file is read once, at upload: its table is
 stored with it (``parsed_table``) and every later step reads that. Reading and parsing are
-:mod:`stepback.lib.tabular`'s; this module adds what needs the database: rows that repeat
-a measurement already stored for the goal, notes and sources too long to store, progress,
-and the commit through :func:`services.measurements_add_many`.
+:mod:`stepback.lib.tabular`'s; this module adds what needs the database: notes and sources
+too long to store, progress, and how each row stands against the goal's measurements
+(the rule of :mod:`goals.services`: one value a date). A row is *new* (its date has no
+value), *already stored* (its date has its value: skipped), or a *change* (its date has
+another value: shown as stored → new, for the person to replace or leave). Only problems
+block the commit, which stores the new rows and the accepted replacements through
+:func:`services.measurements_add_many`, all or nothing, so a master spreadsheet can be
+uploaded again and again to top a goal up.
 
 Progress: checking writes ``MeasurementImport.progress`` and ``progress_at`` as it goes.
 The commit runs in one transaction, whose writes other connections cannot see until it
@@ -21,10 +26,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,6 +59,10 @@ STALE_AFTER = timedelta(minutes=5)
 #: Uploaded files are kept this long, so people can come back to an import, then deleted.
 KEEP_DAYS = 30
 FIELDS = ("date", "value", "note", "source")
+GOAL_CHANGED = (
+    "Measurements were added to this goal or changed since the check. Nothing was stored: "
+    "look at the rows again below."
+)
 COMMIT_FAILED = (
     "The import failed and nothing was stored. Try again; if it fails again, "
     "tell your administrator."
@@ -271,7 +281,7 @@ def import_set_mapping(
 
 
 def import_check(*, measurement_import: MeasurementImport) -> MeasurementImport:
-    """Check every row and store every problem; the import ends READY, INVALID or FAILED."""
+    """Check every row and store what was found; the import ends READY, INVALID or FAILED."""
     pk = measurement_import.pk
 
     def report(done: int) -> None:
@@ -279,33 +289,75 @@ def import_check(*, measurement_import: MeasurementImport) -> MeasurementImport:
 
     report(0)
     try:
-        _, problems = _check(measurement_import, report)
+        found = _check(measurement_import, report)
     except TableError as error:
         measurement_import.state = State.FAILED
         measurement_import.error = str(error)[:500]
         measurement_import.save(update_fields=["state", "error"])
         return measurement_import
-    _store_problems(measurement_import, problems)
+    _store_check(measurement_import, found)
     return measurement_import
 
 
-def _store_problems(measurement_import: MeasurementImport, problems: list[RowProblem]) -> None:
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """A row whose date already has another value: ``stored`` → ``row.value``."""
+
+    row: ParsedRow
+    stored: float
+
+
+@dataclasses.dataclass
+class Found:
+    """What checking every row found: its problems, and how the other rows stand."""
+
+    problems: list[RowProblem] = dataclasses.field(default_factory=list)
+    new: list[ParsedRow] = dataclasses.field(default_factory=list)
+    stored: int = 0
+    changes: list[Change] = dataclasses.field(default_factory=list)
+
+
+def _store_check(measurement_import: MeasurementImport, found: Found, *, error: str = "") -> None:
+    """Store what the check found; the person chooses replacements again (none yet)."""
     measurement_import.problems = [
         {"row": p.row, "column": p.column, "message": p.message}
-        for p in problems[:MAX_STORED_PROBLEMS]
+        for p in found.problems[:MAX_STORED_PROBLEMS]
     ]
-    measurement_import.state = State.INVALID if problems else State.READY
+    measurement_import.new_count = len(found.new)
+    measurement_import.stored_count = found.stored
+    measurement_import.changes = [
+        {
+            "row": change.row.row,
+            "date": change.row.when.isoformat(),
+            "stored": change.stored,
+            "value": change.row.value,
+        }
+        for change in found.changes[:MAX_STORED_PROBLEMS]
+    ]
+    measurement_import.replace_rows = []
+    measurement_import.state = State.INVALID if found.problems else State.READY
     measurement_import.progress = measurement_import.row_count
-    measurement_import.save(update_fields=["problems", "state", "progress"])
+    measurement_import.error = error
+    measurement_import.save(
+        update_fields=[
+            "problems",
+            "new_count",
+            "stored_count",
+            "changes",
+            "replace_rows",
+            "state",
+            "progress",
+            "error",
+        ]
+    )
 
 
-def _check(
-    measurement_import: MeasurementImport, report: Callable[[int], object]
-) -> tuple[list[ParsedRow], list[RowProblem]]:
-    """Every row that reads, and every problem by row, checking ``CHUNK_ROWS`` at a time.
+def _check(measurement_import: MeasurementImport, report: Callable[[int], object]) -> Found:
+    """Every problem by row, and how every other row stands against the goal's
+    measurements, checking ``CHUNK_ROWS`` at a time.
 
     :func:`tabular.validate` finds repeated dates inside each chunk; dates repeated across
-    chunks and rows already stored for the goal are found here.
+    chunks, and the values the goal already has on the rows' dates, are found here.
     """
     table = import_table(measurement_import)
     mapping = column_mapping(measurement_import)
@@ -316,8 +368,7 @@ def _check(
         MeasurementImport.objects.filter(pk=measurement_import.pk).update(
             mapping=measurement_import.mapping
         )
-    rows: list[ParsedRow] = []
-    problems: list[RowProblem] = []
+    found = Found()
     earlier: dict[date, tuple[int, float]] = {}
     today = timezone.localdate()
     bounds = measurement_import.goal.bounds
@@ -327,26 +378,38 @@ def _check(
             table, rows=table.rows[start:end], row_numbers=table.row_numbers[start:end]
         )
         preview = tabular.validate(chunk, mapping, order, decimal=decimal)
-        problems.extend(preview.problems)
-        stored = _stored_values(measurement_import, {row.when for row in preview.rows})
+        problems = list(preview.problems)
         in_chunk: dict[date, tuple[int, float]] = {}
         for row in preview.rows:
-            problems.extend(_row_problems(row, mapping, in_chunk, earlier, stored, today, bounds))
+            problems.extend(_row_problems(row, mapping, in_chunk, earlier, today, bounds))
         for when, first in in_chunk.items():
             earlier.setdefault(when, first)
-        rows.extend(preview.rows)
+        bad = {problem.row for problem in problems}
+        good = [
+            dataclasses.replace(row, value=services.stored_value(row.value))
+            for row in preview.rows
+            if row.row not in bad
+        ]
+        stored = _stored_values(measurement_import, {row.when for row in good})
+        for row in good:
+            value = stored.get(row.when)
+            if value is None:
+                found.new.append(row)
+            elif value == row.value:
+                found.stored += 1
+            else:
+                found.changes.append(Change(row, value))
+        found.problems.extend(problems)
         report(min(end, len(table.rows)))
-    problems.sort(key=lambda p: p.row)
-    return rows, problems
+    found.problems.sort(key=lambda p: p.row)
+    return found
 
 
-def _stored_values(
-    measurement_import: MeasurementImport, dates: set[date]
-) -> dict[date, set[float]]:
-    """Values stored for the goal on these dates, except those this import itself stored."""
-    stored: dict[date, set[float]] = {}
+def _stored_values(measurement_import: MeasurementImport, dates: set[date]) -> dict[date, float]:
+    """The goal's value on each of these dates that has one, except values this import
+    itself stored (a commit run again finds its own rows by their keys)."""
     if not dates:
-        return stored
+        return {}
     measurements = (
         Measurement.objects.filter(
             goal_id=measurement_import.goal_id, date__gte=min(dates), date__lte=max(dates)
@@ -354,10 +417,7 @@ def _stored_values(
         .exclude(idempotency_key__startswith=_key_prefix(measurement_import))
         .values_list("date", "value")
     )
-    for when, value in measurements:
-        if when in dates:
-            stored.setdefault(when, set()).add(value)
-    return stored
+    return {when: value for when, value in measurements if when in dates}
 
 
 def _row_problems(
@@ -365,7 +425,6 @@ def _row_problems(
     mapping: ColumnMapping,
     in_chunk: dict[date, tuple[int, float]],
     earlier: dict[date, tuple[int, float]],
-    stored: dict[date, set[float]],
     today: date,
     bounds: tuple[float | None, float | None],
 ) -> Iterator[RowProblem]:
@@ -394,20 +453,6 @@ def _row_problems(
                 f"another value for {row.when.isoformat()} than row {first_row} "
                 f"({number_text(first_value)} there, {number_text(row.value)} here)",
             )
-    stored_here = stored.get(row.when, set())
-    if row.value in stored_here:
-        yield RowProblem(
-            row.row,
-            mapping.date,
-            f"{number_text(row.value)} on {row.when.isoformat()} is already stored for this goal",
-        )
-    elif stored_here:
-        yield RowProblem(
-            row.row,
-            mapping.value,
-            f"{row.when.isoformat()} already has {number_text(min(stored_here))} stored for "
-            f"this goal ({number_text(row.value)} here); a goal keeps one value a date",
-        )
     if mapping.note and len(row.note) > NOTE_LENGTH:
         yield RowProblem(
             row.row,
@@ -425,17 +470,18 @@ def _row_problems(
 def sample_rows(
     measurement_import: MeasurementImport, head: Table, limit: int, *, skip: set[int]
 ) -> list[ParsedRow]:
-    """The first rows that read and have no problem (rows ``skip``), as they will be stored
-    (with the decimal separator the check found over the whole column)."""
+    """The first new rows without a problem (rows ``skip``), as they will be stored (with
+    the decimal separator the check found over the whole column); rows whose date already
+    has a value are left out."""
     mapping = column_mapping(measurement_import)
     decimal = measurement_import.mapping.get("decimal") or tabular.detect_decimal_separator(
         head.column_values(mapping.value), head.delimiter
     )
-    scan = min(limit + len(skip), HEAD_KEPT)
-    first = dataclasses.replace(head, rows=head.rows[:scan], row_numbers=head.row_numbers[:scan])
     order = DateOrder(measurement_import.date_order or DateOrder.ISO)
-    rows = tabular.validate(first, mapping, order, decimal=decimal).rows
-    return [row for row in rows if row.row not in skip][:limit]
+    parsed = tabular.validate(head, mapping, order, decimal=decimal).rows
+    rows = [row for row in parsed if row.row not in skip]
+    taken = _stored_values(measurement_import, {row.when for row in rows})
+    return [row for row in rows if row.when not in taken][:limit]
 
 
 # --- committing --------------------------------------------------------------------------------
@@ -454,14 +500,19 @@ def _report_commit(measurement_import: MeasurementImport, phase: str, done: int)
     cache.set(_progress_key(measurement_import), (phase, done, timezone.now()), 24 * 3600)
 
 
-def import_claim(*, measurement_import: MeasurementImport) -> bool:
-    """Move a READY import to COMMITTING; False if it was not ready (a second click)."""
+def import_claim(
+    *, measurement_import: MeasurementImport, replace_rows: Collection[int] = ()
+) -> bool:
+    """Move a READY import to COMMITTING, with the rows of its changes to replace (the
+    others keep their stored value); False if it was not ready (a second click)."""
+    changed = {change["row"] for change in measurement_import.changes}
+    chosen = sorted(changed.intersection(replace_rows))
     claimed = MeasurementImport.objects.filter(pk=measurement_import.pk, state=State.READY).update(
-        state=State.COMMITTING, error="", progress_at=timezone.now()
+        state=State.COMMITTING, error="", progress_at=timezone.now(), replace_rows=chosen
     )
     if claimed:
         _report_commit(measurement_import, "checking", 0)
-        measurement_import.refresh_from_db(fields=["state", "error", "progress_at"])
+        measurement_import.refresh_from_db(fields=["state", "error", "progress_at", "replace_rows"])
     return bool(claimed)
 
 
@@ -491,40 +542,61 @@ def import_restart(*, measurement_import: MeasurementImport) -> bool:
 def import_commit(
     *, measurement_import: MeasurementImport, actor: User | None
 ) -> MeasurementImport:
-    """Store every row of a claimed import in one transaction, or nothing.
+    """Store the new rows of a claimed import and replace the chosen values, in one
+    transaction, or nothing.
 
     The rows are checked again first: measurements may have been added since the preview.
-    Each row's idempotency key is ``import-<id>-row-<n>``, so running this twice never
-    stores a row twice. On any failure the import is READY again with an error.
+    If a row now meets a value the person has not seen (a new change, or a stored value
+    that moved), nothing is stored and the import is READY again with what the check
+    finds now and ``GOAL_CHANGED``. Each row's idempotency key is ``import-<id>-row-<n>``,
+    so running this twice never stores a row twice. On any other failure the import is
+    READY again with an error.
     """
     if measurement_import.state != State.COMMITTING:
         raise ImportNotReady("Claim the import (import_claim) before committing it.")
     _report_commit(measurement_import, "checking", 0)
     try:
-        rows, problems = _check(
+        found = _check(
             measurement_import, lambda done: _report_commit(measurement_import, "checking", done)
         )
-        if problems:
-            _store_problems(measurement_import, problems)
+        if found.problems:
+            _store_check(measurement_import, found)
             return measurement_import
+        shown = {change["row"]: change["stored"] for change in measurement_import.changes}
+        if any(shown.get(change.row.row) != change.stored for change in found.changes):
+            _store_check(measurement_import, found, error=GOAL_CHANGED)
+            return measurement_import
+        accepted = set(measurement_import.replace_rows)
         prefix = _key_prefix(measurement_import)
-        result = services.measurements_add_many(
-            goal=measurement_import.goal,
-            items=[
-                services.MeasurementIn(
-                    date=row.when,
-                    value=row.value,
-                    note=row.note,
-                    source=row.source,
-                    idempotency_key=f"{prefix}{row.row}",
-                )
-                for row in rows
-            ],
-            actor=actor,
-            verb="measurement.import",
-            facts={"import": measurement_import.pk, "file": measurement_import.filename},
-            on_progress=lambda done: _report_commit(measurement_import, "storing", done),
-        )
+        items = [
+            services.MeasurementIn(
+                date=row.when,
+                value=row.value,
+                note=row.note,
+                source=row.source,
+                idempotency_key=f"{prefix}{row.row}",
+                replace=replace,
+            )
+            for row, replace in sorted(
+                [(row, False) for row in found.new]
+                + [(change.row, True) for change in found.changes if change.row.row in accepted],
+                key=lambda pair: pair[0].row,
+            )
+        ]
+        try:
+            result = services.measurements_add_many(
+                goal=measurement_import.goal,
+                items=items,
+                actor=actor,
+                verb="measurement.import",
+                facts={"import": measurement_import.pk, "file": measurement_import.filename},
+                on_progress=lambda done: _report_commit(measurement_import, "storing", done),
+            )
+        except ValidationError:
+            # A value arrived on one of the rows' dates between the check and the write.
+            found = _check(measurement_import, lambda done: None)
+            _store_check(measurement_import, found, error=GOAL_CHANGED)
+            return measurement_import
     except Exception:
         logger.exception("Import %s failed", measurement_import.pk)
         # Only if still committing: a run restarted alongside may have stored every row.
@@ -537,7 +609,11 @@ def import_commit(
         cache.delete(_progress_key(measurement_import))
     measurement_import.state = State.DONE
     measurement_import.imported_count = result.created + result.already_stored
-    measurement_import.save(update_fields=["state", "imported_count"])
+    measurement_import.replaced_count = result.replaced
+    measurement_import.stored_count = found.stored
+    measurement_import.save(
+        update_fields=["state", "imported_count", "replaced_count", "stored_count"]
+    )
     return measurement_import
 
 

@@ -263,15 +263,25 @@ class MonthStart(Func):
 
     output_field = models.DateField()
     arity = 1
+    #: ``strftime``'s pattern (with ``%`` doubled twice: once for the template, once for the
+    #: query's parameters) and ``date_trunc``'s field.
+    sqlite_pattern = "%%%%Y-%%%%m-01"
+    postgresql_field = "month"
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "strftime('%%%%Y-%%%%m-01', %(expressions)s)"  # %% once more: params follow
+        template = f"strftime('{self.sqlite_pattern}', %(expressions)s)"
         return self.as_sql(compiler, connection, template=template)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="CAST(date_trunc('month', %(expressions)s) AS date)"
-        )
+        template = f"CAST(date_trunc('{self.postgresql_field}', %(expressions)s) AS date)"
+        return self.as_sql(compiler, connection, template=template)
+
+
+class YearStart(MonthStart):
+    """The first day of a date's year, the same way."""
+
+    sqlite_pattern = "%%%%Y-01-01"
+    postgresql_field = "year"
 
 
 class MeasurementImport(models.Model):
@@ -312,7 +322,16 @@ class MeasurementImport(models.Model):
         null=True, blank=True, help_text="When checking or committing last reported progress."
     )
     problems = models.JSONField(default=list, blank=True)
+    #: What the check found besides problems: rows new to the goal, rows whose date already
+    #: has their value (skipped), and rows whose date has another value (``changes``:
+    #: ``{"row", "date", "stored", "value"}``), which the person may replace or leave.
+    new_count = models.PositiveIntegerField(default=0)
+    stored_count = models.PositiveIntegerField(default=0)
+    changes = models.JSONField(default=list, blank=True)
+    #: The rows of ``changes`` whose stored value the commit replaces, chosen at the claim.
+    replace_rows = models.JSONField(default=list, blank=True)
     imported_count = models.PositiveIntegerField(default=0)
+    replaced_count = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Avg, Case, Count, Max, Min, Q, QuerySet, When
+from django.db.models import Avg, Case, Count, Max, Min, Q, QuerySet, Sum, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from stepback.goals.models import (
     Measurement,
     Milestone,
     MonthSummary,
+    YearStart,
 )
 from stepback.initiatives.models import Initiative
 from stepback.lib import charts
@@ -121,51 +123,92 @@ SPARKLINE_YEARS = 10
 RECENT_POINTS = 1000
 
 
-def month_summaries(goal: Goal) -> list[MonthSummary]:
-    return list(MonthSummary.objects.filter(goal=goal).order_by("month"))
+class MonthRow(NamedTuple):
+    """A month summary (or a year of them, summed) as a plain row."""
+
+    month: date
+    points: int  # how many measurements (``MonthSummary.count``)
+    total: float
+    first_date: date
+    last_date: date
+
+    @property
+    def middle(self) -> date:
+        """The date half-way between the first and the last measurement it sums."""
+        first = self.first_date.toordinal()
+        return date.fromordinal(first + (self.last_date.toordinal() - first) // 2)
+
+
+def summary_rows(
+    goal: Goal, *, after: date | None = None, before: date | None = None, at_most: int
+) -> tuple[list[MonthRow], str]:
+    """The goal's month summaries strictly between the months ``after`` and ``before``,
+    oldest first, and "monthly"; when there are more than ``at_most``, summed per year in
+    SQL instead, and "yearly": a history of centuries still costs a few hundred rows."""
+    rows = MonthSummary.objects.filter(goal=goal)
+    if after is not None:
+        rows = rows.filter(month__gt=after)
+    if before is not None:
+        rows = rows.filter(month__lt=before)
+    fields = ("month", "count", "total", "first_date", "last_date")
+    if rows.count() <= at_most:
+        return [MonthRow(*row) for row in rows.order_by("month").values_list(*fields)], "monthly"
+    years = (
+        rows.annotate(year=YearStart("month"))
+        .values("year")
+        .annotate(n=Sum("count"), sum=Sum("total"), first=Min("first_date"), last=Max("last_date"))
+        .order_by("year")
+        .values_list("year", "n", "sum", "first", "last")
+    )
+    return [MonthRow(*row) for row in years], "yearly"
 
 
 def goal_points(goal: Goal, as_of: date | None = None) -> list[pace.Point]:
-    """The series the pace judges: at most about :data:`PACE_MAX_POINTS` points, whatever
-    the goal holds.
+    """The series the pace judges (:func:`pace_series`)."""
+    return pace_series(goal, as_of)[0]
+
+
+def pace_series(goal: Goal, as_of: date | None = None) -> tuple[list[pace.Point], int]:
+    """The series the pace judges, and how many measurements the goal holds: at most about
+    :data:`PACE_MAX_POINTS` points, whatever the goal holds.
 
     A goal with more has its first date (the baseline when the goal has none) as measured,
-    then one point per month (its mean, dated half-way through its measurements; runs of
-    months when a long history has too many), then its newest :data:`RECENT_POINTS`
+    then one point per month (its mean, dated half-way through its measurements; per year
+    when a long history has too many months), then its newest :data:`RECENT_POINTS`
     measurements; months cut by the first date or by the recent window are summed over the
     part outside them.
     """
-    months = month_summaries(goal)
+    known = MonthSummary.objects.filter(goal=goal).aggregate(
+        n=Sum("count"), first=Min("first_date"), last=Max("last_date")
+    )
+    stored, first = known["n"] or 0, known["first"]
     rows = Measurement.objects.filter(goal=goal)
-    if as_of is not None:
-        rows = rows.filter(date__lte=as_of)
-    stored = sum(m.count for m in months)
-    if stored <= PACE_MAX_POINTS or (as_of is not None and months and as_of < months[-1].last_date):
-        return [
-            pace.Point(d, v) for d, v in rows.order_by("date", "id").values_list("date", "value")
-        ]
+    everything = (rows if as_of is None else rows.filter(date__lte=as_of)).order_by("date", "id")
+    if stored <= PACE_MAX_POINTS or (as_of is not None and as_of < known["last"]):
+        return [pace.Point(d, v) for d, v in everything.values_list("date", "value")], stored
+    # From here every stored date is on or before ``as_of``. (No ``date <= as_of`` on the
+    # reads below: beside their own range, SQLite would scan by it instead.)
     recent = list(rows.order_by("-date", "-id").values_list("date", "value")[:RECENT_POINTS])
     cutoff = recent[-1][0]  # points on this date may be cut: they join the summed history
-    first = months[0].first_date
     if cutoff <= first:
-        return [
-            pace.Point(d, v) for d, v in rows.order_by("date", "id").values_list("date", "value")
-        ]
-    head = _summed(rows.filter(date=first), first)
-    history: list[pace.Point | None] = [head]
+        return [pace.Point(d, v) for d, v in everything.values_list("date", "value")], stored
+    history: list[pace.Point | None] = [_summed(rows.filter(date=first), first)]
     first_month, cutoff_month = _month_start(first), _month_start(cutoff)
     if first_month == cutoff_month:
         history.append(_summed(rows.filter(date__gt=first, date__lte=cutoff)))
     else:
         history.append(_summed(rows.filter(date__gt=first, date__lt=_next_month(first))))
-        between = [
-            (m.middle, m.count, m.total) for m in months if first_month < m.month < cutoff_month
-        ]
         budget = PACE_MAX_POINTS - RECENT_POINTS - 4
-        history += [pace.Point(*p) for p in chartdata.limit_months(between, budget)[0]]
+        between, _ = summary_rows(goal, after=first_month, before=cutoff_month, at_most=budget)
+        history += [
+            pace.Point(*p)
+            for p in chartdata.limit_months(
+                [(m.middle, m.points, m.total) for m in between], budget
+            )[0]
+        ]
         history.append(_summed(rows.filter(date__gte=cutoff_month, date__lte=cutoff)))
     tail = [pace.Point(d, v) for d, v in reversed(recent) if d > cutoff]
-    return [p for p in history if p is not None] + tail
+    return [p for p in history if p is not None] + tail, stored
 
 
 def _summed(rows: QuerySet[Measurement], when: date | None = None) -> pace.Point | None:
@@ -208,16 +251,7 @@ def stored_pace(goal: Goal, spec: pace.GoalSpec) -> pace.PaceResult:
         as_of=goal.status_as_of or timezone.localdate(),
         expected=detail.get("expected"),
         latest=latest,
-        projection=(
-            pace.Projection(
-                value=projection["value"],
-                low=projection["low"],
-                high=projection["high"],
-                when=date.fromisoformat(projection["when"]),
-            )
-            if projection
-            else None
-        ),
+        projection=_projection(projection) if projection else None,
         reason=_stored_reason(goal),
         baseline=baseline,
         path=pace.planned_path(spec, baseline) if baseline is not None else (),
@@ -239,15 +273,24 @@ def pace_detail(result: pace.PaceResult) -> dict[str, Any]:
         "projection": None
         if projection is None
         else {
-            "value": projection.value,
-            "low": projection.low,
-            "high": projection.high,
+            **dataclasses.asdict(projection),
             "when": projection.when.isoformat(),
+            "limits": list(projection.limits),
         },
         "baseline": None
         if result.baseline is None
         else [result.baseline.when.isoformat(), result.baseline.value],
     }
+
+
+def _projection(stored: dict[str, Any]) -> pace.Projection:
+    """A stored projection; fields this version does not know are left out."""
+    known = {f.name for f in dataclasses.fields(pace.Projection)}
+    values = {key: value for key, value in stored.items() if key in known}
+    values["when"] = date.fromisoformat(stored["when"])
+    if "limits" in values:
+        values["limits"] = tuple(values["limits"])
+    return pace.Projection(**values)
 
 
 def _point(pair: Any) -> pace.Point | None:
@@ -260,14 +303,17 @@ def chart_series(
     goal: Goal, max_points: int = chartdata.MAX_POINTS
 ) -> tuple[chartdata.Series, str]:
     """At most ``max_points`` points to draw: the measurements themselves when the goal has
-    that few, else its monthly means (``chartdata.limit_months``), never every point."""
+    that few, else its monthly (or yearly) means (``chartdata.limit_months``), never every
+    point."""
     if goal.measurement_count <= max_points:
-        rows = Measurement.objects.filter(goal=goal).order_by("date", "id")
-        points = list(rows.values_list("date", "value")[: max_points + 1])
+        measured = Measurement.objects.filter(goal=goal).order_by("date", "id")
+        points = list(measured.values_list("date", "value")[: max_points + 1])
         if len(points) <= max_points:
             return chartdata.limit_points(points, max_points)
-    months = [(m.middle, m.count, m.total) for m in month_summaries(goal)]
-    return chartdata.limit_months(months, max_points)
+    months, period = summary_rows(goal, at_most=max_points)
+    return chartdata.limit_months(
+        [(m.middle, m.points, m.total) for m in months], max_points, period=period
+    )
 
 
 def attach_sparklines(goals: list[Goal]) -> None:

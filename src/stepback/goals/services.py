@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
@@ -41,7 +41,7 @@ from stepback.goals.models import (
     MonthSummary,
     bound_problem,
 )
-from stepback.goals.selectors import goal_assess, pace_detail
+from stepback.goals.selectors import goal_spec, pace_detail, pace_series
 from stepback.initiatives.models import Initiative
 from stepback.lib.formats import short_date, trim_number, with_unit
 
@@ -51,6 +51,8 @@ SOURCE_LENGTH = Measurement._meta.get_field("source").max_length or 200
 FUTURE_MEASUREMENT = "A measurement cannot be dated in the future."
 # SQLite allows 32,766 variables a statement; 10 fields a row keeps batches well under it.
 BULK_BATCH_SIZE = 2000
+#: Rows handed to the database in one ``executemany`` (one statement, many rows of values).
+INSERT_BATCH_SIZE = 10_000
 
 
 # --- goals and pace --------------------------------------------------------------------------
@@ -63,15 +65,15 @@ def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResu
     measurements), so it costs the same at 100 points or 100,000; the write services call it
     once per write, after :func:`summaries_refresh`.
     """
-    result = goal_assess(goal, as_of)
+    as_of = as_of or timezone.localdate()
+    points, count = pace_series(goal, as_of)
+    result = pace.assess(goal_spec(goal), points, as_of)
     goal.status = result.status.value
     goal.status_reason_code = result.reason.code.value
     goal.status_reason_params = result.reason.params
     goal.latest_value = result.latest.value if result.latest else None
     goal.latest_date = result.latest.when if result.latest else None
-    goal.measurement_count = (
-        MonthSummary.objects.filter(goal=goal).aggregate(n=Sum("count"))["n"] or 0
-    )
+    goal.measurement_count = count
     goal.status_as_of = result.as_of
     goal.pace_detail = pace_detail(result)
     goal.save(
@@ -685,8 +687,7 @@ def measurements_add_many(
         if not item.idempotency_key or item.idempotency_key not in stored_keys
     ]
     stored = stored_by_date(goal, [item.date for item in fresh])
-    now = timezone.now()
-    new: list[Measurement] = []
+    new: list[MeasurementIn] = []
     replaced: list[tuple[Measurement, float]] = []
     conflicts: dict[str, str] = {}
     for index, item in enumerate(items):
@@ -694,19 +695,7 @@ def measurements_add_many(
             continue
         row = stored.get(item.date)
         if row is None:
-            new.append(
-                Measurement(
-                    organisation_id=goal.organisation_id,
-                    goal=goal,
-                    date=item.date,
-                    value=item.value,
-                    note=item.note,
-                    source=item.source,
-                    idempotency_key=item.idempotency_key,
-                    created_by=actor,
-                    created_at=now,
-                )
-            )
+            new.append(item)
         elif row.value == item.value:
             continue
         elif item.replace:
@@ -719,10 +708,7 @@ def measurements_add_many(
             )
     if conflicts:
         raise ValidationError(conflicts)
-    for start in range(0, len(new), BULK_BATCH_SIZE):
-        Measurement.objects.bulk_create(new[start : start + BULK_BATCH_SIZE])
-        if on_progress is not None:
-            on_progress(min(start + BULK_BATCH_SIZE, len(new)))
+    _insert_measurements(goal, actor, new, on_progress)
     rows = [row for row, _ in replaced]
     Measurement.objects.bulk_update(rows, ["value", "note", "source"], batch_size=BULK_BATCH_SIZE)
     result = BulkResult(
@@ -742,3 +728,61 @@ def measurements_add_many(
         summaries_refresh(goal=goal, dates={m.date for m in new} | {row.date for row in rows})
     goal_refresh_pace(goal=goal)
     return result
+
+
+_MEASUREMENT_COLUMNS = (
+    "organisation_id",
+    "goal_id",
+    "date",
+    "value",
+    "note",
+    "source",
+    "idempotency_key",
+    "created_by_id",
+    "created_at",
+)
+
+
+def _insert_measurements(
+    goal: Goal,
+    actor: User | None,
+    items: Sequence[MeasurementIn],
+    on_progress: Callable[[int], object] | None,
+) -> None:
+    """Insert checked items as prepared rows, ``INSERT_BATCH_SIZE`` to one ``executemany``
+    of one statement: the database's bulk path, with no model object per row.
+
+    A key stored meanwhile by a concurrent request breaks the unique constraint and raises
+    ``IntegrityError``, rolling the whole call back (callers retry; see the API).
+    """
+    table = connection.ops.quote_name(Measurement._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _MEASUREMENT_COLUMNS)
+    marks = ", ".join(["%s"] * len(_MEASUREMENT_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    ops = connection.ops
+    head = (goal.organisation_id, goal.pk)
+    tail = (actor.pk if actor else None, ops.adapt_datetimefield_value(timezone.now()))
+    for start in range(0, len(items), INSERT_BATCH_SIZE):
+        batch = items[start : start + INSERT_BATCH_SIZE]
+        _insert_batch(
+            sql,
+            [
+                (
+                    *head,
+                    ops.adapt_datefield_value(item.date),
+                    item.value,
+                    item.note,
+                    item.source,
+                    item.idempotency_key,
+                    *tail,
+                )
+                for item in batch
+            ],
+        )
+        if on_progress is not None:
+            on_progress(start + len(batch))
+
+
+def _insert_batch(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

@@ -78,7 +78,6 @@ def dashboard(request: OrgRequest) -> HttpResponse:
     initiatives_url = reverse("initiatives:list", kwargs={"org": org.slug})
     for initiative in initiatives:
         counts = status_counts(goal_status_counts(initiative))
-        initiative.status_counts = counts  # type: ignore[attr-defined]
         initiative.status_bar = status_bar(  # type: ignore[attr-defined]
             counts,
             link=f"{initiatives_url}{initiative.pk}/?status=",
