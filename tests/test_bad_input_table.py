@@ -111,7 +111,7 @@ NEXT_YEAR = (timezone.localdate() + timedelta(days=400)).isoformat()
 
 
 def _duplicate_milestones(d: Doors) -> tuple[str, str, str]:
-    form = goal_form(milestones=DUPLICATE[0])
+    form = goal_form(**DUPLICATE[0])
     web = d.web_post("goals/new/", form)
     body = goal_body(milestones=DUPLICATE[1])
     api = d.api("post", f"/orgs/riverside/initiatives/{d.initiative.pk}/goals", body)

@@ -101,6 +101,24 @@ def test_it_says_at_risk_when_the_band_straddles_the_target() -> None:
     assert result.status is Status.AT_RISK
 
 
+def test_it_says_at_risk_when_behind_plan_and_only_a_holding_pace_reaches_the_target() -> None:
+    # A late start: flat for a year, then rising fast. The forecast reaches the target, but
+    # the latest value is behind the straight plan and the band's cautious end misses it.
+    goal = replace(READING, unit="points")
+    late = series(QUARTERS, [50, 50, 50.5, 51, 53, 56, 60])
+    result = assess(goal, late, as_of=date(2025, 10, 15))
+    p = result.projection
+    assert p is not None and p.low < 75 <= p.value
+    assert result.shortfall is not None and result.shortfall > goal.on_pace_tolerance
+    assert result.status is Status.AT_RISK
+    assert "reaching 75 points only if that pace holds" in result.reason.text
+    # The same data against a plan that starts slowly too (a milestone) are ahead of it.
+    back_loaded = replace(goal, milestones=(Point(date(2025, 10, 1), 57),))
+    ahead = assess(back_loaded, late, as_of=date(2025, 10, 15))
+    assert ahead.projection == p
+    assert ahead.status is Status.ON_PACE
+
+
 def test_it_writes_a_reason_that_states_the_forecast_and_why() -> None:
     goal = GoalSpec(True, 75, date(2027, 6, 30), 50, date(2024, 6, 30), unit="%")
     measurements = [
@@ -458,7 +476,7 @@ def test_it_falls_back_to_a_plain_sentence_for_what_it_cannot_render(
 
 
 @pytest.mark.parametrize("scale", ["linear", "ratio", "gap", "bounded"])
-@pytest.mark.parametrize("result", ["beating", "right_at", "close", "short"])
+@pytest.mark.parametrize("result", ["beating", "right_at", "close", "short", "if_it_holds"])
 @pytest.mark.parametrize("window_days", [3, 20, 30, 100, 365, 2000])
 @pytest.mark.parametrize("target_passed", [False, True])
 def test_it_renders_every_forecast_sentence(

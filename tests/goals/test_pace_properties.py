@@ -268,15 +268,27 @@ def test_it_never_narrows_the_band_for_a_longer_horizon(
     assert low <= fitted.value(years) <= high
 
 
+def forecast_history(case: Case) -> list[float]:
+    """The values whose signs decide the scales the forecast may try: the dated points it sees
+    (one per date, the goal's baseline among them), in date order, without the latest."""
+    points = usable_points(case.measurements, case.as_of)
+    if case.goal.baseline is not None:
+        points = usable_points([*points, case.goal.baseline], case.as_of)
+    return [p.value for p in points[:-1]]
+
+
 @SETTINGS
 @given(cases(whole, whole_jitter), st.integers(-500, 500))
 def test_it_keeps_the_status_when_values_of_both_signs_are_shifted(case: Case, shift: int) -> None:
-    # With values of both signs, only the linear scale applies: a shift changes nothing.
-    values = [p.value for p in case.measurements]
+    """A shift changes nothing while the history the forecast sees has values of both signs
+    before and after it: then only the linear scale applies, and a straight line is invariant
+    under a shift. Not for every shift: when a shift leaves every earlier value on one side of
+    zero, the forecast may also try "the same percentage each year", which measures change
+    from zero and so rightly depends on where zero is (a fall from 10 to 5 halves the value; a
+    fall from 110 to 105 does not)."""
     shifted = transform(case, lambda v: v + shift)
-    moved = [p.value for p in shifted.measurements]
-    for vs in (values, moved):
-        if not (min(vs[:-1] or vs) < 0 < max(vs[:-1] or vs)):
+    for history in (forecast_history(case), forecast_history(shifted)):
+        if not (min(history, default=0) < 0 < max(history, default=0)):
             return
     assert (
         assess(shifted.goal, shifted.measurements, shifted.as_of).status
