@@ -120,10 +120,10 @@ def test_it_imports_a_spreadsheet_by_keyboard(page: Page) -> None:
     tab_to(page, "button[type=submit]:not([name])")
     page.keyboard.press("Enter")
 
-    commit = page.get_by_role("button", name="Import 2 measurements")
+    commit = page.get_by_role("button", name="Import 2 new measurements")
     expect(commit).to_be_visible()
     tab_to(page, "form[action$='/commit/'] button[type=submit]")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("alert")).to_contain_text("Imported 2 measurements.")
+    expect(page.get_by_role("alert")).to_contain_text("Imported 2 new measurements.")
     assert Measurement.objects.filter(goal=goal).count() == 2
     assert page.console_errors == []
