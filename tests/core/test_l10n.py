@@ -23,6 +23,13 @@ from tests.conftest import Tenant, make_goal, make_initiative
 NBSP = "\xa0"
 
 
+def test_it_writes_a_goal_number_with_its_unit_and_that_rule() -> None:
+    with translation.override("en-gb"):
+        assert l10n.goal_number(70.12, "%", 75, 50) == "70.1%"
+        assert l10n.goal_number(1234.4, "teachers", 1200, 200) == "1,234 teachers"
+        assert l10n.goal_number(None, "%", 75, 50) == "—"
+
+
 @pytest.mark.parametrize(
     ("language", "number", "when"),
     [("en-gb", "1,234.5", "5 Mar 2025"), ("fr", f"1{NBSP}234,5", "5 mars 2025")],

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stepback.lib.formats import goal_decimals, goal_number
+from stepback.lib.formats import goal_decimals
 
 
 @pytest.mark.parametrize(
@@ -26,12 +26,6 @@ def test_it_keeps_as_many_decimals_as_one_percent_of_the_planned_change_needs(
     target: float, baseline: float | None, decimals: int
 ) -> None:
     assert goal_decimals(target, baseline) == decimals
-
-
-def test_it_writes_a_goal_number_with_its_unit_and_that_rule() -> None:
-    assert goal_number(70.12, "%", 75, 50) == "70.1%"
-    assert goal_number(1234.4, "teachers", 1200, 200) == "1,234 teachers"
-    assert goal_number(None, "%", 75, 50) == "—"
 
 
 @given(

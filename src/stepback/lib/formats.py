@@ -13,7 +13,6 @@ from datetime import date
 __all__ = [
     "ATTACHED_UNITS",
     "goal_decimals",
-    "goal_number",
     "quantity",
     "short_date",
     "trim_number",
@@ -52,13 +51,6 @@ def goal_decimals(target: float, baseline: float | None = None) -> int:
     if scale > 0 and math.isfinite(scale):
         return min(3, max(0, math.ceil(2 - math.log10(scale) - 1e-9)))
     return 2
-
-
-def goal_number(value: float | None, unit: str, target: float, baseline: float | None) -> str:
-    """A value of a goal with its unit, rounded by :func:`goal_decimals`; "—" for no value."""
-    if value is None:
-        return "—"
-    return with_unit(trim_number(value, goal_decimals(target, baseline), grouping=True), unit)
 
 
 def quantity(value: float | None, unit: str = "") -> str:
