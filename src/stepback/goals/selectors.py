@@ -197,7 +197,7 @@ def pace_series(goal: Goal, as_of: date | None = None) -> tuple[list[pace.Point]
     if first_month == cutoff_month:
         history.append(_summed(rows.filter(date__gt=first, date__lte=cutoff)))
     else:
-        history.append(_summed(rows.filter(date__gt=first, date__lt=_next_month(first))))
+        history.append(_summed(rows.filter(date__gt=first, date__lt=next_month(first))))
         budget = PACE_MAX_POINTS - RECENT_POINTS - 4
         between, _ = summary_rows(goal, after=first_month, before=cutoff_month, at_most=budget)
         history += [
@@ -226,7 +226,8 @@ def _month_start(when: date) -> date:
     return when.replace(day=1)
 
 
-def _next_month(when: date) -> date:
+def next_month(when: date) -> date:
+    """The first day of the month after ``when``'s."""
     return date(when.year + when.month // 12, when.month % 12 + 1, 1)
 
 

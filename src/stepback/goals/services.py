@@ -42,7 +42,7 @@ from stepback.goals.models import (
     MonthSummary,
     bound_problem,
 )
-from stepback.goals.selectors import goal_spec, pace_detail, pace_series
+from stepback.goals.selectors import goal_spec, next_month, pace_detail, pace_series
 from stepback.initiatives.models import Initiative
 from stepback.lib.formats import trim_number, with_unit
 
@@ -99,8 +99,7 @@ def summaries_refresh(*, goal: Goal, dates: Iterable[date]) -> None:
     if not months:
         return
     MonthSummary.objects.filter(goal=goal, month__in=months).delete()
-    last = max(months)
-    end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    end = next_month(max(months))
     rows = (
         Measurement.objects.filter(goal=goal, date__gte=min(months), date__lt=end)
         .annotate(month=MonthStart("date"))
@@ -140,7 +139,7 @@ def _month_starts(first: date, last: date) -> Iterator[date]:
     month = first.replace(day=1)
     while month <= last:
         yield month
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        month = next_month(month)
 
 
 class GoalChanges(TypedDict, total=False):
