@@ -46,6 +46,9 @@ from stepback.goals.services import goal_create, measurement_add
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.services import initiative_create
 from stepback.observations.services import observation_create
+from stepback.stakeholders.models import Champion, Stakeholder, Unit
+from stepback.stakeholders.network_services import champion_nominate
+from stepback.stakeholders.services import stakeholder_create, unit_create
 from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_member
 
@@ -118,6 +121,35 @@ def _observation(tenant: Tenant, user: User) -> int:
     return observation_create(initiative=initiative, title="Walker note", actor=user).pk
 
 
+def _stakeholder(tenant: Tenant, user: User) -> int:
+    """A stakeholder on the walker's initiative, made once."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    person = Stakeholder.objects.filter(organisation=tenant.org, name="Walker person").first()
+    return (
+        person
+        or stakeholder_create(
+            organisation=tenant.org, actor=None, name="Walker person", initiative=initiative
+        )
+    ).pk
+
+
+def _champion(tenant: Tenant, user: User) -> int:
+    """The walker person as the champion of the walker unit, made once."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    person = Stakeholder.objects.get(pk=_stakeholder(tenant, user))
+    champion = Champion.objects.filter(initiative=initiative, stakeholder=person).first()
+    if champion is None:
+        unit = Unit.objects.filter(organisation=tenant.org, name="Walker unit").first()
+        champion = champion_nominate(
+            initiative=initiative,
+            actor=None,
+            stakeholder=person,
+            unit=unit or unit_create(organisation=tenant.org, actor=None, name="Walker unit"),
+            email="walker@example.org",
+        )
+    return champion.pk
+
+
 SAMPLES: dict[str, Sample] = {
     "org": lambda tenant, user: tenant.org.slug,
     "membership_id": _membership,
@@ -129,6 +161,8 @@ SAMPLES: dict[str, Sample] = {
     "measurement_id": _measurement,
     "import_id": _measurement_import,
     "observation_id": _observation,
+    "stakeholder_id": _stakeholder,
+    "champion_id": _champion,
 }
 
 # Routes whose parameters are not tenant data; they are public and check their own input.
