@@ -159,16 +159,16 @@ class NoteForm(ServiceForm, forms.Form):
 
 
 class AssessmentForm(ServiceForm, forms.Form):
-    influence = forms.TypedChoiceField(
+    """The scores as whole numbers; the model's validators bound them, for both doors."""
+
+    influence = forms.IntegerField(
         label=_("Influence"),
-        choices=SCORES,
-        coerce=int,
+        widget=forms.Select(choices=SCORES),
         help_text=_("1 little, 5 a great deal. A 3 counts as high."),
     )
-    interest = forms.TypedChoiceField(
+    interest = forms.IntegerField(
         label=_("Interest or impact"),
-        choices=SCORES,
-        coerce=int,
+        widget=forms.Select(choices=SCORES),
         help_text=_("1 little, 5 a great deal. A 3 counts as high."),
     )
     support = forms.TypedChoiceField(

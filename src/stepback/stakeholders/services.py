@@ -32,6 +32,7 @@ from stepback.stakeholders.models import (
 from stepback.stakeholders.quadrants import Quadrant
 
 NOT_THIS_ORGANISATIONS = _("{name} {id} is not in this organisation.")
+NOT_ON_INITIATIVE = _("Stakeholder {id} is not on this initiative.")
 MAX_TOUCHPOINT_PEOPLE = 500
 
 
@@ -264,13 +265,7 @@ def _check_people(initiative: Initiative, stakeholders: Sequence[Stakeholder]) -
     )
     wrong = [person.pk for person in stakeholders if person.pk not in linked]
     if wrong:
-        raise ValidationError(
-            {
-                "stakeholders": [
-                    _("Stakeholder %(id)s is not on this initiative.") % {"id": pk} for pk in wrong
-                ]
-            }
-        )
+        raise ValidationError({"stakeholders": [NOT_ON_INITIATIVE.format(id=pk) for pk in wrong]})
 
 
 @transaction.atomic
