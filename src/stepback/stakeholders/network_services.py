@@ -219,7 +219,7 @@ def network_update(
         network.save()
     changed = model_update(network, changes, allowed=NETWORK_FIELDS, exclude=("initiative",))
     if changed:
-        _record(initiative, actor, "network.update", network, **changed)
+        _record(initiative, actor, "network.update", ("network", network.pk), **changed)
     return network
 
 
@@ -245,7 +245,7 @@ def champion_feedback_add(
     )
     validate(feedback, exclude=("initiative", "champion"))
     feedback.save()
-    _record(initiative, actor, "network.feedback", feedback, note=feedback.text)
+    _record(initiative, actor, "championfeedback.create", feedback, note=feedback.text)
     return feedback
 
 
@@ -257,5 +257,5 @@ def network_resource_add(
     resource = NetworkResource(initiative=initiative, title=title.strip(), url=url.strip())
     validate(resource, exclude=("initiative",))
     resource.save()
-    _record(initiative, actor, "network.share", resource, title=resource.title)
+    _record(initiative, actor, "networkresource.create", resource, title=resource.title)
     return resource

@@ -70,7 +70,7 @@ def unit_create(
     if Unit.objects.filter(organisation=organisation, name__iexact=unit.name).exists():
         raise ValidationError({"name": _("The organisation already has a unit of that name.")})
     unit.save()
-    _record(organisation.pk, actor, "stakeholder.add_unit", unit, changes={"name": unit.name})
+    _record(organisation.pk, actor, "unit.create", unit, changes={"name": unit.name})
     return unit
 
 
@@ -328,8 +328,8 @@ def cadence_set(
         _record(
             initiative.organisation_id,
             actor,
-            "stakeholder.set_cadence",
-            cadence,
+            "initiative.set_cadence",
+            initiative,
             changes=changed,
             initiative_id=initiative.pk,
         )
