@@ -42,7 +42,9 @@ def test_a_stakeholder_goes_from_register_to_map_and_figures(tenant: Tenant) -> 
     answer = _post(client, links, {"stakeholder_id": person["id"], "prompt": "affected"})
     assert answer.status_code == 201, answer.content
     assessments = f"{links}/{person['id']}/assessments"
-    assert _post(client, assessments, {"influence": 4, "interest": 2, "support": 4}).status_code == 201
+    assert (
+        _post(client, assessments, {"influence": 4, "interest": 2, "support": 4}).status_code == 201
+    )
     (row,) = client.get(links).json()["items"]
     assert (row["quadrant"], row["prompt"]) == ("change_sponsors", "affected")
     touchpoints = f"{base}/initiatives/{initiative.pk}/touchpoints"

@@ -18,6 +18,7 @@ from stepback.stakeholders.network_services import (
     CHAMPION_LINK_MAX_AGE_SECONDS,
     champion_invite,
     champion_nominate,
+    champion_respond,
     champion_sign,
     network_update,
 )
@@ -110,6 +111,9 @@ def test_coverage_counts_champions_against_the_ratio_and_names_units_without_one
 ) -> None:
     champion = _champion(tenant)  # Science: 60 affected, one champion
     initiative = champion.initiative
+    pending = selectors.network_coverage(initiative, 25)[0]
+    assert pending.uncovered, "a champion who has not confirmed covers nothing yet"
+    champion_respond(champion=champion_invite(champion=champion, actor=None), accept=True)
     make_unit(initiative, "Maths", affected_people=20)
     network_update(initiative=initiative, actor=None, changes={"people_per_champion": 25})
     rows = {row.unit.name: row for row in selectors.network_coverage(initiative, 25)}

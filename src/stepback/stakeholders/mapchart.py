@@ -105,20 +105,22 @@ def _axis(field: str, title: str) -> dict[str, Any]:
 
 
 def _quadrant_layer(names: Mapping[Quadrant, str]) -> dict[str, Any]:
-    rows = [
-        {"quadrant": names[q], "x": x, "x2": x2, "y": y, "y2": y2, "fill": QUADRANT_FILLS[q]}
-        for q, (x, x2, y, y2) in _CORNERS.items()
-    ]
+    """The four coloured quadrants, one layer each (a colour encoding would share the dots')."""
+    scale = {"domain": [LOW_EDGE, HIGH_EDGE]}
     return {
-        "data": {"values": rows},
-        "mark": {"type": "rect", "tooltip": False},
-        "encoding": {
-            "x": {"field": "x", "type": "quantitative", "scale": {"domain": [LOW_EDGE, HIGH_EDGE]}},
-            "x2": {"field": "x2"},
-            "y": {"field": "y", "type": "quantitative", "scale": {"domain": [LOW_EDGE, HIGH_EDGE]}},
-            "y2": {"field": "y2"},
-            "color": {"field": "fill", "type": "nominal", "scale": None, "legend": None},
-        },
+        "layer": [
+            {
+                "data": {"values": [{"x": x, "x2": x2, "y": y, "y2": y2}]},
+                "mark": {"type": "rect", "color": QUADRANT_FILLS[q], "tooltip": False},
+                "encoding": {
+                    "x": {"field": "x", "type": "quantitative", "scale": scale},
+                    "x2": {"field": "x2"},
+                    "y": {"field": "y", "type": "quantitative", "scale": scale},
+                    "y2": {"field": "y2"},
+                },
+            }
+            for q, (x, x2, y, y2) in _CORNERS.items()
+        ]
     }
 
 

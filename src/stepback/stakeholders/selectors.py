@@ -203,11 +203,13 @@ class UnitCoverage:
 
     @property
     def active(self) -> list[Champion]:
-        return [c for c in self.champions if c.active and c.status != Champion.Status.DECLINED]
+        """The champions who confirmed and are still active: the ones who cover the unit."""
+        return [c for c in self.champions if c.active and c.status == Champion.Status.CONFIRMED]
 
     @property
     def uncovered(self) -> bool:
-        return not self.active
+        """A unit the change affects with no active, confirmed champion."""
+        return self.needed > 0 and not self.active
 
     @property
     def short_by(self) -> int:
