@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -29,6 +29,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from stepback.accounts.models import Invitation, Membership, User
 from stepback.accounts.roles import (
@@ -46,7 +47,8 @@ from stepback.goals.services import goal_create, measurement_add
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.services import initiative_create
 from stepback.observations.services import observation_create
-from stepback.stakeholders.models import Champion, Stakeholder, Unit
+from stepback.stakeholders.leader_services import leader_add, slot_add
+from stepback.stakeholders.models import Champion, Leader, Stakeholder, Unit
 from stepback.stakeholders.network_services import champion_nominate
 from stepback.stakeholders.services import stakeholder_create, unit_create
 from stepback.tokens.models import ApiToken, hash_token
@@ -150,6 +152,25 @@ def _champion(tenant: Tenant, user: User) -> int:
     return champion.pk
 
 
+def _leader(tenant: Tenant, user: User) -> int:
+    """A leader of the walker's initiative, made once."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    leader = Leader.objects.filter(initiative=initiative).first()
+    return (leader or leader_add(initiative=initiative, actor=None, name="Walker leader")).pk
+
+
+def _tactic(tenant: Tenant, user: User) -> int:
+    return Leader.objects.get(pk=_leader(tenant, user)).tactics.order_by("pk").first().pk  # type: ignore[union-attr]
+
+
+def _slot(tenant: Tenant, user: User) -> int:
+    """A fresh free slot each time, so a walker's booking leaves the next one free."""
+    leader = Leader.objects.get(pk=_leader(tenant, user))
+    last = leader.slots.order_by("-starts_at").first()
+    start = last.starts_at + timedelta(hours=1) if last else timezone.now() + timedelta(days=1)
+    return slot_add(leader=leader, actor=None, starts_at=start).pk
+
+
 SAMPLES: dict[str, Sample] = {
     "org": lambda tenant, user: tenant.org.slug,
     "membership_id": _membership,
@@ -163,6 +184,9 @@ SAMPLES: dict[str, Sample] = {
     "observation_id": _observation,
     "stakeholder_id": _stakeholder,
     "champion_id": _champion,
+    "leader_id": _leader,
+    "tactic_id": _tactic,
+    "slot_id": _slot,
 }
 
 # Routes whose parameters are not tenant data; they are public and check their own input.

@@ -69,6 +69,8 @@ KINDS: dict[str, Promise] = {
     "network": _("Change network"),
     "championfeedback": _("Champion feedback"),
     "networkresource": _("Network resources"),
+    "leader": _("Leaders"),
+    "recognition": _("Recognition"),
 }
 
 # The past tense of each action (the last part of a verb), for the sentence.
@@ -97,6 +99,8 @@ PAST_TENSE: dict[str, Promise] = {
     "set_cadence": _("set the contact cadence of"),
     "nominate": _("nominated"),
     "decline": _("declined"),
+    "add_slot": _("published office hours for"),
+    "book": _("booked office hours with"),
 }
 # What an entry is about, as the sentence names it (a translation may add its article).
 TARGET_NAMES: dict[str, Promise] = {
@@ -118,6 +122,8 @@ TARGET_NAMES: dict[str, Promise] = {
     "network": pgettext_lazy("audit target", "change network"),
     "championfeedback": pgettext_lazy("audit target", "champion feedback"),
     "networkresource": pgettext_lazy("audit target", "network resource"),
+    "leader": pgettext_lazy("audit target", "leader"),
+    "recognition": pgettext_lazy("audit target", "recognition"),
 }
 # A verb's kind when it differs from its target ("added measurements for goal #12").
 KIND_NAMES: dict[str, Promise] = {
@@ -183,6 +189,10 @@ FIELD_LABELS: dict[str, Promise] = {
     "change_sponsors": pgettext_lazy("audit field", "Change Sponsors"),
     "onlookers": pgettext_lazy("audit field", "Onlookers"),
     "change_adopters": pgettext_lazy("audit field", "Change Adopters"),
+    "tactic": pgettext_lazy("audit field", "tactic"),
+    "due_on": pgettext_lazy("audit field", "due"),
+    "starts_at": pgettext_lazy("audit field", "starts"),
+    "person": pgettext_lazy("audit field", "person"),
 }
 
 
