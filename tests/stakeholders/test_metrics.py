@@ -105,7 +105,9 @@ def test_coverage_stays_between_nought_and_one(
 
 
 @given(
-    st.lists(st.tuples(st.integers(1, 12), st.dates(date(2025, 1, 1), date(2026, 6, 30))), max_size=80),
+    st.lists(
+        st.tuples(st.integers(1, 12), st.dates(date(2025, 1, 1), date(2026, 6, 30))), max_size=80
+    ),
     st.sets(st.integers(1, 12)),
     st.dates(date(2025, 6, 1), date(2026, 6, 30)),
 )

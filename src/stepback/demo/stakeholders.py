@@ -18,6 +18,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
+from django.utils.text import slugify
 
 from stepback.demo.initiatives import TITLES
 from stepback.demo.site import DemoSite, read_data
@@ -89,7 +90,7 @@ def _stakeholder(
         kind=kind if kind == Stakeholder.Kind.PERSON else Stakeholder.Kind.GROUP,
         role_title="Parent representative" if kind == "group" else roles[number % len(roles)],
         unit=unit,
-        contact=f"{name.split()[0].lower()}.{number}@riverside.example",
+        contact=f"{slugify(name.split()[0])}.{number}@riverside.example",
         initiative=initiative,
         prompt=PROMPTS[number % len(PROMPTS)] if number % 5 else "",
     )
