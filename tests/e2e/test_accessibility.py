@@ -30,6 +30,7 @@ from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
 from stepback.observations.services import observation_create
+from stepback.stakeholders.models import Leader
 from stepback.tokens.models import ApiToken
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in_as
 from tests.test_access import WEB_ROUTES, WebRoute
@@ -37,7 +38,13 @@ from tests.test_access import WEB_ROUTES, WebRoute
 pytestmark = pytest.mark.browser
 
 #: Routes that are no page to look at: a health probe, sign-out, one-time links.
-NOT_PAGES = {"healthz", "logout", "password_reset_confirm", "invitation_accept"}
+NOT_PAGES = {
+    "healthz",
+    "logout",
+    "password_reset_confirm",
+    "invitation_accept",
+    "champion_respond",
+}
 BLOCKING = {"serious", "critical"}
 
 
@@ -69,6 +76,20 @@ def _samples(org: Organisation, user: User) -> dict[str, Any]:
         "invitation_id": Invitation.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "token_id": ApiToken.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "measurement_id": goal.measurements.first().pk,  # type: ignore[union-attr]
+        **_stakeholder_samples(initiative),
+    }
+
+
+def _stakeholder_samples(initiative: Initiative) -> dict[str, int]:
+    """The demo's stakeholder rows of ``initiative``: a person on it, a champion, a leader."""
+    leader = Leader.objects.filter(initiative=initiative, slots__isnull=False).first()
+    assert leader is not None, "the demo's stakeholders are on the initiative with most goals"
+    return {
+        "stakeholder_id": initiative.stakeholder_links.first().stakeholder_id,  # type: ignore[union-attr]
+        "champion_id": initiative.champions.first().pk,  # type: ignore[union-attr]
+        "leader_id": leader.pk,
+        "tactic_id": leader.tactics.first().pk,  # type: ignore[union-attr]
+        "slot_id": leader.slots.first().pk,  # type: ignore[union-attr]
     }
 
 
