@@ -16,6 +16,7 @@ urlpatterns = [
     path(_REGISTER, views.register, name="register"),
     path(_REGISTER + "new/", views.stakeholder_create, name="create"),
     path(_REGISTER + "export/", views.register_export, name="export"),
+    path(_REGISTER + "import/", views.register_import, name="import"),
     path(_REGISTER + "units/", views.units, name="units"),
     path(_REGISTER + "units/new/", views.unit_create, name="unit_create"),
     path(_STAKEHOLDER, views.stakeholder_detail, name="detail"),
