@@ -136,7 +136,7 @@ class Revision(models.Model):
     #: ``{"objectives": {id: row}, "actions": {id: row}}`` (``plans.snapshots``).
     snapshot = models.JSONField()
     #: What changed since the revision before, as ``compare.summarise`` facts.
-    summary = models.JSONField(default=list)
+    summary = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -160,7 +160,7 @@ class Evidence(models.Model):
     kind = models.CharField(max_length=30)
     object_id = models.PositiveBigIntegerField()
     label = models.CharField(max_length=300)
-    facts = models.JSONField(default=dict)
+    facts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["kind", "id"]

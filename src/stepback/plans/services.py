@@ -66,9 +66,8 @@ _SET_BY_SERVICE = ("organisation", "plan", "objective", "owner")
 class OtherChange:
     """A save someone made to a row after the version a stale write started from."""
 
-    actor: str
     at: datetime
-    changes: dict[str, Any]
+    sentence: str  # as the activity page says it: "Ana Lopez updated action #12: …"
 
 
 class StaleWrite(Exception):
@@ -134,11 +133,7 @@ def changes_since(row: Objective | Action, version: int) -> list[OtherChange]:
         .order_by("-created_at", "-id")[:50]
     )
     since = [
-        OtherChange(
-            actor=entry.actor.display_name if entry.actor else "",
-            at=entry.created_at,
-            changes={k: v for k, v in entry.changes.items() if not k.startswith("_")},
-        )
+        OtherChange(at=entry.created_at, sentence=audit.describe(entry))
         for entry in entries
         if isinstance(entry.changes, dict) and entry.changes.get(VERSION_KEY, 0) > version
     ]
