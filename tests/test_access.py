@@ -46,6 +46,8 @@ from stepback.goals.services import goal_create, measurement_add
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.services import initiative_create
 from stepback.observations.services import observation_create
+from stepback.plans import services as plan_services
+from stepback.plans.models import Action, Objective
 from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_member
 
@@ -118,6 +120,31 @@ def _observation(tenant: Tenant, user: User) -> int:
     return observation_create(initiative=initiative, title="Walker note", actor=user).pk
 
 
+def _plan_objective(tenant: Tenant, user: User) -> int:
+    """A live objective of the walker's plan, made again if a walked route removed it."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    live = Objective.objects.live().filter(plan__initiative=initiative).first()
+    return (live or plan_services.objective_create(initiative=initiative, actor=None, title="W")).pk
+
+
+def _plan_action(tenant: Tenant, user: User) -> int:
+    """A live action of the walker's plan, made again if a walked route removed it."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    live = Action.objects.live().filter(plan__initiative=initiative).first()
+    return (live or plan_services.action_create(initiative=initiative, actor=None, title="W")).pk
+
+
+def _revision_number(tenant: Tenant, user: User) -> int:
+    """The number of a revision of the walker's plan, saving a first one if there is none."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    plan = plan_services.plan_of(initiative)
+    if not plan.head_number:
+        _plan_action(tenant, user)
+        plan_services.revision_save(initiative=initiative, actor=None, rationale="W", base_number=0)
+        plan.refresh_from_db()
+    return plan.head_number
+
+
 SAMPLES: dict[str, Sample] = {
     "org": lambda tenant, user: tenant.org.slug,
     "membership_id": _membership,
@@ -129,6 +156,9 @@ SAMPLES: dict[str, Sample] = {
     "measurement_id": _measurement,
     "import_id": _measurement_import,
     "observation_id": _observation,
+    "objective_id": _plan_objective,
+    "action_id": _plan_action,
+    "number": _revision_number,
 }
 
 # Routes whose parameters are not tenant data; they are public and check their own input.

@@ -100,9 +100,7 @@ def test_a_revision_keeps_its_evidence_as_it_stood(tenant: Tenant) -> None:
     cited = {e.kind: e for e in Evidence.objects.filter(revision=revision)}
     assert cited["observation"].label == "Year 8 visit"
     assert cited["goal"].facts["status"] == goal.status
-    assert revision.summary == [
-        {"section": "actions", "change": "added", "count": 1, "days": None}
-    ]
+    assert revision.summary == [{"section": "actions", "change": "added", "count": 1, "days": None}]
 
 
 def test_evidence_from_elsewhere_is_refused(tenant: Tenant) -> None:
@@ -131,20 +129,26 @@ def test_the_second_of_two_revisions_on_one_base_is_a_conflict(tenant: Tenant) -
     with pytest.raises(services.RevisionConflict) as caught:
         services.revision_save(initiative=initiative, actor=None, rationale="B", base_number=0)
     assert caught.value.head == first
-    rebased = services.revision_save(initiative=initiative, actor=None, rationale="B", base_number=1)
+    rebased = services.revision_save(
+        initiative=initiative, actor=None, rationale="B", base_number=1
+    )
     assert rebased.number == 2
 
 
 def test_restoring_a_revision_makes_it_the_draft_without_rewriting_history(tenant: Tenant) -> None:
     initiative = make_initiative(tenant.org)
     goal = make_goal(initiative)
-    objective = services.objective_create(initiative=initiative, actor=None, title="Read", goals=[goal])
+    objective = services.objective_create(
+        initiative=initiative, actor=None, title="Read", goals=[goal]
+    )
     kept = services.action_create(
         initiative=initiative, actor=None, title="Library", objective=objective, goals=[goal]
     )
     services.revision_save(initiative=initiative, actor=None, rationale="One", base_number=0)
     first = plan_snapshot(kept.plan)
-    services.action_update(action=kept, actor=None, version=1, changes={"title": "Library hour"}, goals=[])
+    services.action_update(
+        action=kept, actor=None, version=1, changes={"title": "Library hour"}, goals=[]
+    )
     services.action_remove(action=kept, actor=None, version=2)
     services.action_create(initiative=initiative, actor=None, title="Tutors")
     services.revision_save(initiative=initiative, actor=None, rationale="Two", base_number=1)
