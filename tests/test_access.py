@@ -442,7 +442,7 @@ def _api_token(user: User, org: Any, scope: str) -> str:
 
 # A valid body for each request schema: ninja validates a body before the route runs, so
 # only a valid one reaches the route's lookups and writes. Routes are called with these.
-VALID_BODIES: dict[str, dict[str, Any]] = {
+VALID_BODIES: dict[str, dict[str, Any] | Callable[[str], dict[str, Any]]] = {
     "MemberPatch": {"role": "viewer"},
     "OrgPatch": {"time_zone": "Europe/Paris"},
     "InitiativeIn": {"title": "Walked"},
@@ -451,12 +451,34 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "MeasurementBatch": {"items": [{"date": "2025-01-01", "value": 1}]},
     "MeasurementPatch": {"note": "Walked"},
     "ObservationIn": {"title": "Walked"},
+    "ObjectiveIn": {"title": "Walked"},
+    "ObjectivePatch": {"title": "Walked"},
+    "ActionIn": {"title": "Walked"},
+    "ActionPatch": {"status": "in_progress"},
+    "RevisionIn": lambda url: _draft_to_save(url),
 }
 
 
+def _draft_to_save(url: str) -> dict[str, Any]:
+    """A revision body that saves: a change in the draft, based on the latest revision."""
+    initiative = Initiative.objects.filter(pk=int(url.split("/initiatives/")[1].split("/")[0]))
+    initiative = initiative.first()
+    if initiative is None:  # the walk of ids that do not exist
+        return {"rationale": "Walked", "base_number": 0}
+    plan_services.action_create(initiative=initiative, actor=None, title="Walked")
+    return {"rationale": "Walked", "base_number": plan_services.plan_of(initiative).head_number}
+
+
 def _api_call(route: ApiRoute, url: str, raw_token: str | None) -> Any:
+    """The route's call with a valid body, and for a versioned write the ETag its GET gives."""
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw_token}"} if raw_token else {}
     body = VALID_BODIES.get(route.body, {})
+    if callable(body):
+        body = body(url)
+    if route.method in ("patch", "delete") and raw_token:
+        etag = Client().get(url, **headers).get("ETag")
+        if etag:
+            headers["HTTP_IF_MATCH"] = etag
     return getattr(Client(), route.method)(
         url, data=body, content_type="application/json", **headers
     )
