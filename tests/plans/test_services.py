@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from stepback.accounts.roles import Role
 from stepback.core import audit
 from stepback.core.models import AuditEntry
+from stepback.observations.services import observation_create
 from stepback.plans import services
 from stepback.plans.models import Action, Evidence
 from stepback.plans.selectors import draft_changes
 from stepback.plans.snapshots import plan_snapshot
-from stepback.observations.services import observation_create
 from tests.conftest import Tenant, make_goal, make_initiative
 
 
