@@ -148,6 +148,8 @@ def _revision_number(tenant: Tenant, user: User) -> int:
         plan_services.revision_save(initiative=initiative, actor=None, rationale="W", base_number=0)
         plan.refresh_from_db()
     return plan.head_number
+
+
 def _stakeholder(tenant: Tenant, user: User) -> int:
     """A stakeholder on the walker's initiative, made once."""
     initiative = Initiative.objects.get(pk=_initiative(tenant, user))

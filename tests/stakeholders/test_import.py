@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_file_with_problems_stores_nothing_and_names_each_row(tenant: Tenant) -> None:
     unit_create(organisation=tenant.org, actor=None, name="Science")
-    content = (
-        "Name,Kind,Unit\nAma Mensah,person,Science\n,group,Science\nBen Cole,robot,Maths\n"
-    ).encode()
+    content = b"Name,Kind,Unit\nAma Mensah,person,Science\n,group,Science\nBen Cole,robot,Maths\n"
     with pytest.raises(ImportRefused) as refused:
         stakeholders_import(
             organisation=tenant.org, actor=None, filename="people.csv", content=content

@@ -4,6 +4,7 @@ No ``from __future__ import annotations`` here: ninja evaluates these annotation
 """
 
 import datetime as dt
+from typing import cast
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -119,10 +120,10 @@ def update_tactic(
     tactic = get_object_or_404(
         LeaderTactic.objects.select_related("leader__initiative"), leader=leader, pk=tactic_id
     )
-    changes = payload.dict(exclude_unset=True)
+    changes = cast(services.TacticChanges, payload.dict(exclude_unset=True))
     return services.tactic_update(
         tactic=tactic, actor=api_membership(request).user, changes=changes
-    )  # type: ignore[arg-type]
+    )
 
 
 class SlotOut(Schema):

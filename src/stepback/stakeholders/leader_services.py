@@ -137,7 +137,7 @@ def recognition_add(
     date: date | None = None,
 ) -> Recognition:
     """Recognise someone who went above and beyond, for the recognition wall."""
-    errors = {}
+    errors: dict[str, object] = {}
     if leader is not None and leader.initiative_id != initiative.pk:
         errors["leader"] = _("This leader is not one of this initiative's.")
     if goal is not None and goal.initiative_id != initiative.pk:

@@ -4,6 +4,7 @@ office hours (booked here, exported as iCalendar), and their forms."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -114,9 +115,8 @@ def tactic_edit(
     )
 
     def save() -> HttpResponse:
-        services.tactic_update(
-            tactic=tactic, actor=request.membership.user, changes=form.cleaned_data
-        )  # type: ignore[arg-type]
+        changes = cast(services.TacticChanges, form.cleaned_data)
+        services.tactic_update(tactic=tactic, actor=request.membership.user, changes=changes)
         return _to_leader(request, leader)
 
     context = {

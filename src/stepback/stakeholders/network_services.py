@@ -11,6 +11,7 @@ tampered with, has expired, or was superseded by a newer invitation is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TypedDict
 
 from django.conf import settings
@@ -73,7 +74,7 @@ def champion_nominate(
 ) -> Champion:
     """Nominate a stakeholder as the change champion of a unit."""
     organisation_id = initiative.organisation_id
-    errors: dict[str, str] = {}
+    errors: dict[str, object] = {}
     if stakeholder.organisation_id != organisation_id:
         errors["stakeholder"] = _("Stakeholder %(id)s is not in this organisation.") % {
             "id": stakeholder.pk
@@ -194,7 +195,7 @@ class NetworkChanges(TypedDict, total=False):
 
     meeting_cadence: str
     communication_plan: str
-    kickoff_on: object
+    kickoff_on: dt.date | None
     people_per_champion: int
 
 
@@ -231,7 +232,7 @@ def champion_feedback_add(
     text: str,
     action_taken: str = "",
     champion: Champion | None = None,
-    date: object = None,
+    date: dt.date | None = None,
 ) -> ChampionFeedback:
     """What a champion suggested, and what was done about it."""
     if champion is not None and champion.initiative_id != initiative.pk:

@@ -222,7 +222,8 @@ def engagement(initiative: Initiative, today: date, months: int = ENGAGEMENT_MON
     scores = Assessment.objects.filter(
         link__initiative=initiative, support__isnull=False, date__lte=today
     ).values_list("link__stakeholder_id", "date", "support")
-    support = metrics.support_trend(list(scores), [period.end for period in figures])
+    known = [(pk, when, support) for pk, when, support in scores if support is not None]
+    support = metrics.support_trend(known, [period.end for period in figures])
     late = metrics.overdue(
         {pk: last for pk, _, _, last in placed}, quadrant_of, cadence_days(initiative), today
     )
