@@ -17,26 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Membership, User
-from stepback.core import audit
 from stepback.core.services import model_update, validate
 from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
 from stepback.stakeholders.models import Leader, LeaderTactic, OfficeHourSlot, Recognition, Tactic
+from stepback.stakeholders.services import record_for_initiative as _record
 
 SLOT_TAKEN = _("Someone has just booked this slot. Choose another one.")
-
-
-def _record(
-    initiative: Initiative, actor: User | None, verb: str, target: object, **changes: object
-) -> None:
-    audit.record(
-        organisation=initiative.organisation_id,
-        actor=actor,
-        verb=verb,
-        target=target,  # type: ignore[arg-type]
-        changes=changes,
-        initiative_id=initiative.pk,
-    )
 
 
 @transaction.atomic

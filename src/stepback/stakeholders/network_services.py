@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import User
 from stepback.accounts.tasks import email_send
-from stepback.core import audit
 from stepback.core.services import model_update, validate
 from stepback.initiatives.models import Initiative
 from stepback.stakeholders.models import (
@@ -36,6 +35,7 @@ from stepback.stakeholders.models import (
     Stakeholder,
     Unit,
 )
+from stepback.stakeholders.services import record_for_initiative as _record
 
 CHAMPION_SALT = "stepback.stakeholders.champion"
 CHAMPION_LINK_MAX_AGE_SECONDS = 14 * 24 * 3600
@@ -48,19 +48,6 @@ class ChampionLinkError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
-
-
-def _record(
-    initiative: Initiative, actor: User | None, verb: str, target: object, **changes: object
-) -> None:
-    audit.record(
-        organisation=initiative.organisation_id,
-        actor=actor,
-        verb=verb,
-        target=target,  # type: ignore[arg-type]
-        changes=changes,
-        initiative_id=initiative.pk,
-    )
 
 
 @transaction.atomic
