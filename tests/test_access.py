@@ -18,6 +18,7 @@ organisation.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from stepback.accounts.models import Invitation, Membership, User
+from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import (
     AUTHOR_RULES,
     CAPABILITIES,
@@ -183,7 +184,7 @@ def _leader(tenant: Tenant, user: User) -> int:
     """A leader of the walker's initiative, made once."""
     initiative = Initiative.objects.get(pk=_initiative(tenant, user))
     leader = Leader.objects.filter(initiative=initiative).first()
-    return (leader or leader_add(initiative=initiative, actor=None, name="Walker leader")).pk
+    return (leader or leader_add(initiative=initiative, actor=None, name="Dana Reyes")).pk
 
 
 def _tactic(tenant: Tenant, user: User) -> int:
@@ -514,7 +515,52 @@ VALID_BODIES: dict[str, dict[str, Any] | Callable[[str], dict[str, Any]]] = {
     "ActionIn": {"title": "Walked"},
     "ActionPatch": {"status": "in_progress"},
     "RevisionIn": lambda url: _draft_to_save(url),
+    "UnitIn": lambda url: {"name": f"Walked unit {next(_walked)}"},
+    "StakeholderIn": {"name": "Walked"},
+    "LinkIn": lambda url: {"stakeholder_id": _walked_stakeholder(url, linked=False)},
+    "AssessmentIn": {"influence": 3, "interest": 3},
+    "TouchpointIn": lambda url: {"stakeholder_ids": [_walked_stakeholder(url, linked=True)]},
+    "ChampionIn": lambda url: {
+        "stakeholder_id": _walked_stakeholder(url, linked=True),
+        "unit_id": _walked_unit(url),
+    },
+    "LeaderIn": {"name": "Walked"},
+    "TacticIn": {"status": "done"},
+    "SlotIn": lambda url: {
+        "starts_at": (timezone.now() + timedelta(days=400, hours=next(_walked))).isoformat()
+    },
 }
+_walked = itertools.count(1)
+
+
+def _walked_organisation(url: str) -> Any:
+    return Organisation.objects.filter(slug=url.split("/orgs/")[1].split("/")[0]).first()
+
+
+def _walked_stakeholder(url: str, *, linked: bool) -> int:
+    """A new stakeholder of the URL's organisation, on the URL's initiative when ``linked``."""
+    organisation = _walked_organisation(url)
+    initiative = None
+    if "/initiatives/" in url:
+        pk = int(url.split("/initiatives/")[1].split("/")[0])
+        initiative = Initiative.objects.filter(pk=pk, organisation=organisation).first()
+    if organisation is None or (linked and initiative is None):
+        return 1
+    return stakeholder_create(
+        organisation=organisation,
+        actor=None,
+        name=f"Walked person {next(_walked)}",
+        initiative=initiative if linked else None,
+    ).pk
+
+
+def _walked_unit(url: str) -> int:
+    organisation = _walked_organisation(url)
+    if organisation is None:
+        return 1
+    return unit_create(
+        organisation=organisation, actor=None, name=f"Walked unit {next(_walked)}"
+    ).pk
 
 
 def _draft_to_save(url: str) -> dict[str, Any]:
