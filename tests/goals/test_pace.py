@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from stepback.goals.pace import (
-    FALLBACK,
     STALE_AFTER_DAYS,
     GoalSpec,
     Point,
@@ -25,6 +24,7 @@ from stepback.goals.pace import (
     render_reason,
     usable_points,
 )
+from stepback.goals.reasons import FALLBACK
 from stepback.lib.formats import trim_number
 
 # Reading score, 50% -> 75% from January 2024 to January 2027: 25 points planned.
