@@ -22,6 +22,7 @@ import argparse
 import csv
 import importlib.util
 import math
+import os
 import random
 import statistics
 from collections import defaultdict
@@ -29,6 +30,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+
+import django
 
 from stepback.goals.pace import GoalSpec, Point, Status, assess, expected_value
 
@@ -306,6 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.pace", description=__doc__)
     parser.add_argument("--series", type=int, default=100, help="synthetic series per family")
     args = parser.parse_args(argv)
+    # The reason sentences are rendered in the active language, which needs settings.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stepback.settings")
+    django.setup()
     print(HEADER)
     print("|---" * 11 + "|")
     for name, tallies in run(args.series).items():
