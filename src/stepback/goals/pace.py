@@ -204,7 +204,10 @@ def usable_points(measurements: Iterable[Point], as_of: date) -> list[Point]:
     for p in measurements:
         if p.when <= as_of and math.isfinite(p.value):
             by_date.setdefault(p.when, []).append(float(p.value))
-    return [Point(when, _mean(values)) for when, values in sorted(by_date.items())]
+    return [
+        Point(when, values[0] if len(values) == 1 else _mean(values))
+        for when, values in sorted(by_date.items())
+    ]
 
 
 def planned_path(goal: GoalSpec, baseline: Point) -> tuple[Point, ...]:
