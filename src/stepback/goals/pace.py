@@ -14,9 +14,8 @@ exhaustively. The method is explained for people in ``docs/pace.md``; in short:
   ``on_pace_tolerance`` of the planned change ``|target - baseline|``. *Off track*: even the
   hopeful end of the band misses that, and the projection misses the target by more than
   ``at_risk_tolerance`` of the planned change. *At risk*: in between (the band straddles the
-  target, or the miss is small), and also when the projection meets the target but the latest
-  value is behind the planned path (by more than ``on_pace_tolerance``) and the cautious end
-  of the band misses the target. *Achieved*: the latest value has reached the target. After
+  target, or the miss is small). The gap to the planned path does not move the status.
+  *Achieved*: the latest value has reached the target. After
   the target date, a miss within ``at_risk_tolerance`` is at risk, a larger one off track.
   With fewer than two points (baseline included) the answer is *not enough data*.
 
@@ -326,11 +325,7 @@ def _assess(
     else:
         value_v = sign * projection.value
         hopeful = projection.high if sign > 0 else -projection.low
-        cautious = projection.low if sign > 0 else -projection.high
-        # Behind its own plan, a goal is on pace only when even the cautious end of the band
-        # meets the target: the gap to the plan is a second, independent sign of trouble.
-        behind_plan = behind > (goal.on_pace_tolerance + _EPS) * scale
-        if value_v >= reach and (not behind_plan or cautious >= reach):
+        if value_v >= reach:
             status = Status.ON_PACE
         elif hopeful >= reach or value_v >= close:
             status = Status.AT_RISK
@@ -519,7 +514,7 @@ def _reason(
     else:
         position = "ahead" if sign * (latest.value - expected) > 0 else "behind"
     if status is not Status.ON_PACE:
-        result = "short" if sign * (goal.target_value - projection.value) > 0 else "if_it_holds"
+        result = "short"
     elif fmt.num(projection.value) == fmt.num(goal.target_value):
         result = "right_at"
     elif sign * (projection.value - goal.target_value) > 0:

@@ -138,6 +138,7 @@ RESULTS: dict[str, Promise] = {
     "right_at": _("right at {target}"),
     "close": _("close enough to {target} (within the {tolerance} of the planned change allowed)"),
     "short": _("short of {target}"),
+    #: Stored by the gap-to-plan rule of an earlier version; still rendered.
     "if_it_holds": _("reaching {target} only if that pace holds"),
 }
 #: ``trend`` and ``forecast``: where the latest value stands (``position``), expected ``by``...
