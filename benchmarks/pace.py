@@ -295,8 +295,8 @@ def rows(name: str, tallies: dict[tuple[str, str], Tally]) -> tuple[list[str], T
 def _row(name: str, family: str, horizon: str, t: Tally) -> str:
     met = len(t.met) / t.n if t.n else math.nan
     return (
-        f"| {name} | {family} | {horizon} | {t.n} | {met:.0%} | {t.balanced(0):.2f} | "
-        f"{t.balanced(1):.2f} | {t.balanced(2):.2f} | {t.coverage():.0%} | "
+        f"| {name} | {family} | {horizon} | {t.n} | {met:.0%} | {t.balanced(0):.3f} | "
+        f"{t.balanced(1):.3f} | {t.balanced(2):.3f} | {t.coverage():.0%} | "
         f"{t.coverage(line=True):.0%} | {t.width():.2f} |"
     )
 
