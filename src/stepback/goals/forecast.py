@@ -213,7 +213,9 @@ def forecast(
         for window in reversed(windows):  # the most recent stretch first
             anchored, fitted = _check(plan, xs[:-1], zs[:-1], values[:-1], scale, sums, window)
             candidates += [(anchored, scale, window, True), (fitted, scale, window, False)]
-    _, scale, window, anchor = candidates[_choose([c[0] for c in candidates])]
+    # With nothing to check, the trend through the whole history (linear, fitted) stands.
+    unchecked = next(i for i, c in enumerate(candidates) if c[2] == span and not c[3])
+    _, scale, window, anchor = candidates[_choose([c[0] for c in candidates], unchecked)]
     return _fit_final(plan, xs, values, scale, window, anchor)
 
 
@@ -323,14 +325,14 @@ class _Checks:
         return mean, math.sqrt(spread / (effective - 1))
 
 
-def _choose(candidates: Sequence[_Checks]) -> int:
+def _choose(candidates: Sequence[_Checks], unchecked: int) -> int:
     """The one-standard-error rule: the first candidate (the list runs from the simplest)
     whose checks are no worse than the best's by more than one standard error of the
-    difference; with nothing checked, the first."""
+    difference; with nothing checked, ``unchecked``."""
     scores = [c.score for c in candidates]
     best = min(range(len(candidates)), key=lambda i: (scores[i], i))
     if not math.isfinite(scores[best]):
-        return 0
+        return unchecked
     for i, checks in enumerate(candidates[:best]):
         if math.isfinite(scores[i]) and len(checks.errors) == len(candidates[best].errors):
             excess, error = checks.excess_over(candidates[best])
