@@ -22,7 +22,8 @@ says it for people):
   standard-error rule** picks: the first candidate whose horizon-weighted absolute error is
   no worse than the best's by more than one standard error of the paired difference. A few
   checks on a short history cannot tell most candidates apart; then the latest pace stands,
-  and a longer window or another scale has to earn its place. No constant is tuned to a
+  and a longer window or another scale has to earn its place. With nothing to check at all,
+  the linear trend through the whole history stands. No constant is tuned to a
   data set (one standard error is the rule's usual statement).
 * **The band** is built on the chosen scale: the scatter of the window around its trend, the
   uncertainty of the trend's rate (it grows with the horizon), and the drift of the rate that
