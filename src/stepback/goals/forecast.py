@@ -317,13 +317,16 @@ class _Checks:
         differences), and the standard error of that mean."""
         w = self.weights
         diffs = [a - b for a, b in zip(self.errors, best.errors, strict=True)]
+        # In units of the largest difference, so that no square overflows.
+        unit = max((abs(d) for d in diffs if math.isfinite(d)), default=0.0) or 1.0
+        diffs = [d / unit for d in diffs]
         total = math.fsum(w)
         mean = math.fsum(d * x for d, x in zip(diffs, w, strict=True)) / total
         effective = total * total / math.fsum(x * x for x in w)
-        if effective <= 1:
-            return mean, math.inf
+        if effective <= 1 or not math.isfinite(mean):
+            return mean * unit, math.inf
         spread = math.fsum(x * (d - mean) ** 2 for d, x in zip(diffs, w, strict=True)) / total
-        return mean, math.sqrt(spread / (effective - 1))
+        return mean * unit, math.sqrt(spread / (effective - 1)) * unit
 
 
 def _choose(candidates: Sequence[_Checks], unchecked: int) -> int:
