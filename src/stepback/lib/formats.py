@@ -43,13 +43,15 @@ def with_unit(number: str, unit: str) -> str:
 
 
 def goal_decimals(target: float, baseline: float | None = None) -> int:
-    """The one rounding rule for a goal's numbers, in its pace sentence and beside it: as many
-    decimals as 1% of the planned change (target minus baseline; the target without a
-    baseline or change) needs, from 0 to 3; 2 when there is no such scale."""
+    """The one rounding rule for a goal's numbers, in its pace sentence, beside it and on its
+    chart: the last decimal shown is the power of ten nearest to 1% of the planned change
+    (target minus baseline; the target without a baseline or change), from 0 to 3 decimals;
+    2 when there is no such scale. A change of 6.5 points shows tenths (132.9), of 25 points
+    tenths (70.1%), of 40 points whole numbers (70%)."""
     change = abs(target - baseline) if baseline is not None else 0.0
     scale = change if change > 0 and math.isfinite(change) else abs(target)
     if scale > 0 and math.isfinite(scale):
-        return min(3, max(0, math.ceil(2 - math.log10(scale) - 1e-9)))
+        return min(3, max(0, round(2 - math.log10(scale))))
     return 2
 
 
