@@ -173,3 +173,29 @@ def test_it_shows_the_changed_pages(page: Page, live_server, settings) -> None: 
     expect(page.get_by_text("make someone else an admin first")).to_be_visible()
     screenshot(page, "newcomer-members")
     assert page.console_errors == []
+
+
+def test_a_french_goal_page_fits_a_phone_and_its_chart_speaks_french(  # type: ignore[no-untyped-def]
+    page: Page, live_server
+) -> None:
+    """French words are longer ("19 septembre 2026", "Trajectoire prévue"): the page and its
+    chart still fit 390 px, and the chart's legend is French."""
+    from stepback.accounts import services as account_services
+    from stepback.accounts.models import Organisation
+
+    demo_load()
+    riverside = Organisation.objects.get(slug="riverside")
+    account_services.organisation_update(
+        organisation=riverside, actor=None, changes={"language": "fr"}
+    )
+    goal = Goal.objects.filter(initiative__organisation=riverside, unit="points")[0]
+    sign_in_as(page, live_server, "admin@riverside.example")
+    page.set_viewport_size(PHONE)
+    page.goto(_goal_url(goal))
+    expect(page.locator(".sb-chart-goal svg")).to_be_visible()
+    expect(page.locator(".sb-chart-goal")).to_contain_text("Trajectoire prévue")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    measurements = page.locator(".sb-measurements").locator("xpath=..")
+    assert measurements.evaluate("el => el.scrollWidth <= el.clientWidth")
+    screenshot(page, "newcomer-goal-fr-phone", phone=False)
+    assert page.console_errors == []

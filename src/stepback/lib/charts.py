@@ -455,7 +455,9 @@ def _legend(keys: list[str]) -> dict[str, Any]:
         "values": [series_name(key) for key in keys if key not in (BASELINE, TARGET)],
         "orient": "bottom",
         "direction": "horizontal",
-        "columns": 3,  # wraps to two rows, so the legend fits a phone-wide chart
+        # Two a row: four entries in two rows fit a phone-wide chart in every language
+        # ("Trajectoire prévue" is half as long again as "Planned path").
+        "columns": 2,
         "symbolStrokeWidth": 3,
         "symbolSize": 120,
         "labelColor": TEXT_COLOUR,
