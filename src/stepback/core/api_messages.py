@@ -2,7 +2,7 @@
 
 pydantic (and ``core.api_schemas``' own checks) name each error by a ``type`` with its
 parameters (``ctx``); :data:`MESSAGES` gives each type a translated sentence, worded as
-pydantic words it in English (less its English-only details), so English readers see what
+pydantic words it in English, so English readers see what
 they always saw. A type not in the table keeps pydantic's English ``msg``.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy, ngettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext_lazy
 
 __all__ = ["type_check_message"]
 
@@ -80,6 +80,11 @@ MESSAGES: dict[str, Promise] = {
 }
 
 
+#: Types whose English ``msg`` ends with a detail in English only ("…, day value is outside
+#: expected range"): an English reader keeps it, another reader gets the sentence without it.
+DETAILED = frozenset({"date_parsing", "date_from_datetime_parsing", "datetime_parsing"})
+
+
 def type_check_message(error: Mapping[str, Any]) -> str:
     """The message of one pydantic error (``{type, loc, msg, ctx}``), in the active
     language; pydantic's own ``msg`` for a type this table does not know. A schema's own
@@ -89,6 +94,8 @@ def type_check_message(error: Mapping[str, Any]) -> str:
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
     template = MESSAGES.get(kind)
+    if kind in DETAILED and error.get("msg") and (get_language() or "en").startswith("en"):
+        return str(error["msg"])
     if template is not None:
         try:
             return str(template % dict(ctx))
