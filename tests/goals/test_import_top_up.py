@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
-from stepback.goals import background, imports, services
+from stepback.goals import background, bulk, imports, services
 from stepback.goals.models import Goal, Measurement, MeasurementImport
 from stepback.lib.tabular import ColumnMapping, DateOrder
 from tests.conftest import Tenant
@@ -27,8 +27,8 @@ MASTER = b"date,value\n2024-01-01,10\n2024-01-02,21\n2024-01-03,30\n2024-01-04,4
 @pytest.fixture
 def goal(tenant: Tenant) -> Goal:
     goal = make_goal(tenant.org)
-    services.measurements_add_many(
-        goal=goal, actor=None, items=[services.MeasurementIn(d, v) for d, v in STORED]
+    bulk.measurements_add_many(
+        goal=goal, actor=None, items=[bulk.MeasurementIn(d, v) for d, v in STORED]
     )
     return goal
 

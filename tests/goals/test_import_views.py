@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stepback.accounts.roles import Role
-from stepback.goals import background, import_views, imports, services
+from stepback.goals import background, bulk, import_views, imports
 from stepback.goals.models import Goal, Measurement, MeasurementImport
 from stepback.lib import tabular
 from stepback.lib.tabular import ColumnMapping, DateOrder
@@ -511,7 +511,7 @@ def test_it_says_so_when_the_commit_fails(
     def fail(**kwargs: Any) -> None:
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(imports.services, "measurements_add_many", fail)
+    monkeypatch.setattr(imports.bulk, "measurements_add_many", fail)
     response = client.post(url("import_commit", measurement_import), follow=True)
     html = response.content.decode()
     assert "The import failed and nothing was stored." in html
@@ -631,10 +631,10 @@ def test_a_commit_retried_after_a_crash_never_stores_a_row_twice(
     # The worker claimed the import and stored some rows (or all), then was killed.
     with mock.patch("django.utils.timezone.now", return_value=long_ago()):
         assert imports.import_claim(measurement_import=measurement_import)
-        services.measurements_add_many(
+        bulk.measurements_add_many(
             goal=goal,
             items=[
-                services.MeasurementIn(
+                bulk.MeasurementIn(
                     date=when,
                     value=value,
                     idempotency_key=f"import-{measurement_import.pk}-row-{row}",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from stepback.accounts.models import Organisation
-from stepback.goals import imports, services, tasks
+from stepback.goals import bulk, imports, services, tasks
 from stepback.goals.models import Goal, Measurement, MeasurementImport
 from stepback.initiatives import services as initiative_services
 from stepback.lib.tabular import ColumnMapping, DateOrder, TableError
@@ -355,10 +355,10 @@ def test_it_commits_nothing_while_there_are_problems(goal: Goal) -> None:
 def test_it_writes_nothing_when_the_write_fails_midway(
     goal: Goal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "INSERT_BATCH_SIZE", 3)
+    monkeypatch.setattr(bulk, "INSERT_BATCH_SIZE", 3)
     rows = "".join(f"2024-01-{day:02d},{day}\n" for day in range(1, 11))
     measurement_import = check(upload(goal, f"date,value\n{rows}".encode()))
-    real_insert = services._insert_batch
+    real_insert = bulk._insert_batch
     calls = []
 
     def failing_insert(sql: str, batch: list[Any]) -> None:
@@ -367,7 +367,7 @@ def test_it_writes_nothing_when_the_write_fails_midway(
             raise RuntimeError("disk full")
         real_insert(sql, batch)
 
-    monkeypatch.setattr(services, "_insert_batch", failing_insert)
+    monkeypatch.setattr(bulk, "_insert_batch", failing_insert)
     commit(measurement_import)
     assert calls == [3, 3]  # the first batch was written, then rolled back
     assert Measurement.objects.count() == 0
@@ -376,7 +376,7 @@ def test_it_writes_nothing_when_the_write_fails_midway(
     goal.refresh_from_db()
     assert goal.measurement_count == 0
 
-    monkeypatch.setattr(services, "_insert_batch", real_insert)
+    monkeypatch.setattr(bulk, "_insert_batch", real_insert)
     commit(measurement_import)
     assert measurement_import.state == State.DONE
     assert measurement_import.error == ""
@@ -416,11 +416,11 @@ def test_it_checks_again_at_commit_time(goal: Goal) -> None:
 def test_it_reports_commit_progress_while_storing(
     goal: Goal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "INSERT_BATCH_SIZE", 2)
+    monkeypatch.setattr(bulk, "INSERT_BATCH_SIZE", 2)
     seen: list[str] = []
-    real_add_many = services.measurements_add_many
+    real_add_many = bulk.measurements_add_many
 
-    def spy(**kwargs: Any) -> services.BulkResult:
+    def spy(**kwargs: Any) -> bulk.BulkResult:
         report = kwargs["on_progress"]
 
         def recording(done: int) -> None:
@@ -429,7 +429,7 @@ def test_it_reports_commit_progress_while_storing(
 
         return real_add_many(**{**kwargs, "on_progress": recording})
 
-    monkeypatch.setattr(services, "measurements_add_many", spy)
+    monkeypatch.setattr(bulk, "measurements_add_many", spy)
     rows = "".join(f"2024-01-0{day},{day}\n" for day in range(1, 6))
     measurement_import = check(upload(goal, f"date,value\n{rows}".encode()))
     commit(measurement_import)
@@ -560,7 +560,7 @@ def test_it_commits_a_large_file_in_the_background_all_or_nothing(
     measurement_import = check_in_background(upload(goal, csv_file(daily_rows(20_000))))
     assert measurement_import.state == State.READY
 
-    real_insert = services._insert_batch
+    real_insert = bulk._insert_batch
     calls: list[int] = []
 
     def failing_insert(sql: str, batch: list[Any]) -> None:
@@ -569,15 +569,15 @@ def test_it_commits_a_large_file_in_the_background_all_or_nothing(
             raise RuntimeError("connection lost")
         real_insert(sql, batch)
 
-    monkeypatch.setattr(services, "_insert_batch", failing_insert)
+    monkeypatch.setattr(bulk, "_insert_batch", failing_insert)
     assert imports.import_claim(measurement_import=measurement_import)
     tasks.measurement_import_commit(measurement_import.pk, None)
     measurement_import.refresh_from_db()
-    assert calls == [services.INSERT_BATCH_SIZE, services.INSERT_BATCH_SIZE]
+    assert calls == [bulk.INSERT_BATCH_SIZE, bulk.INSERT_BATCH_SIZE]
     assert measurement_import.state == State.READY
     assert Measurement.objects.count() == 0
 
-    monkeypatch.setattr(services, "_insert_batch", real_insert)
+    monkeypatch.setattr(bulk, "_insert_batch", real_insert)
     assert imports.import_claim(measurement_import=measurement_import)
     tasks.measurement_import_commit(measurement_import.pk, None)
     measurement_import.refresh_from_db()

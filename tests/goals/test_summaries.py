@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepback.goals import chartdata, pace, selectors, services
+from stepback.goals import bulk, chartdata, pace, selectors, services
+from stepback.goals.bulk import MeasurementIn
 from stepback.goals.dashboard import status_bar, status_counts
 from stepback.goals.models import Goal, Measurement, MonthStart, MonthSummary
-from stepback.goals.services import MeasurementIn
 from tests.conftest import Tenant, make_goal, make_initiative
 
 TODAY = date.today()
@@ -56,7 +56,7 @@ def test_every_write_keeps_the_month_summaries_equal_to_the_measurements(
 ) -> None:
     goal = _goal(tenant)
     start = TODAY - timedelta(days=400)
-    services.measurements_add_many(goal=goal, actor=None, items=_items(start, 300, 3))
+    bulk.measurements_add_many(goal=goal, actor=None, items=_items(start, 300, 3))
     assert _summaries(goal) == _from_measurements(goal) and len(_summaries(goal)) >= 9
 
     added = services.measurement_add(goal=goal, actor=None, date=TODAY, value=70).measurement
@@ -87,7 +87,7 @@ def test_a_long_history_reaches_the_pace_as_a_bounded_series(
     monkeypatch.setattr(selectors, "RECENT_POINTS", 20)
     goal = _goal(tenant)
     start = TODAY - timedelta(days=700)
-    services.measurements_add_many(goal=goal, actor=None, items=_items(start, 700, 2))
+    bulk.measurements_add_many(goal=goal, actor=None, items=_items(start, 700, 2))
     raw = [
         pace.Point(d, v)
         for d, v in Measurement.objects.filter(goal=goal)
@@ -117,9 +117,7 @@ def test_a_history_of_too_many_months_is_summed_per_year(
     monkeypatch.setattr(selectors, "RECENT_POINTS", 20)
     goal = _goal(tenant)
     start = date(TODAY.year - 4, 1, 1)
-    services.measurements_add_many(
-        goal=goal, actor=None, items=_items(start, (TODAY - start).days, 3)
-    )
+    bulk.measurements_add_many(goal=goal, actor=None, items=_items(start, (TODAY - start).days, 3))
     goal.refresh_from_db()
 
     series, count = selectors.pace_series(goal)
@@ -136,7 +134,7 @@ def test_a_history_of_too_many_months_is_summed_per_year(
 
 def test_the_stored_pace_is_what_the_goal_page_shows(tenant: Tenant) -> None:
     goal = _goal(tenant)
-    services.measurements_add_many(
+    bulk.measurements_add_many(
         goal=goal, actor=None, items=_items(TODAY - timedelta(days=200), 200, 20)
     )
     goal.refresh_from_db()
@@ -153,7 +151,7 @@ def test_the_stored_pace_is_what_the_goal_page_shows(tenant: Tenant) -> None:
 
 def test_the_goal_page_reads_no_point_beyond_one_page_and_the_chart(tenant: Tenant) -> None:
     goal = _goal(tenant)
-    services.measurements_add_many(
+    bulk.measurements_add_many(
         goal=goal, actor=None, items=_items(TODAY - timedelta(days=700), 700)
     )
     url = f"/o/{tenant.org.slug}/initiatives/{goal.initiative_id}/goals/{goal.pk}/"

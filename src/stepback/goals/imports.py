@@ -9,7 +9,7 @@ too long to store, progress, and how each row stands against the goal's measurem
 value), *already stored* (its date has its value: skipped), or a *change* (its date has
 another value: shown as stored → new, for the person to replace or leave). Only problems
 block the commit, which stores the new rows and the accepted replacements through
-:func:`services.measurements_add_many`, all or nothing, so a master spreadsheet can be
+:func:`bulk.measurements_add_many`, all or nothing, so a master spreadsheet can be
 uploaded again and again to top a goal up.
 
 Progress: checking writes ``MeasurementImport.progress`` and ``progress_at`` as it goes.
@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import User
 from stepback.core import uploads
-from stepback.goals import services
+from stepback.goals import bulk, services
 from stepback.goals.exports import number_text
 from stepback.goals.models import Goal, Measurement, MeasurementImport
 from stepback.goals.services import NOTE_LENGTH, SOURCE_LENGTH
@@ -580,7 +580,7 @@ def import_commit(
         accepted = set(measurement_import.replace_rows)
         prefix = _key_prefix(measurement_import)
         items = [
-            services.MeasurementIn(
+            bulk.MeasurementIn(
                 date=row.when,
                 value=row.value,
                 note=row.note,
@@ -595,7 +595,7 @@ def import_commit(
             )
         ]
         try:
-            result = services.measurements_add_many(
+            result = bulk.measurements_add_many(
                 goal=measurement_import.goal,
                 items=items,
                 actor=actor,
