@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
@@ -248,7 +248,7 @@ def _dated_values(measurements: QuerySet[Measurement]) -> list[pace.Point]:
         ]
 
 
-def _summed(found: dict[str, Any] | None, when: date | None = None) -> pace.Point | None:
+def _summed(found: Mapping[str, Any] | None, when: date | None = None) -> pace.Point | None:
     """A part of ``pace_series``'s cut months (its mean, first and last date) as one
     point, dated ``when`` or half-way through it."""
     if found is None:
