@@ -43,7 +43,7 @@ from benchmarks.generate import (
     generate,
 )
 from stepback.core.models import AuditEntry
-from stepback.goals import imports, services
+from stepback.goals import committing, imports, services
 from stepback.goals.models import Goal, Measurement, MeasurementImport
 from stepback.goals.selectors import SPARKLINE_YEARS, goal_assess
 from stepback.lib.tabular import ColumnMapping, DateOrder
@@ -558,9 +558,9 @@ def _import(bench: BenchOrg, size: Size) -> Timing:
         )
         imports.import_check(measurement_import=upload)
         assert upload.state == MeasurementImport.State.READY, upload.problems[:3]
-        assert imports.import_claim(measurement_import=upload)
+        assert committing.import_claim(measurement_import=upload)
         upload.refresh_from_db()
-        imports.import_commit(measurement_import=upload, actor=bench.user)
+        committing.import_commit(measurement_import=upload, actor=bench.user)
         assert upload.state == MeasurementImport.State.DONE, upload.error
 
     return _timed_writes(

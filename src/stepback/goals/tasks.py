@@ -15,7 +15,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from stepback.accounts.models import Organisation, User
-from stepback.goals import imports
+from stepback.goals import committing, imports
 from stepback.goals.models import Goal, MeasurementImport
 from stepback.goals.services import goal_refresh_pace
 
@@ -62,11 +62,11 @@ def measurement_import_check(import_id: int) -> str:
 
 @db_task()
 def measurement_import_commit(import_id: int, user_id: int | None) -> str:
-    """Store a large, claimed import in the background (see ``imports.import_commit``)."""
+    """Store a large, claimed import in the background (see ``committing.import_commit``)."""
     measurement_import = MeasurementImport.objects.select_related("goal").get(pk=import_id)
     if measurement_import.state == MeasurementImport.State.COMMITTING:
         actor = User.objects.filter(pk=user_id).first() if user_id else None
-        imports.import_commit(measurement_import=measurement_import, actor=actor)
+        committing.import_commit(measurement_import=measurement_import, actor=actor)
     return measurement_import.state
 
 
