@@ -29,7 +29,8 @@ from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
 from stepback.goals.models import Goal, Measurement
-from stepback.goals.services import goal_refresh_pace, summaries_rebuild
+from stepback.goals.services import goal_refresh_pace
+from stepback.goals.summaries import summaries_rebuild
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.stages import Stage
 from stepback.tokens.models import ApiToken, hash_token

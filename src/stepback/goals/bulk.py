@@ -9,12 +9,10 @@ one query over the items' dates, and the new rows go in as prepared tuples, many
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -22,20 +20,18 @@ from django.utils import timezone
 
 from stepback.accounts.models import User
 from stepback.core import audit
-from stepback.core.services import MAX_ABS_NUMBER
+from stepback.goals import services
 from stepback.goals.exports import number_text
 from stepback.goals.models import Goal, Measurement
 from stepback.goals.services import (
-    NOTE_LENGTH,
-    SOURCE_LENGTH,
     another_value_message,
     goal_refresh_pace,
     measurement_problems,
     replacement_changes,
     stored_text,
     stored_value,
-    summaries_refresh,
 )
+from stepback.goals.summaries import summaries_refresh
 
 #: Ids, dates or keys asked for in one statement (SQLite allows 32,766 variables).
 BULK_BATCH_SIZE = 10_000
@@ -46,8 +42,9 @@ INSERT_BATCH_SIZE = 10_000
 MAX_LISTED_REPLACEMENTS = 100
 
 
-@dataclass(frozen=True)
-class MeasurementIn:
+class MeasurementIn(NamedTuple):
+    """One measurement to store (a tuple: an import makes tens of thousands)."""
+
     date: date
     value: float
     note: str = ""
@@ -72,28 +69,7 @@ def _as_stored(item: MeasurementIn) -> MeasurementIn:
     source = stored_text(item.source) if item.source else ""
     if (value, note, source) == (item.value, item.note, item.source):
         return item
-    return dataclasses.replace(item, value=value, note=note, source=source)
-
-
-def _all_allowed(
-    items: Sequence[MeasurementIn], today: date, bounds: tuple[float | None, float | None]
-) -> bool:
-    """Whether every item keeps the rules of one measurement, judged over the whole batch
-    (the latest date, the extreme values, the longest texts) without a call per item."""
-    if not items:
-        return True
-    values = [item.value for item in items]
-    low, high = min(values), max(values)
-    lower, upper = bounds
-    return (
-        max(item.date for item in items) <= today
-        and all(map(math.isfinite, values))
-        and max(abs(low), abs(high)) <= MAX_ABS_NUMBER
-        and (lower is None or low >= lower)
-        and (upper is None or high <= upper)
-        and max(len(item.note) for item in items) <= NOTE_LENGTH
-        and max(len(item.source) for item in items) <= SOURCE_LENGTH
-    )
+    return item._replace(value=value, note=note, source=source)
 
 
 def _check_items(
@@ -103,7 +79,15 @@ def _check_items(
     one measurement, and keys and dates repeated within the request."""
     keys = [item.idempotency_key for item in items if item.idempotency_key is not None]
     unique = len({item.date for item in items}) == len(items) and len(set(keys)) == len(keys)
-    if unique and _all_allowed(items, today, bounds):
+    allowed = services.batch_allowed(
+        dates=[item.date for item in items],
+        values=[item.value for item in items],
+        notes=[item.note for item in items],
+        sources=[item.source for item in items],
+        today=today,
+        bounds=bounds,
+    )
+    if unique and allowed:
         return
     errors: dict[str, list[str]] = {}
     seen_keys: dict[str, int] = {}

@@ -107,7 +107,9 @@ def _found_now(measurement_import: MeasurementImport) -> Found:
         )
     stored = imports.stored_values(measurement_import, {row.when for row in rows})
     found = Found(stored=measurement_import.stored_count)
-    for row in rows:
+    if not stored:  # as for a goal's first import: every row is new
+        found.new = list(rows)
+    for row in rows if stored else ():
         value = stored.get(row.when)
         if value is None:
             found.new.append(row)
@@ -147,20 +149,18 @@ def import_commit(
             return measurement_import
         accepted = set(measurement_import.replace_rows)
         prefix = imports.key_prefix(measurement_import)
+        replaced = [change.row for change in found.changes if change.row.row in accepted]
+        replacing = {row.row for row in replaced}
         items = [
             bulk.MeasurementIn(
-                date=row.when,
-                value=row.value,
-                note=row.note,
-                source=row.source,
-                idempotency_key=f"{prefix}{row.row}",
-                replace=replace,
+                row.when,
+                row.value,
+                row.note,
+                row.source,
+                f"{prefix}{row.row}",
+                row.row in replacing,
             )
-            for row, replace in sorted(
-                [(row, False) for row in found.new]
-                + [(change.row, True) for change in found.changes if change.row.row in accepted],
-                key=lambda pair: pair[0].row,
-            )
+            for row in sorted([*found.new, *replaced], key=lambda row: row.row)
         ]
         try:
             result = bulk.measurements_add_many(

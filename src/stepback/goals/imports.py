@@ -20,8 +20,9 @@ import dataclasses
 import json
 import logging
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -284,11 +285,26 @@ def import_check(*, measurement_import: MeasurementImport) -> MeasurementImport:
     return measurement_import
 
 
+class CheckedRow(NamedTuple):
+    """A row the check kept for the commit (:func:`checked_rows`): a plain tuple, since a
+    commit reads tens of thousands."""
+
+    row: int
+    when: date
+    value: float
+    note: str
+    source: str
+
+
+#: A row as checked now (``ParsedRow``) or as the last check kept it.
+Row = ParsedRow | CheckedRow
+
+
 @dataclasses.dataclass(frozen=True)
 class Change:
     """A row whose date already has another value: ``stored`` → ``row.value``."""
 
-    row: ParsedRow
+    row: Row
     stored: float
 
 
@@ -297,7 +313,7 @@ class Found:
     """What checking every row found: its problems, and how the other rows stand."""
 
     problems: list[RowProblem] = dataclasses.field(default_factory=list)
-    new: list[ParsedRow] = dataclasses.field(default_factory=list)
+    new: list[Row] = dataclasses.field(default_factory=list)
     stored: int = 0
     changes: list[Change] = dataclasses.field(default_factory=list)
 
@@ -341,13 +357,14 @@ def store_check(measurement_import: MeasurementImport, found: Found, *, error: s
 
 def _dump_checked(found: Found) -> bytes:
     """The rows the commit may store (new ones, and changes the person may replace), as
-    they will be stored: zlib-compressed JSON of ``[row, date, value, note, source]``."""
+    they will be stored: zlib-compressed JSON of ``[row, day, value, note, source]``, the
+    day a date's ordinal (``date.toordinal``)."""
     rows = sorted([*found.new, *(change.row for change in found.changes)], key=lambda r: r.row)
-    document = [[r.row, r.when.isoformat(), r.value, r.note, r.source] for r in rows]
-    return zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 1)
+    document = [(r.row, r.when.toordinal(), r.value, r.note, r.source) for r in rows]
+    return zlib.compress(json.dumps(document).encode(), 1)
 
 
-def checked_rows(measurement_import: MeasurementImport) -> list[ParsedRow] | None:
+def checked_rows(measurement_import: MeasurementImport) -> list[CheckedRow] | None:
     """The rows the last check kept (:func:`_dump_checked`), in row order; None when there
     are none to read (an import checked before they were kept, or unreadable)."""
     stored = measurement_import.checked_rows
@@ -356,8 +373,8 @@ def checked_rows(measurement_import: MeasurementImport) -> list[ParsedRow] | Non
     try:
         document = json.loads(zlib.decompress(bytes(stored)))
         return [
-            ParsedRow(row, date.fromisoformat(when), value, note, source)
-            for row, when, value, note, source in document
+            CheckedRow(row, date.fromordinal(day), value, note, source)
+            for row, day, value, note, source in document
         ]
     except (zlib.error, ValueError, TypeError):
         logger.warning("Import %s: checked rows unreadable; checking again", measurement_import.pk)
@@ -392,16 +409,16 @@ def check_rows(measurement_import: MeasurementImport, report: Callable[[int], ob
         preview = tabular.validate(chunk, mapping, order, decimal=decimal)
         problems = list(preview.problems)
         in_chunk: dict[date, tuple[int, float]] = {}
-        for row in preview.rows:
-            problems.extend(_row_problems(row, mapping, in_chunk, earlier, today, bounds))
+        if _chunk_allowed(preview.rows, earlier, today, bounds):
+            for row in preview.rows:
+                in_chunk.setdefault(row.when, (row.row, row.value))
+        else:
+            for row in preview.rows:
+                problems.extend(_row_problems(row, mapping, in_chunk, earlier, today, bounds))
         for when, first in in_chunk.items():
             earlier.setdefault(when, first)
         bad = {problem.row for problem in problems}
-        good = [
-            dataclasses.replace(row, value=services.stored_value(row.value))
-            for row in preview.rows
-            if row.row not in bad
-        ]
+        good = [_as_stored(row) for row in preview.rows if row.row not in bad]
         stored = stored_values(measurement_import, {row.when for row in good})
         for row in good:
             value = stored.get(row.when)
@@ -415,6 +432,30 @@ def check_rows(measurement_import: MeasurementImport, report: Callable[[int], ob
         report(min(end, len(table.rows)))
     found.problems.sort(key=lambda p: p.row)
     return found
+
+
+def _chunk_allowed(
+    rows: Sequence[ParsedRow],
+    earlier: dict[date, tuple[int, float]],
+    today: date,
+    bounds: tuple[float | None, float | None],
+) -> bool:
+    """Whether no row of a chunk can have a problem of :func:`_row_problems` (a rule
+    broken, a date of an earlier chunk), judged over the chunk at once."""
+    return services.batch_allowed(
+        dates=[row.when for row in rows],
+        values=[row.value for row in rows],
+        notes=[row.note for row in rows],
+        sources=[row.source for row in rows],
+        today=today,
+        bounds=bounds,
+    ) and earlier.keys().isdisjoint(row.when for row in rows)
+
+
+def _as_stored(row: ParsedRow) -> ParsedRow:
+    """The row with its value as it is stored (``services.stored_value``)."""
+    value = services.stored_value(row.value)
+    return row if value == row.value else dataclasses.replace(row, value=value)
 
 
 def key_prefix(measurement_import: MeasurementImport) -> str:

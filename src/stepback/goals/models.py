@@ -341,7 +341,7 @@ class MeasurementImport(models.Model):
     #: the commit stores them without reading the table again (``imports.checked_rows``).
     checked_rows = models.BinaryField(
         null=True,
-        help_text="The checked rows: compressed JSON of [row, date, value, note, source].",
+        help_text="The checked rows: compressed JSON of [row, day, value, note, source].",
     )
     imported_count = models.PositiveIntegerField(default=0)
     replaced_count = models.PositiveIntegerField(default=0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -17,7 +17,7 @@ from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,11 +37,10 @@ from stepback.goals.models import (
     Goal,
     Measurement,
     Milestone,
-    MonthStart,
-    MonthSummary,
     bound_problem,
 )
-from stepback.goals.selectors import goal_spec, next_month, pace_detail, pace_series
+from stepback.goals.selectors import goal_spec, pace_detail, pace_series
+from stepback.goals.summaries import summaries_refresh
 from stepback.initiatives.models import Initiative
 from stepback.lib.formats import trim_number, with_unit
 
@@ -89,56 +88,6 @@ def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResu
         ]
     )
     return result
-
-
-def summaries_refresh(*, goal: Goal, dates: Iterable[date]) -> None:
-    """Rebuild the month summaries of the months these dates fall in, from the measurements
-    stored now: a write costs the months it touches, not the goal's whole history."""
-    months = {when.replace(day=1) for when in dates}
-    if not months:
-        return
-    MonthSummary.objects.filter(goal=goal, month__in=months).delete()
-    end = next_month(max(months))
-    rows = (
-        Measurement.objects.filter(goal=goal, date__gte=min(months), date__lt=end)
-        .annotate(month=MonthStart("date"))
-        .values("month")
-        .annotate(count=Count("id"), total=Sum("value"), first=Min("date"), last=Max("date"))
-        .order_by()
-    )
-    MonthSummary.objects.bulk_create(
-        MonthSummary(
-            goal=goal,
-            month=row["month"],
-            count=row["count"],
-            total=row["total"],
-            first_date=row["first"],
-            last_date=row["last"],
-        )
-        for row in rows
-        if row["month"] in months
-    )
-
-
-def summaries_rebuild(*, goals: Iterable[Goal]) -> None:
-    """Rebuild every month summary of these goals (after rows were loaded around the
-    services, as the benchmark does)."""
-    for goal in goals:
-        MonthSummary.objects.filter(goal=goal).delete()
-        first_last = Measurement.objects.filter(goal=goal).aggregate(
-            first=Min("date"), last=Max("date")
-        )
-        if first_last["first"] is not None:
-            summaries_refresh(
-                goal=goal, dates=_month_starts(first_last["first"], first_last["last"])
-            )
-
-
-def _month_starts(first: date, last: date) -> Iterator[date]:
-    month = first.replace(day=1)
-    while month <= last:
-        yield month
-        month = next_month(month)
 
 
 class GoalChanges(TypedDict, total=False):
@@ -412,6 +361,33 @@ def measurement_problems(
                 "Ensure this value has at most %(limit)s characters (it has %(length)s)."
             ) % {"limit": limit, "length": len(text)}
     return problems
+
+
+def batch_allowed(
+    *,
+    dates: Sequence[date],
+    values: Sequence[float],
+    notes: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    today: date,
+    bounds: tuple[float | None, float | None] = (None, None),
+) -> bool:
+    """Whether no measurement of a batch breaks a rule of :func:`measurement_problems`,
+    judged over the whole batch at once (the latest date, the extreme values, the longest
+    texts): callers ask item by item only when it says no, to name the items."""
+    if not values:
+        return True
+    low, high = min(values), max(values)
+    lower, upper = bounds
+    return (
+        max(dates) <= today
+        and all(map(math.isfinite, values))
+        and max(abs(low), abs(high)) <= MAX_ABS_NUMBER
+        and (lower is None or low >= lower)
+        and (upper is None or high <= upper)
+        and max(map(len, notes), default=0) <= NOTE_LENGTH
+        and max(map(len, sources), default=0) <= SOURCE_LENGTH
+    )
 
 
 def replacement_changes(value: float, note: str, source: str) -> MeasurementChanges:

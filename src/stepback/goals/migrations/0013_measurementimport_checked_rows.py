@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='measurementimport',
             name='checked_rows',
-            field=models.BinaryField(help_text='The checked rows: compressed JSON of [row, date, value, note, source].', null=True),
+            field=models.BinaryField(help_text='The checked rows: compressed JSON of [row, day, value, note, source].', null=True),
         ),
     ]
