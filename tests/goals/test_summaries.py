@@ -149,6 +149,24 @@ def test_the_stored_pace_is_what_the_goal_page_shows(tenant: Tenant) -> None:
     assert stored.path == judged.path
 
 
+def test_the_goal_page_writes_nothing_even_when_its_pace_is_a_day_old(tenant: Tenant) -> None:
+    goal = _goal(tenant)
+    bulk.measurements_add_many(goal=goal, actor=None, items=_items(TODAY - timedelta(days=50), 50))
+    Goal.objects.filter(pk=goal.pk).update(status_as_of=TODAY - timedelta(days=1))
+    url = f"/o/{tenant.org.slug}/initiatives/{goal.initiative_id}/goals/{goal.pk}/"
+    client = tenant.client("leader")
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert [w for w in writes if "initiatives_goal" in w] == []
+    goal.refresh_from_db()
+    assert goal.status_as_of == TODAY - timedelta(days=1)  # the hourly task's to refresh
+
+
 def test_the_goal_page_reads_no_point_beyond_one_page_and_the_chart(tenant: Tenant) -> None:
     goal = _goal(tenant)
     bulk.measurements_add_many(
@@ -156,7 +174,7 @@ def test_the_goal_page_reads_no_point_beyond_one_page_and_the_chart(tenant: Tena
     )
     url = f"/o/{tenant.org.slug}/initiatives/{goal.initiative_id}/goals/{goal.pk}/"
     client = tenant.client("leader")
-    client.get(url)  # today's pace is stored already; a second visit writes nothing
+    client.get(url)
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)

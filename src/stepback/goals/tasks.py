@@ -27,7 +27,8 @@ def refresh_all_goal_paces() -> int:
     """Reassess each goal of an active initiative once its organisation's day has turned.
 
     "Expected by now" moves at each school's own midnight, so this runs hourly and
-    refreshes the goals whose stored pace is older than their organisation's today.
+    refreshes the goals whose stored pace is older than their organisation's today, or
+    lacks the details the goal page shows (a goal judged before they were stored).
     Returns how many goals were refreshed; a goal that fails is logged and skipped (each
     goal in its own savepoint, so a failed query cannot spoil the next goal's).
     """
@@ -36,7 +37,7 @@ def refresh_all_goal_paces() -> int:
         today = organisation.today()
         goals = (
             Goal.objects.filter(organisation=organisation, initiative__archived_at__isnull=True)
-            .filter(Q(status_as_of__lt=today) | Q(status_as_of__isnull=True))
+            .filter(Q(status_as_of__lt=today) | Q(status_as_of__isnull=True) | Q(pace_detail={}))
             .select_related("organisation")
             .prefetch_related("milestones")
         )
