@@ -38,6 +38,7 @@ from stepback.tokens.models import ApiToken, hash_token
 ORG_SLUG = "bench"
 BIG_SLUG = "bench-big"
 USER_EMAIL = "bench@stepback.example"
+ADMIN_EMAIL = "bench-admin@stepback.example"
 API_TOKEN = "sbk_bench-read-only-token"
 WRITE_TOKEN = "sbk_bench-read-write-token"
 STAGES = list(Stage)
@@ -167,6 +168,18 @@ def generate(
             goal_refresh_pace(goal=goal, as_of=today)
     _analyze()
     return bench_org(time.perf_counter() - started)
+
+
+def bench_admin(organisation: Organisation) -> User:
+    """The organisation's administrator, for the pages only administrators see (made on
+    first use, so data generated before still serves)."""
+    user = User.objects.filter(email=ADMIN_EMAIL).first() or User.objects.create_user(
+        ADMIN_EMAIL, None, name="Bench Administrator"
+    )
+    Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": Role.ADMIN}
+    )
+    return user
 
 
 def _organisation(slug: str, name: str, user: User) -> Organisation:
