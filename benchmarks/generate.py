@@ -28,6 +28,7 @@ from django.utils import timezone
 from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
+from stepback.goals.bulk import MEASUREMENT_COLUMNS
 from stepback.goals.models import Goal, Measurement
 from stepback.goals.services import goal_refresh_pace
 from stepback.goals.summaries import summaries_rebuild
@@ -56,18 +57,6 @@ BIG_GOALS = 10
 SPAN_DAYS = 730  # the goals' baselines are two years ago
 GAP_DAYS = 30  # the data stops a month ago, leaving free dates for the timed writes
 CHUNK = 50_000  # rows handed to the database at a time
-
-MEASUREMENT_COLUMNS = (
-    "organisation_id",
-    "goal_id",
-    "date",
-    "value",
-    "note",
-    "source",
-    "idempotency_key",
-    "created_by_id",
-    "created_at",
-)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ pace's series, the charts, the goal page's stored pace."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -149,16 +150,22 @@ def test_the_stored_pace_is_what_the_goal_page_shows(tenant: Tenant) -> None:
     assert stored.path == judged.path
 
 
+def _second_visit(tenant: Tenant, goal: Goal) -> tuple[Any, list[dict[str, str]]]:
+    """The goal page's answer to a leader's second visit, and the queries it made."""
+    url = f"/o/{tenant.org.slug}/initiatives/{goal.initiative_id}/goals/{goal.pk}/"
+    client = tenant.client("leader")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, queries.captured_queries
+
+
 def test_the_goal_page_writes_nothing_even_when_its_pace_is_a_day_old(tenant: Tenant) -> None:
     goal = _goal(tenant)
     bulk.measurements_add_many(goal=goal, actor=None, items=_items(TODAY - timedelta(days=50), 50))
     Goal.objects.filter(pk=goal.pk).update(status_as_of=TODAY - timedelta(days=1))
-    url = f"/o/{tenant.org.slug}/initiatives/{goal.initiative_id}/goals/{goal.pk}/"
-    client = tenant.client("leader")
-    client.get(url)
 
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+    response, queries = _second_visit(tenant, goal)
 
     assert response.status_code == 200
     writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
@@ -172,12 +179,8 @@ def test_the_goal_page_reads_no_point_beyond_one_page_and_the_chart(tenant: Tena
     bulk.measurements_add_many(
         goal=goal, actor=None, items=_items(TODAY - timedelta(days=700), 700)
     )
-    url = f"/o/{tenant.org.slug}/initiatives/{goal.initiative_id}/goals/{goal.pk}/"
-    client = tenant.client("leader")
-    client.get(url)
 
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+    response, queries = _second_visit(tenant, goal)
 
     assert response.status_code == 200
     assert "monthly averages of 700 measurements" in response.content.decode()

@@ -80,12 +80,7 @@ def _check_items(
     keys = [item.idempotency_key for item in items if item.idempotency_key is not None]
     unique = len({item.date for item in items}) == len(items) and len(set(keys)) == len(keys)
     allowed = services.batch_allowed(
-        dates=[item.date for item in items],
-        values=[item.value for item in items],
-        notes=[item.note for item in items],
-        sources=[item.source for item in items],
-        today=today,
-        bounds=bounds,
+        [(item.date, item.value, item.note, item.source) for item in items], today, bounds
     )
     if unique and allowed:
         return
@@ -225,7 +220,8 @@ def measurements_add_many(
     return result
 
 
-_MEASUREMENT_COLUMNS = (
+#: The columns a bulk insert fills, in its order (the benchmark loads rows the same way).
+MEASUREMENT_COLUMNS = (
     "organisation_id",
     "goal_id",
     "date",
@@ -251,8 +247,8 @@ def _insert_measurements(
     ``IntegrityError``, rolling the whole call back (callers retry; see the API).
     """
     table = connection.ops.quote_name(Measurement._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _MEASUREMENT_COLUMNS)
-    marks = ", ".join(["%s"] * len(_MEASUREMENT_COLUMNS))
+    columns = ", ".join(connection.ops.quote_name(c) for c in MEASUREMENT_COLUMNS)
+    marks = ", ".join(["%s"] * len(MEASUREMENT_COLUMNS))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
     ops = connection.ops
     head = (goal.organisation_id, goal.pk)

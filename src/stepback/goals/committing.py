@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import User
 from stepback.goals import bulk, imports
-from stepback.goals.imports import Change, Found, ImportNotReady
+from stepback.goals.imports import Found, ImportNotReady
 from stepback.goals.models import MeasurementImport
 
 logger = logging.getLogger(__name__)
@@ -110,13 +110,7 @@ def _found_now(measurement_import: MeasurementImport) -> Found:
     if not stored:  # as for a goal's first import: every row is new
         found.new = list(rows)
     for row in rows if stored else ():
-        value = stored.get(row.when)
-        if value is None:
-            found.new.append(row)
-        elif value == row.value:
-            found.stored += 1
-        else:
-            found.changes.append(Change(row, value))
+        found.place(row, stored.get(row.when))
     _report_commit(measurement_import, "checking", measurement_import.row_count)
     return found
 

@@ -317,6 +317,16 @@ class Found:
     stored: int = 0
     changes: list[Change] = dataclasses.field(default_factory=list)
 
+    def place(self, row: Row, stored: float | None) -> None:
+        """Count a row without problems by the value its date has (``stored``): new,
+        already stored, or a change."""
+        if stored is None:
+            self.new.append(row)
+        elif stored == row.value:
+            self.stored += 1
+        else:
+            self.changes.append(Change(row, stored))
+
 
 def store_check(measurement_import: MeasurementImport, found: Found, *, error: str = "") -> None:
     """Store what the check found; the person chooses replacements again (none yet)."""
@@ -421,13 +431,7 @@ def check_rows(measurement_import: MeasurementImport, report: Callable[[int], ob
         good = [_as_stored(row) for row in preview.rows if row.row not in bad]
         stored = stored_values(measurement_import, {row.when for row in good})
         for row in good:
-            value = stored.get(row.when)
-            if value is None:
-                found.new.append(row)
-            elif value == row.value:
-                found.stored += 1
-            else:
-                found.changes.append(Change(row, value))
+            found.place(row, stored.get(row.when))
         found.problems.extend(problems)
         report(min(end, len(table.rows)))
     found.problems.sort(key=lambda p: p.row)
@@ -443,12 +447,7 @@ def _chunk_allowed(
     """Whether no row of a chunk can have a problem of :func:`_row_problems` (a rule
     broken, a date of an earlier chunk), judged over the chunk at once."""
     return services.batch_allowed(
-        dates=[row.when for row in rows],
-        values=[row.value for row in rows],
-        notes=[row.note for row in rows],
-        sources=[row.source for row in rows],
-        today=today,
-        bounds=bounds,
+        [(row.when, row.value, row.note, row.source) for row in rows], today, bounds
     ) and earlier.keys().isdisjoint(row.when for row in rows)
 
 

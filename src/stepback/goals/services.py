@@ -364,19 +364,17 @@ def measurement_problems(
 
 
 def batch_allowed(
-    *,
-    dates: Sequence[date],
-    values: Sequence[float],
-    notes: Sequence[str] = (),
-    sources: Sequence[str] = (),
+    measurements: Sequence[tuple[date, float, str, str]],
     today: date,
     bounds: tuple[float | None, float | None] = (None, None),
 ) -> bool:
-    """Whether no measurement of a batch breaks a rule of :func:`measurement_problems`,
-    judged over the whole batch at once (the latest date, the extreme values, the longest
-    texts): callers ask item by item only when it says no, to name the items."""
-    if not values:
+    """Whether no ``(date, value, note, source)`` of a batch breaks a rule of
+    :func:`measurement_problems`, judged over the whole batch at once (the latest date, the
+    extreme values, the longest texts): callers ask item by item only when it says no, to
+    name the items."""
+    if not measurements:
         return True
+    dates, values, notes, sources = zip(*measurements, strict=True)
     low, high = min(values), max(values)
     lower, upper = bounds
     return (
@@ -385,8 +383,8 @@ def batch_allowed(
         and max(abs(low), abs(high)) <= MAX_ABS_NUMBER
         and (lower is None or low >= lower)
         and (upper is None or high <= upper)
-        and max(map(len, notes), default=0) <= NOTE_LENGTH
-        and max(map(len, sources), default=0) <= SOURCE_LENGTH
+        and max(map(len, notes)) <= NOTE_LENGTH
+        and max(map(len, sources)) <= SOURCE_LENGTH
     )
 
 
