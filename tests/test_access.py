@@ -46,6 +46,8 @@ from stepback.goals.services import goal_create, measurement_add
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.services import initiative_create
 from stepback.observations.services import observation_create
+from stepback.plans import services as plan_services
+from stepback.plans.models import Action, Objective
 from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_member
 
@@ -118,6 +120,31 @@ def _observation(tenant: Tenant, user: User) -> int:
     return observation_create(initiative=initiative, title="Walker note", actor=user).pk
 
 
+def _plan_objective(tenant: Tenant, user: User) -> int:
+    """A live objective of the walker's plan, made again if a walked route removed it."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    live = Objective.objects.live().filter(plan__initiative=initiative).first()
+    return (live or plan_services.objective_create(initiative=initiative, actor=None, title="W")).pk
+
+
+def _plan_action(tenant: Tenant, user: User) -> int:
+    """A live action of the walker's plan, made again if a walked route removed it."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    live = Action.objects.live().filter(plan__initiative=initiative).first()
+    return (live or plan_services.action_create(initiative=initiative, actor=None, title="W")).pk
+
+
+def _revision_number(tenant: Tenant, user: User) -> int:
+    """The number of a revision of the walker's plan, saving a first one if there is none."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    plan = plan_services.plan_of(initiative)
+    if not plan.head_number:
+        _plan_action(tenant, user)
+        plan_services.revision_save(initiative=initiative, actor=None, rationale="W", base_number=0)
+        plan.refresh_from_db()
+    return plan.head_number
+
+
 SAMPLES: dict[str, Sample] = {
     "org": lambda tenant, user: tenant.org.slug,
     "membership_id": _membership,
@@ -129,6 +156,9 @@ SAMPLES: dict[str, Sample] = {
     "measurement_id": _measurement,
     "import_id": _measurement_import,
     "observation_id": _observation,
+    "objective_id": _plan_objective,
+    "action_id": _plan_action,
+    "number": _revision_number,
 }
 
 # Routes whose parameters are not tenant data; they are public and check their own input.
@@ -412,7 +442,7 @@ def _api_token(user: User, org: Any, scope: str) -> str:
 
 # A valid body for each request schema: ninja validates a body before the route runs, so
 # only a valid one reaches the route's lookups and writes. Routes are called with these.
-VALID_BODIES: dict[str, dict[str, Any]] = {
+VALID_BODIES: dict[str, dict[str, Any] | Callable[[str], dict[str, Any]]] = {
     "MemberPatch": {"role": "viewer"},
     "OrgPatch": {"time_zone": "Europe/Paris"},
     "InitiativeIn": {"title": "Walked"},
@@ -421,12 +451,34 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "MeasurementBatch": {"items": [{"date": "2025-01-01", "value": 1}]},
     "MeasurementPatch": {"note": "Walked"},
     "ObservationIn": {"title": "Walked"},
+    "ObjectiveIn": {"title": "Walked"},
+    "ObjectivePatch": {"title": "Walked"},
+    "ActionIn": {"title": "Walked"},
+    "ActionPatch": {"status": "in_progress"},
+    "RevisionIn": lambda url: _draft_to_save(url),
 }
 
 
+def _draft_to_save(url: str) -> dict[str, Any]:
+    """A revision body that saves: a change in the draft, based on the latest revision."""
+    initiative = Initiative.objects.filter(pk=int(url.split("/initiatives/")[1].split("/")[0]))
+    initiative = initiative.first()
+    if initiative is None:  # the walk of ids that do not exist
+        return {"rationale": "Walked", "base_number": 0}
+    plan_services.action_create(initiative=initiative, actor=None, title="Walked")
+    return {"rationale": "Walked", "base_number": plan_services.plan_of(initiative).head_number}
+
+
 def _api_call(route: ApiRoute, url: str, raw_token: str | None) -> Any:
+    """The route's call with a valid body, and for a versioned write the ETag its GET gives."""
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw_token}"} if raw_token else {}
     body = VALID_BODIES.get(route.body, {})
+    if callable(body):
+        body = body(url)
+    if route.method in ("patch", "delete") and raw_token:
+        etag = Client().get(url, **headers).get("ETag")
+        if etag:
+            headers["HTTP_IF_MATCH"] = etag
     return getattr(Client(), route.method)(
         url, data=body, content_type="application/json", **headers
     )

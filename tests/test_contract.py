@@ -28,6 +28,8 @@ from stepback.goals.models import Goal, Measurement, Milestone
 from stepback.goals.services import measurement_add
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
+from stepback.plans.models import Action, Objective, Revision
+from stepback.plans.services import action_create
 from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_goal, make_initiative
 
@@ -292,6 +294,66 @@ CASES: dict[str, Case] = {
         api_field="date",
         message=lambda w: "An observation cannot be dated in the future.",
         unchanged=(Observation,),
+    ),
+    "an action due before it starts": Case(
+        web_path=lambda w: f"{w.web}/plan/actions/new/",
+        web_data=lambda w: {
+            "version": 1,
+            "title": "Reading groups",
+            "status": "not_started",
+            "start_date": "2026-03-01",
+            "due_date": "2026-02-01",
+        },
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/plan/actions",
+        api_body=lambda w: {
+            "title": "Reading groups",
+            "start_date": "2026-03-01",
+            "due_date": "2026-02-01",
+        },
+        web_field="due_date",
+        api_field="due_date",
+        message=lambda w: "The due date must not be before the start date.",
+        unchanged=(Action,),
+    ),
+    "an action linked to another organisation's goal": Case(
+        web_path=lambda w: f"{w.web}/plan/actions/new/",
+        web_data=lambda w: {
+            "version": 1,
+            "title": "Reading groups",
+            "status": "not_started",
+            "goals": [w.theirs.pk],
+        },
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/plan/actions",
+        api_body=lambda w: {"title": "Reading groups", "goal_ids": [w.theirs.pk]},
+        web_field="goals",
+        api_field="goal_ids",
+        message=lambda w: f"Goal {w.theirs.pk} is not a goal of this initiative.",
+        unchanged=(Action,),
+    ),
+    "an objective without a title": Case(
+        web_path=lambda w: f"{w.web}/plan/objectives/new/",
+        web_data=lambda w: {"version": 1, "title": " "},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/plan/objectives",
+        api_body=lambda w: {"title": " "},
+        web_field="title",
+        api_field="title",
+        message=lambda w: "Give the objective a title.",
+        unchanged=(Objective,),
+    ),
+    "a plan revision without a rationale": Case(
+        web_path=lambda w: f"{w.web}/plan/revisions/new/",
+        web_data=lambda w: {"base_number": 0, "rationale": " "},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/plan/revisions",
+        api_body=lambda w: {"base_number": 0, "rationale": " "},
+        web_field="rationale",
+        api_field="rationale",
+        message=lambda w: "Say why the plan changes.",
+        unchanged=(Revision,),
+        setup=lambda w: action_create(initiative=w.initiative, actor=None, title="Library"),
     ),
     "too many monthly stepbacks": Case(
         web_path=lambda w: f"{w.web}/edit/",

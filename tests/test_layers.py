@@ -35,6 +35,7 @@ APP_ORDER = [
     "goals",
     "observations",
     "stepbacks",
+    "plans",
 ]
 BASE = ("stepback.accounts.models", "stepback.accounts.roles")
 TOP = (

@@ -61,6 +61,9 @@ KINDS: dict[str, Promise] = {
     "invitation": _("Invitations"),
     "organisation": _("Organisation"),
     "token": _("API tokens"),
+    "plan": _("Plan revisions"),
+    "objective": _("Plan objectives"),
+    "action": _("Plan actions"),
 }
 
 # The past tense of each action (the last part of a verb), for the sentence.
@@ -84,6 +87,7 @@ PAST_TENSE: dict[str, Promise] = {
     "add_many": _("added"),
     "keep_latest": _("kept the latest of repeated"),
     "warn": _("warned the owner of"),
+    "revise": _("saved a revision of"),
 }
 # What an entry is about, as the sentence names it (a translation may add its article).
 TARGET_NAMES: dict[str, Promise] = {
@@ -97,6 +101,9 @@ TARGET_NAMES: dict[str, Promise] = {
     "organisation": pgettext_lazy("audit target", "organisation"),
     "token": pgettext_lazy("audit target", "token"),
     "apitoken": pgettext_lazy("audit target", "token"),
+    "plan": pgettext_lazy("audit target", "plan"),
+    "objective": pgettext_lazy("audit target", "objective"),
+    "action": pgettext_lazy("audit target", "action"),
 }
 # A verb's kind when it differs from its target ("added measurements for goal #12").
 KIND_NAMES: dict[str, Promise] = {
@@ -138,6 +145,13 @@ FIELD_LABELS: dict[str, Promise] = {
     "kind": pgettext_lazy("audit field", "kind"),
     "body": pgettext_lazy("audit field", "body"),
     "tags": pgettext_lazy("audit field", "tags"),
+    "owner": pgettext_lazy("audit field", "owner"),
+    "objective": pgettext_lazy("audit field", "objective"),
+    "status": pgettext_lazy("audit field", "status"),
+    "due_date": pgettext_lazy("audit field", "due date"),
+    "position": pgettext_lazy("audit field", "position"),
+    "revision": pgettext_lazy("audit field", "revision"),
+    "rationale": pgettext_lazy("audit field", "rationale"),
     "goals": pgettext_lazy("audit field", "goals"),
     "role": pgettext_lazy("audit field", "role"),
     "email": pgettext_lazy("audit field", "email"),
@@ -337,11 +351,14 @@ def _looks_like_a_date(text: str) -> bool:
 
 def _details(changes: Any) -> str:
     """The changes in the order of their field names: PostgreSQL's ``jsonb`` keeps no order
-    of keys, and a sentence must read the same on every database."""
+    of keys, and a sentence must read the same on every database. Keys starting with ``_``
+    are bookkeeping for the services (a row's version), not said."""
     if not isinstance(changes, dict) or not changes:
         return ""
     parts = []
     for field, value in sorted(changes.items()):
+        if field.startswith("_"):
+            continue
         if isinstance(value, list) and len(value) == 2:
             parts.append(f"{_label(field)} {_shown(value[0])} → {_shown(value[1])}")
         else:
