@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
@@ -154,7 +155,7 @@ class MeasurementPatch(InputSchema):
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
-            raise ValueError("Leave the field out to keep it; it cannot be null.")
+            raise ValueError(_("Leave the field out to keep it; it cannot be null."))
         return value
 
 

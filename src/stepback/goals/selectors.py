@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from stepback.accounts.models import Organisation
+from stepback.core import l10n
 from stepback.goals import chartdata, pace
 from stepback.goals.models import (
     STATUS_KEYS,
@@ -381,5 +382,6 @@ def attach_sparklines(goals: list[Goal]) -> None:
             planned_path=[(p.when, p.value) for p in path],
             milestones=[(m.date, m.value) for m in milestones],
             compact=True,
+            style=l10n.goal_chart_style(goal.target_value, goal.baseline_value),
             **chart_ends(goal, series[0] if series else None),
         )
