@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from stepback.accounts.roles import Role
+from stepback.goals import bulk as goal_bulk
 from stepback.goals import services as goal_services
 from stepback.goals.chartdata import MAX_POINTS
 from stepback.goals.models import Goal, Measurement
@@ -288,10 +289,10 @@ def test_it_shows_five_thousand_measurements_in_bounded_queries_and_a_light_char
     tenant: Tenant, goal: Goal, django_assert_max_num_queries: Any
 ) -> None:
     start = timezone.localdate() - timedelta(days=5000)
-    goal_services.measurements_add_many(
+    goal_bulk.measurements_add_many(
         goal=goal,
         items=[
-            goal_services.MeasurementIn(date=start + timedelta(days=n), value=60 + (n % 7))
+            goal_bulk.MeasurementIn(date=start + timedelta(days=n), value=60 + (n % 7))
             for n in range(5000)
         ],
         actor=None,
@@ -316,10 +317,10 @@ def test_it_shows_five_thousand_measurements_in_bounded_queries_and_a_light_char
 
 
 def test_it_pages_through_measurements_newest_first(tenant: Tenant, goal: Goal) -> None:
-    goal_services.measurements_add_many(
+    goal_bulk.measurements_add_many(
         goal=goal,
         items=[
-            goal_services.MeasurementIn(date=date(2024, 1, 1) + timedelta(days=n), value=n)
+            goal_bulk.MeasurementIn(date=date(2024, 1, 1) + timedelta(days=n), value=n)
             for n in range(120)
         ],
         actor=None,

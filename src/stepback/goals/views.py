@@ -197,12 +197,9 @@ def _goal_context(
 ) -> dict[str, Any]:
     """Everything the goal page shows; a fixed number of queries however much data there is.
 
-    It reads the goal's stored pace, refreshing it first only when it was judged before its
-    organisation's today (the hourly refresh has not reached it yet, or the goal predates the
-    stored details): a bounded write, once a day at most.
+    It reads the goal's stored pace and writes nothing: every write refreshes the pace, and
+    the hourly task (``tasks.refresh_all_goal_paces``) once the organisation's day turns.
     """
-    if goal.status_as_of != timezone.localdate() or not goal.pace_detail:
-        services.goal_refresh_pace(goal=goal)
     milestones = list(goal.milestones.all())
     result = stored_pace(goal, goal_spec(goal, milestones))
     series, chart_note = chart_series(goal)
