@@ -40,6 +40,7 @@ pytestmark = pytest.mark.browser
 #: Routes that are no page to look at: a health probe, sign-out, one-time links.
 NOT_PAGES = {
     "healthz",
+    "livez",
     "logout",
     "password_reset_confirm",
     "invitation_accept",

@@ -17,6 +17,7 @@ from typing import TypedDict
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -76,12 +77,21 @@ def champion_nominate(
         initiative=initiative,
         stakeholder=stakeholder,
         unit=unit,
-        email=email.strip() or (stakeholder.contact if "@" in stakeholder.contact else ""),
+        email=email.strip() or _email_in(stakeholder.contact),
     )
     validate(champion, exclude=("initiative", "stakeholder", "unit"))
     champion.save()
     _record(initiative, actor, "champion.nominate", champion, name=stakeholder.name, unit=unit.name)
     return champion
+
+
+def _email_in(contact: str) -> str:
+    """The contact if it is an email address (a phone number or a bad address gives none)."""
+    try:
+        validate_email(contact)
+    except ValidationError:
+        return ""
+    return contact
 
 
 def _invited_stamp(champion: Champion) -> float:
