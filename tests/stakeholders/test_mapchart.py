@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stepback.lib.charts import render_svg
+from stepback.lib.vega import render_svg
 from stepback.stakeholders.mapchart import MAX_ARROWS, MAX_DOTS, Dot, Move, map_spec
 from stepback.stakeholders.quadrants import Quadrant
 

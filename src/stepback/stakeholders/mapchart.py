@@ -1,7 +1,7 @@
 """The 2x2 stakeholder map as a Vega-Lite spec (a plain dict), pure: no Django.
 
 The page embeds it like every chart (``static/js/charts.js``) and a printed pack renders it
-with ``lib.charts.render_svg``, so both show the same picture. Interest/impact runs along
+with ``lib.vega.render_svg``, so both show the same picture. Interest/impact runs along
 the bottom, influence up the side, both 1 to 5; the quadrant lines sit at 2.5, so a score
 of 3 is on the high side (``quadrants.HIGH_FROM``).
 
@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from stepback.lib.charts import SCHEMA
+from stepback.lib.vega import SCHEMA
 from stepback.stakeholders.quadrants import HIGH_FROM, MAX_SCORE, MIN_SCORE, Quadrant, jitter
 
 MAX_DOTS = 300
