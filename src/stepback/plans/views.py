@@ -107,6 +107,8 @@ def _row_answer(request: OrgRequest, action: Action) -> HttpResponse:
             "initiative": action.plan.initiative,
             "today": request.org.today(),
             "can_manage": _manage(request),
+            "oob": True,
+            **_draft_context(action.plan),
         }
         return render(request, "plans/_action.html", context)
     return redirect_page(
@@ -248,6 +250,8 @@ def action_edit(request: OrgRequest, initiative_id: int, action_id: int) -> Http
         initiative=initiative,
         plan=action.plan,
         initial=ActionForm.initial_for(action),
+        # In place, the form sits in the plan page beside its filters: ids of its own.
+        auto_id=f"id_action{action.pk}_%s" if request.htmx else "id_%s",  # type: ignore[attr-defined]
     )
 
     def save() -> HttpResponse:
