@@ -4,6 +4,7 @@ as the start of a new draft."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -184,6 +186,8 @@ def _named(names: dict[str, dict[Any, str]], field: str, value: Any) -> str:
         )
     if field in ("owner", "objective"):
         return names[field].get(value, gettext("#%(id)s") % {"id": value})
+    if field in compare.DATE_FIELDS:
+        return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
     if field == "status":
         return str(dict(Action.Status.choices).get(value, value))
     return str(value)
