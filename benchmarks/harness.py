@@ -42,6 +42,7 @@ from benchmarks.generate import (
     find,
     generate,
 )
+from benchmarks.plans import ensure_plan, plan_pages
 from stepback.core.models import AuditEntry
 from stepback.goals import imports, services
 from stepback.goals.models import Goal, Measurement, MeasurementImport
@@ -204,6 +205,9 @@ def measure(
         None,
     )
     read("Initiative activity page", "page", client, f"{ref_url}activity/", None)
+    ensure_plan(ref, bench.user)
+    for name, url in plan_pages(ref, org):
+        read(name, "page", client, url, None)
     read("API: list activity", "api", api, f"/api/v1/orgs/{org}/activity?kind=goal", None)
 
     for target_goal in [goal, bench.big_goal]:
