@@ -5,7 +5,7 @@ as the start of a new draft."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -77,7 +77,7 @@ def revision_create(request: OrgRequest, initiative_id: int) -> HttpResponse:
             )
         except services.RevisionConflict as error:
             form.add_error(None, conflict_message(error))
-            data: QueryDict = form.data.copy()  # type: ignore[assignment]
+            data = cast(QueryDict, form.data).copy()
             data["base_number"] = str(error.head.number if error.head else 0)
             form.data = data
         except ValidationError as error:
@@ -145,7 +145,7 @@ def revision_restore(request: OrgRequest, initiative_id: int, number: int) -> Ht
 def _snapshot(plan: Plan | None, number: int) -> dict[str, Any]:
     if number == DRAFT:
         return plan_snapshot(plan)
-    return selectors.revision_for(plan, number).snapshot  # type: ignore[no-any-return]
+    return selectors.revision_for(plan, number).snapshot
 
 
 def _side_by_side(

@@ -9,11 +9,11 @@ person's input in the form, with the version moved on, so a second save is delib
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -130,7 +130,7 @@ def _edit_page(
             return save()
         except services.StaleWrite as error:
             form.add_error(None, stale_message(error))
-            data: QueryDict = form.data.copy()  # type: ignore[assignment]
+            data = cast(QueryDict, form.data).copy()
             data["version"] = str(error.row.version)
             form.data = data
         except ValidationError as error:
@@ -148,8 +148,9 @@ def objective_create(request: OrgRequest, initiative_id: int) -> HttpResponse:
         services.objective_create(
             initiative=initiative,
             actor=request.membership.user,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
             goals=list(form.cleaned_data["goals"]),
-            **form.changes(),
         )
         messages.success(request, _("The objective is added to the draft."))
         return redirect_page(request, _plan_url(request, initiative.pk))
@@ -210,12 +211,11 @@ def action_create(request: OrgRequest, initiative_id: int) -> HttpResponse:
     )
 
     def save() -> HttpResponse:
-        changes = form.changes()
         action = services.action_create(
             initiative=initiative,
             actor=request.membership.user,
             goals=list(form.cleaned_data["goals"]),
-            **changes,
+            **cast(dict[str, Any], form.changes()),
         )
         messages.success(request, _("The action is added to the draft."))
         return redirect_page(request, _plan_url(request, initiative.pk) + f"#action-{action.pk}")
@@ -290,7 +290,7 @@ def timeline(request: OrgRequest, initiative_id: int) -> HttpResponse:
             label=action.title,
             group=action.objective.title if action.objective else no_objective,
             status=action.status,
-            status_label=str(action.get_status_display()),  # type: ignore[attr-defined]
+            status_label=str(action.get_status_display()),
             start=action.start_date,
             end=action.due_date,
             owner=action.owner.display_name if action.owner else "",
@@ -327,7 +327,7 @@ def timeline(request: OrgRequest, initiative_id: int) -> HttpResponse:
 
 @org_view()
 @require_GET
-def export(request: OrgRequest, initiative_id: int, file_format: str) -> HttpResponse:
+def export(request: OrgRequest, initiative_id: int, file_format: str) -> HttpResponseBase:
     initiative, plan = _initiative_with_plan(request, initiative_id)
     actions = selectors.actions(plan).order_by(
         "objective__position", "objective_id", "position", "pk"
