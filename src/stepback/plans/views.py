@@ -93,6 +93,7 @@ def plan_detail(request: OrgRequest, initiative_id: int) -> HttpResponse:
         "count": len(actions),
         "today": today,
         "can_manage": _manage(request),
+        "plan_url": _plan_url(request, initiative.pk),
         **_draft_context(plan),
     }
     return render_page_or_partial(request, "plans/plan.html", "results", context)
@@ -108,6 +109,7 @@ def _row_answer(request: OrgRequest, action: Action) -> HttpResponse:
             "today": request.org.today(),
             "can_manage": _manage(request),
             "oob": True,
+            "plan_url": _plan_url(request, action.plan.initiative_id),
             **_draft_context(action.plan),
         }
         return render(request, "plans/_action.html", context)
@@ -234,6 +236,7 @@ def action_detail(request: OrgRequest, initiative_id: int, action_id: int) -> Ht
         "initiative": action.plan.initiative,
         "today": request.org.today(),
         "can_manage": _manage(request),
+        "plan_url": _plan_url(request, initiative_id),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "plans/_action.html", context)
