@@ -139,3 +139,5 @@ def test_a_revision_cites_the_observations_the_form_offers(tenant: Tenant) -> No
     data = {"base_number": 0, "rationale": "After the visit", "observations": [note.pk]}
     assert tenant.client(Role.LEADER).post(url, data).status_code == 302
     assert Evidence.objects.get().label == "Year 8 visit"
+    page = tenant.client(Role.VIEWER).get(_url(action.plan, "revisions/1/"))
+    assert "Year 8 visit" in page.content.decode()

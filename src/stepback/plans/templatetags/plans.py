@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import template
+from django.utils import formats
 
 from stepback.plans.models import Action
 
@@ -29,3 +30,11 @@ STATUS_BADGES = {
 @register.filter
 def status_badge(status: str) -> str:
     return STATUS_BADGES.get(status, "text-bg-secondary")  # type: ignore[call-overload]
+
+
+@register.filter
+def iso_date(text: str | None) -> str:
+    """A date the evidence stored as ISO text, in the active language's format."""
+    if not text:
+        return ""
+    return formats.date_format(date.fromisoformat(text), "DATE_FORMAT")
