@@ -205,7 +205,7 @@ def measure(
         None,
     )
     read("Initiative activity page", "page", client, f"{ref_url}activity/", None)
-    ensure_plan(ref, bench.user)
+    ensure_plan(ref, [bench.user])
     for name, url in plan_pages(ref, org):
         read(name, "page", client, url, None)
     read("API: list activity", "api", api, f"/api/v1/orgs/{org}/activity?kind=goal", None)

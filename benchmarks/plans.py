@@ -7,12 +7,14 @@ revisions are real snapshots, so the compare page compares 300 rows a side.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from stepback.accounts.models import User
+from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
 from stepback.plans.models import Action, Objective, Plan, Revision
 from stepback.plans.services import plan_of
@@ -24,8 +26,9 @@ REVISIONS = 50
 
 
 @transaction.atomic
-def ensure_plan(initiative: Initiative, user: User) -> Plan:
-    """The reference initiative's plan, made if it has none yet."""
+def ensure_plan(initiative: Initiative, owners: Sequence[User], goals: Sequence[Goal] = ()) -> Plan:
+    """The initiative's plan, made if it has no revision yet: the actions owned in turn by
+    ``owners`` and linked in turn to ``goals`` (the tests' plan at scale is this one too)."""
     plan = plan_of(initiative)
     if plan.head_number:
         return plan
@@ -35,13 +38,13 @@ def ensure_plan(initiative: Initiative, user: User) -> Plan:
     )
     start = timezone.localdate() - timedelta(days=400)
     statuses = [value for value, _label in Action.Status.choices]
-    Action.objects.bulk_create(
+    actions = Action.objects.bulk_create(
         Action(
             organisation=plan.organisation,
             plan=plan,
             objective=objectives[n % OBJECTIVES],
             title=f"Action {n}: a realistic title of some length for the plan",
-            owner=user,
+            owner=owners[n % len(owners)],
             start_date=start + timedelta(days=n),
             due_date=start + timedelta(days=n + 90),
             status=statuses[n % len(statuses)],
@@ -49,15 +52,21 @@ def ensure_plan(initiative: Initiative, user: User) -> Plan:
         )
         for n in range(ACTIONS)
     )
+    if goals:
+        through = Action.goals.through
+        through.objects.bulk_create(
+            through(action_id=a.pk, goal_id=goals[n % len(goals)].pk) for n, a in enumerate(actions)
+        )
     snapshot = plan_snapshot(plan)
     Revision.objects.bulk_create(
         Revision(
             organisation=plan.organisation,
             plan=plan,
             number=n,
-            author=user,
+            author=owners[0],
             rationale=f"Revision {n}",
             snapshot=snapshot,
+            summary=[{"section": "actions", "change": "added", "count": n, "days": None}],
         )
         for n in range(1, REVISIONS + 1)
     )
