@@ -18,6 +18,7 @@ organisation.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from stepback.accounts.models import Invitation, Membership, User
+from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import (
     AUTHOR_RULES,
     CAPABILITIES,
@@ -48,6 +49,9 @@ from stepback.initiatives.services import initiative_create
 from stepback.observations.services import observation_create
 from stepback.plans import services as plan_services
 from stepback.plans.models import Action, Objective
+from stepback.stakeholders.models import Champion, Stakeholder, Unit
+from stepback.stakeholders.network_services import champion_nominate
+from stepback.stakeholders.services import stakeholder_create, unit_create
 from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_member
 
@@ -145,6 +149,35 @@ def _revision_number(tenant: Tenant, user: User) -> int:
     return plan.head_number
 
 
+def _stakeholder(tenant: Tenant, user: User) -> int:
+    """A stakeholder on the walker's initiative, made once."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    person = Stakeholder.objects.filter(organisation=tenant.org, name="Walker person").first()
+    return (
+        person
+        or stakeholder_create(
+            organisation=tenant.org, actor=None, name="Walker person", initiative=initiative
+        )
+    ).pk
+
+
+def _champion(tenant: Tenant, user: User) -> int:
+    """The walker person as the champion of the walker unit, made once."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    person = Stakeholder.objects.get(pk=_stakeholder(tenant, user))
+    champion = Champion.objects.filter(initiative=initiative, stakeholder=person).first()
+    if champion is None:
+        unit = Unit.objects.filter(organisation=tenant.org, name="Walker unit").first()
+        champion = champion_nominate(
+            initiative=initiative,
+            actor=None,
+            stakeholder=person,
+            unit=unit or unit_create(organisation=tenant.org, actor=None, name="Walker unit"),
+            email="walker@example.org",
+        )
+    return champion.pk
+
+
 SAMPLES: dict[str, Sample] = {
     "org": lambda tenant, user: tenant.org.slug,
     "membership_id": _membership,
@@ -159,6 +192,8 @@ SAMPLES: dict[str, Sample] = {
     "objective_id": _plan_objective,
     "action_id": _plan_action,
     "number": _revision_number,
+    "stakeholder_id": _stakeholder,
+    "champion_id": _champion,
 }
 
 # Routes whose parameters are not tenant data; they are public and check their own input.
@@ -456,7 +491,41 @@ VALID_BODIES: dict[str, dict[str, Any] | Callable[[str], dict[str, Any]]] = {
     "ActionIn": {"title": "Walked"},
     "ActionPatch": {"status": "in_progress"},
     "RevisionIn": lambda url: _draft_to_save(url),
+    "UnitIn": lambda url: {"name": f"Walked unit {next(_WALKED)}"},
+    "StakeholderIn": {"name": "Walked person"},
+    "LinkIn": lambda url: {"stakeholder_id": _walked_stakeholder(url)},
+    "AssessmentIn": {"influence": 4, "interest": 4},
+    "TouchpointIn": lambda url: {"stakeholder_ids": [_walked_stakeholder(url, linked=True)]},
+    "ChampionIn": lambda url: {
+        "stakeholder_id": _walked_stakeholder(url),
+        "unit_id": _walked_unit(url),
+    },
 }
+
+
+_WALKED = itertools.count(1)
+
+
+def _url_org(url: str) -> Organisation:
+    return Organisation.objects.get(slug=url.split("/orgs/")[1].split("/")[0])
+
+
+def _walked_stakeholder(url: str, *, linked: bool = False) -> int:
+    """A new stakeholder of the URL's organisation, for a body that names one; ``linked``
+    puts them on the URL's initiative too, when it exists."""
+    organisation = _url_org(url)
+    initiative = None
+    if linked:
+        initiative_id = int(url.split("/initiatives/")[1].split("/")[0])
+        initiative = Initiative.objects.filter(pk=initiative_id, organisation=organisation).first()
+    return stakeholder_create(
+        organisation=organisation, actor=None, name="Walked body", initiative=initiative
+    ).pk
+
+
+def _walked_unit(url: str) -> int:
+    """A new unit of the URL's organisation, for a body that names one."""
+    return unit_create(organisation=_url_org(url), actor=None, name=f"Unit {next(_WALKED)}").pk
 
 
 def _draft_to_save(url: str) -> dict[str, Any]:

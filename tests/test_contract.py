@@ -30,6 +30,8 @@ from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
 from stepback.plans.models import Action, Objective, Revision
 from stepback.plans.services import action_create
+from stepback.stakeholders.models import Assessment, Stakeholder, Touchpoint
+from stepback.stakeholders.services import stakeholder_create
 from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_goal, make_initiative
 
@@ -118,6 +120,11 @@ def milestones(*rows: tuple[str, float]) -> tuple[Data, list[Data]]:
 DUPLICATE = milestones(("2025-06-30", 92), ("2025-06-30", 93))
 AFTER_TARGET = milestones(("2025-06-30", 92), ("2027-06-30", 96))
 HUGE_MILESTONE = milestones(("2025-06-30", 1e300))
+
+
+def _ama(w: World) -> int:
+    return Stakeholder.objects.get(organisation=w.tenant.org, name="Ama").pk
+
 
 CASES: dict[str, Case] = {
     "duplicate milestone dates (new goal)": Case(
@@ -396,6 +403,52 @@ CASES: dict[str, Case] = {
         message=lambda w: "An organisation needs a name.",
         unchanged=(Organisation,),
         role=Role.ADMIN,
+    ),
+    "a stakeholder without a name": Case(
+        web_path=lambda w: f"/o/{w.tenant.org.slug}/stakeholders/new/",
+        web_data=lambda w: {"name": " ", "kind": "person"},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/stakeholders",
+        api_body=lambda w: {"name": " "},
+        web_field="name",
+        api_field="name",
+        message=lambda w: "Give the stakeholder a name.",
+        unchanged=(Stakeholder,),
+    ),
+    "an influence above five": Case(
+        setup=lambda w: stakeholder_create(
+            organisation=w.tenant.org, actor=None, name="Ama", initiative=w.initiative
+        ),
+        web_path=lambda w: f"{w.web}/stakeholders/{_ama(w)}/assess/",
+        web_data=lambda w: {"influence": "6", "interest": "3", "date": TODAY.isoformat()},
+        api_method="post",
+        api_path=lambda w: (
+            f"{w.api}/initiatives/{w.initiative.pk}/stakeholders/{_ama(w)}/assessments"
+        ),
+        api_body=lambda w: {"influence": 6, "interest": 3},
+        web_field="influence",
+        api_field="influence",
+        message=lambda w: "Ensure this value is less than or equal to 5.",
+        unchanged=(Assessment,),
+    ),
+    "a touchpoint dated 400 days ahead": Case(
+        setup=lambda w: stakeholder_create(
+            organisation=w.tenant.org, actor=None, name="Ama", initiative=w.initiative
+        ),
+        web_path=lambda w: f"{w.web}/touchpoints/new/",
+        web_data=lambda w: {
+            "kind": "meeting",
+            "date": FUTURE.isoformat(),
+            "stakeholders": [_ama(w)],
+            "sentiment": "0",
+        },
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/touchpoints",
+        api_body=lambda w: {"stakeholder_ids": [_ama(w)], "date": FUTURE.isoformat()},
+        web_field="date",
+        api_field="date",
+        message=lambda w: "A touchpoint cannot be dated in the future.",
+        unchanged=(Touchpoint,),
     ),
 }
 

@@ -64,6 +64,14 @@ KINDS: dict[str, Promise] = {
     "plan": _("Plan revisions"),
     "objective": _("Plan objectives"),
     "action": _("Plan actions"),
+    "stakeholder": _("Stakeholders"),
+    "unit": _("Units"),
+    "assessment": _("Assessments"),
+    "touchpoint": _("Touchpoints"),
+    "champion": _("Champions"),
+    "network": _("Change network"),
+    "championfeedback": _("Champion feedback"),
+    "networkresource": _("Network resources"),
 }
 
 # The past tense of each action (the last part of a verb), for the sentence.
@@ -88,6 +96,11 @@ PAST_TENSE: dict[str, Promise] = {
     "keep_latest": _("kept the latest of repeated"),
     "warn": _("warned the owner of"),
     "revise": _("saved a revision of"),
+    "link": _("put on an initiative"),
+    "note": _("noted a concern or priority of"),
+    "set_cadence": _("set the contact cadence of"),
+    "nominate": _("nominated"),
+    "decline": _("declined"),
 }
 # What an entry is about, as the sentence names it (a translation may add its article).
 TARGET_NAMES: dict[str, Promise] = {
@@ -104,6 +117,14 @@ TARGET_NAMES: dict[str, Promise] = {
     "plan": pgettext_lazy("audit target", "plan"),
     "objective": pgettext_lazy("audit target", "objective"),
     "action": pgettext_lazy("audit target", "action"),
+    "stakeholder": pgettext_lazy("audit target", "stakeholder"),
+    "unit": pgettext_lazy("audit target", "unit"),
+    "assessment": pgettext_lazy("audit target", "assessment"),
+    "touchpoint": pgettext_lazy("audit target", "touchpoint"),
+    "champion": pgettext_lazy("audit target", "champion"),
+    "network": pgettext_lazy("audit target", "change network"),
+    "championfeedback": pgettext_lazy("audit target", "champion feedback"),
+    "networkresource": pgettext_lazy("audit target", "network resource"),
 }
 # A verb's kind when it differs from its target ("added measurements for goal #12").
 KIND_NAMES: dict[str, Promise] = {
@@ -162,6 +183,20 @@ FIELD_LABELS: dict[str, Promise] = {
     "file": pgettext_lazy("audit field", "file"),
     "time_zone": pgettext_lazy("audit field", "time zone"),
     "language": pgettext_lazy("audit field", "language"),
+    "prompt": pgettext_lazy("audit field", "prompt"),
+    "influence": pgettext_lazy("audit field", "influence"),
+    "interest": pgettext_lazy("audit field", "interest"),
+    "support": pgettext_lazy("audit field", "support"),
+    "people": pgettext_lazy("audit field", "people"),
+    "active": pgettext_lazy("audit field", "active"),
+    "meeting_cadence": pgettext_lazy("audit field", "meeting cadence"),
+    "communication_plan": pgettext_lazy("audit field", "communication plan"),
+    "kickoff_on": pgettext_lazy("audit field", "kickoff"),
+    "people_per_champion": pgettext_lazy("audit field", "people per champion"),
+    "change_makers": pgettext_lazy("audit field", "Change-Makers"),
+    "change_sponsors": pgettext_lazy("audit field", "Change Sponsors"),
+    "onlookers": pgettext_lazy("audit field", "Onlookers"),
+    "change_adopters": pgettext_lazy("audit field", "Change Adopters"),
 }
 
 
