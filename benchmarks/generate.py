@@ -28,8 +28,10 @@ from django.utils import timezone
 from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
+from stepback.goals.bulk import MEASUREMENT_COLUMNS
 from stepback.goals.models import Goal, Measurement
-from stepback.goals.services import goal_refresh_pace, summaries_rebuild
+from stepback.goals.services import goal_refresh_pace
+from stepback.goals.summaries import summaries_rebuild
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.stages import Stage
 from stepback.tokens.models import ApiToken, hash_token
@@ -37,6 +39,7 @@ from stepback.tokens.models import ApiToken, hash_token
 ORG_SLUG = "bench"
 BIG_SLUG = "bench-big"
 USER_EMAIL = "bench@stepback.example"
+ADMIN_EMAIL = "bench-admin@stepback.example"
 API_TOKEN = "sbk_bench-read-only-token"
 WRITE_TOKEN = "sbk_bench-read-write-token"
 STAGES = list(Stage)
@@ -54,18 +57,6 @@ BIG_GOALS = 10
 SPAN_DAYS = 730  # the goals' baselines are two years ago
 GAP_DAYS = 30  # the data stops a month ago, leaving free dates for the timed writes
 CHUNK = 50_000  # rows handed to the database at a time
-
-MEASUREMENT_COLUMNS = (
-    "organisation_id",
-    "goal_id",
-    "date",
-    "value",
-    "note",
-    "source",
-    "idempotency_key",
-    "created_by_id",
-    "created_at",
-)
 
 
 @dataclass(frozen=True)
@@ -166,6 +157,18 @@ def generate(
             goal_refresh_pace(goal=goal, as_of=today)
     _analyze()
     return bench_org(time.perf_counter() - started)
+
+
+def bench_admin(organisation: Organisation) -> User:
+    """The organisation's administrator, for the pages only administrators see (made on
+    first use, so data generated before still serves)."""
+    user = User.objects.filter(email=ADMIN_EMAIL).first() or User.objects.create_user(
+        ADMIN_EMAIL, None, name="Bench Administrator"
+    )
+    Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": Role.ADMIN}
+    )
+    return user
 
 
 def _organisation(slug: str, name: str, user: User) -> Organisation:

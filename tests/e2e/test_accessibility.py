@@ -37,8 +37,8 @@ from tests.test_access import WEB_ROUTES, WebRoute
 
 pytestmark = pytest.mark.browser
 
-#: Routes that are no page to look at: a health probe, sign-out, one-time links.
-NOT_PAGES = {"healthz", "logout", "password_reset_confirm", "invitation_accept"}
+#: Routes that are no page to look at: the health probes, sign-out, one-time links.
+NOT_PAGES = {"healthz", "livez", "logout", "password_reset_confirm", "invitation_accept"}
 BLOCKING = {"serious", "critical"}
 
 
