@@ -20,6 +20,7 @@ from stepback.api.api import api
 from stepback.core.api_schemas import MAX_ID, MAX_OFFSET, NOT_AN_OBJECT, NUL_REFUSED
 from stepback.core.models import AuditEntry
 from stepback.goals.services import measurement_add
+from stepback.plans.services import action_create, objective_create
 from stepback.tokens.models import ApiToken
 from tests.api.conftest import call, make_token
 from tests.conftest import Tenant, make_goal, make_initiative
@@ -41,6 +42,11 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "MeasurementBatch": {"items": [{"date": "2025-01-01", "value": 1, "note": "Fine"}]},
     "MeasurementPatch": {"note": "Fine"},
     "ObservationIn": {"title": "Fine", "tags": ["fine"]},
+    "ObjectiveIn": {"title": "Fine"},
+    "ObjectivePatch": {"title": "Fine"},
+    "ActionIn": {"title": "Fine"},
+    "ActionPatch": {"title": "Fine"},
+    "RevisionIn": {"rationale": "Fine", "base_number": 0, "evidence": [{"kind": "goal", "id": 1}]},
 }
 
 
@@ -88,6 +94,9 @@ def world(tenant: Tenant) -> dict[str, Any]:
         "goal_id": goal.pk,
         "measurement_id": added.measurement.pk,
         "member_id": member.pk,
+        "objective_id": objective_create(initiative=initiative, actor=None, title="Fine").pk,
+        "action_id": action_create(initiative=initiative, actor=None, title="Fine").pk,
+        "number": 1,
         "token": make_token(tenant.user(Role.ADMIN), tenant.org, ApiToken.Scope.WRITE),
     }
 

@@ -30,6 +30,7 @@ from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
 from stepback.observations.services import observation_create
+from stepback.plans.models import Action, Objective, Plan
 from stepback.tokens.models import ApiToken
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in_as
 from tests.test_access import WEB_ROUTES, WebRoute
@@ -69,6 +70,9 @@ def _samples(org: Organisation, user: User) -> dict[str, Any]:
         "invitation_id": Invitation.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "token_id": ApiToken.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "measurement_id": goal.measurements.first().pk,  # type: ignore[union-attr]
+        "objective_id": Objective.objects.filter(plan__initiative=initiative).first().pk,  # type: ignore[union-attr]
+        "action_id": Action.objects.filter(plan__initiative=initiative).first().pk,  # type: ignore[union-attr]
+        "number": Plan.objects.get(initiative=initiative).head_number,
     }
 
 
