@@ -35,6 +35,7 @@ APP_ORDER = [
     "goals",
     "observations",
     "stepbacks",
+    "ownership",
 ]
 BASE = ("stepback.accounts.models", "stepback.accounts.roles")
 TOP = (

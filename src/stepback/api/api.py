@@ -21,6 +21,7 @@ from stepback.core.api_errors import field_errors, problem_answer, problem_respo
 from stepback.goals.api import router as goals_router
 from stepback.initiatives.api import router as initiatives_router
 from stepback.observations.api import router as observations_router
+from stepback.ownership.api import router as ownership_router
 from stepback.tokens.auth import TokenAuth
 
 
@@ -150,6 +151,7 @@ api.add_router("", accounts_router)
 api.add_router("", initiatives_router)
 api.add_router("", goals_router)
 api.add_router("", observations_router)
+api.add_router("", ownership_router)
 api.add_router("", activity_router)
 
 

@@ -61,6 +61,11 @@ KINDS: dict[str, Promise] = {
     "invitation": _("Invitations"),
     "organisation": _("Organisation"),
     "token": _("API tokens"),
+    "group": _("Groups"),
+    "sprint": _("Learning Sprints"),
+    "handoff": _("Hand-offs"),
+    "checkin": _("Check-ins"),
+    "barrier": _("Barriers"),
 }
 
 # The past tense of each action (the last part of a verb), for the sentence.
@@ -84,6 +89,16 @@ PAST_TENSE: dict[str, Promise] = {
     "add_many": _("added"),
     "keep_latest": _("kept the latest of repeated"),
     "warn": _("warned the owner of"),
+    "follow": _("started the sprint that follows"),
+    "confirm": _("confirmed"),
+    "complete": _("completed"),
+    "pause": _("paused"),
+    "resume": _("resumed"),
+    "reverse": _("reversed"),
+    "log": _("logged"),
+    "raise": _("raised"),
+    "resolve": _("resolved"),
+    "set_thresholds": _("set the balance thresholds of"),
 }
 # What an entry is about, as the sentence names it (a translation may add its article).
 TARGET_NAMES: dict[str, Promise] = {
@@ -97,6 +112,11 @@ TARGET_NAMES: dict[str, Promise] = {
     "organisation": pgettext_lazy("audit target", "organisation"),
     "token": pgettext_lazy("audit target", "token"),
     "apitoken": pgettext_lazy("audit target", "token"),
+    "group": pgettext_lazy("audit target", "group"),
+    "sprint": pgettext_lazy("audit target", "Learning Sprint"),
+    "handoff": pgettext_lazy("audit target", "hand-off"),
+    "checkin": pgettext_lazy("audit target", "check-in"),
+    "barrier": pgettext_lazy("audit target", "barrier"),
 }
 # A verb's kind when it differs from its target ("added measurements for goal #12").
 KIND_NAMES: dict[str, Promise] = {
