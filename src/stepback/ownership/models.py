@@ -142,11 +142,11 @@ class HandOff(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     checklist = models.JSONField(default=dict)
     leader_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     leader_confirmed_at = models.DateTimeField(null=True, blank=True)
     lead_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     lead_confirmed_at = models.DateTimeField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
@@ -184,7 +184,7 @@ class CheckIn(models.Model):
     helps = models.TextField(blank=True, max_length=2000)
     hinders = models.TextField(blank=True, max_length=2000)
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -217,7 +217,7 @@ class Barrier(models.Model):
         max_length=300, error_messages={"blank": _("Say what is in the way.")}
     )
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     remover = models.ForeignKey(
         settings.AUTH_USER_MODEL,

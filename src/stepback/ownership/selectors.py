@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -20,7 +20,14 @@ from stepback.accounts.roles import may_change_authored
 from stepback.core.models import AuditEntry
 from stepback.initiatives.models import Initiative
 from stepback.ownership import balance
-from stepback.ownership.models import BalanceThresholds, Barrier, CheckIn, Group, LearningSprint
+from stepback.ownership.models import (
+    BalanceThresholds,
+    Barrier,
+    CheckIn,
+    Group,
+    HandOff,
+    LearningSprint,
+)
 
 #: The roles matrix's rule for a group's own items (``roles.AUTHOR_RULES``).
 GROUP_RULE = "group"
@@ -192,19 +199,21 @@ def histories(initiative: Initiative, groups: list[Group] | None = None) -> list
         for goal in group.goals.all():
             by_goal[goal.pk].append(group.pk)
     since = {group.pk: group.handed_off_on for group in groups if group.handed_off_on}
+    moments = _handed_off_at(list(since))
     work: dict[int, list[balance.Work]] = defaultdict(list)
-    if since:
+    if moments:
         entries = AuditEntry.objects.filter(
             organisation_id=initiative.organisation_id,
             initiative_id=initiative.pk,
-            created_at__gte=timezone.make_aware(datetime.combine(min(since.values()), time.min)),
+            created_at__gte=min(moments.values()),
         ).filter(
             Q(verb__startswith="group.")
             | Q(verb__startswith="sprint.")
             | Q(verb__startswith="checkin.")
             | Q(verb__startswith="measurement.")
         )
-        for entry in entries.only("verb", "changes", "actor_id", "created_at", "target_id"):
+        fields = ("verb", "changes", "actor_id", "created_at", "target_id")
+        for entry in entries.only(*fields).order_by("created_at", "id"):
             kind = _kind(entry)
             if kind is None:
                 continue
@@ -218,7 +227,7 @@ def histories(initiative: Initiative, groups: list[Group] | None = None) -> list
                 owners = [changes["group"]] if changes.get("group") in since else []
             on = timezone.localdate(entry.created_at)
             for group_id in owners:
-                if on < since[group_id]:
+                if group_id not in moments or entry.created_at < moments[group_id]:
                     continue
                 by_leader = entry.actor_id is not None and entry.actor_id == initiative.leader_id
                 work[group_id].append(
@@ -261,6 +270,19 @@ def histories(initiative: Initiative, groups: list[Group] | None = None) -> list
         for group in groups
         if group.pk in since
     ]
+
+
+def _handed_off_at(group_ids: list[int]) -> dict[int, datetime]:
+    """When each group's current hand-off completed: the later of its two confirmations."""
+    moments: dict[int, datetime] = {}
+    for group_id, leader_at, lead_at in (
+        HandOff.objects.filter(group__in=group_ids)
+        .exclude(status__in=[HandOff.Status.PROPOSED, HandOff.Status.REVERSED])
+        .values_list("group_id", "leader_confirmed_at", "lead_confirmed_at")
+    ):
+        if leader_at and lead_at:
+            moments[group_id] = max(leader_at, lead_at)
+    return moments
 
 
 def combined(group_histories: list[GroupHistory]) -> balance.History:

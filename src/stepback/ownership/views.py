@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from stepback.accounts.roles import Capability
 from stepback.core.access import OrgRequest, get_object_for_member, org_view
@@ -200,11 +200,12 @@ def sprint_edit(request: OrgRequest, group_id: int, sprint_id: int) -> HttpRespo
 
 
 @org_view(Capability.CONTRIBUTE, author_rule=GROUP_RULE)
-@require_POST
 def sprint_follow(request: OrgRequest, group_id: int, sprint_id: int) -> HttpResponse:
-    """Start the next sprint from a review, carrying its focus."""
+    """Start the next sprint from a review, carrying its focus (a POST; a GET goes back)."""
     group = changeable(request, group_id)
     sprint = _sprint(group, sprint_id)
+    if request.method != "POST":
+        return _to_group(request, group)
     try:
         following = services.sprint_follow(sprint=sprint, actor=request.membership.user)
     except ValidationError as error:
