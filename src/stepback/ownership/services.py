@@ -457,6 +457,7 @@ def checkin_log(
             group=group,
             description=text,
             raised_by=actor,
+            remover=group.initiative.leader,
             raised_on=checkin.held_on,
         )
         for text in new_barriers
