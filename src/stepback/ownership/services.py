@@ -8,7 +8,7 @@ leads changes them after the hand-off: allowed, and counted in the balance.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, TypedDict
 
@@ -92,6 +92,11 @@ def _record(row: Any, group: Group, actor: User | None, verb: str, changes: dict
     )
 
 
+def _stripped(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Text changes without their surrounding spaces, as the forms clean them."""
+    return {k: v.strip() if isinstance(v, str) else v for k, v in changes.items()}
+
+
 def _check_people(organisation: Organisation, people: Sequence[User], field: str) -> None:
     ids = {person.pk for person in people}
     members = set(
@@ -130,8 +135,8 @@ def group_create(
     group = Group(
         organisation=initiative.organisation,
         initiative=initiative,
-        name=name,
-        focus=focus,
+        name=name.strip(),
+        focus=focus.strip(),
         is_prototype=is_prototype,
         checkin_every_days=checkin_every_days,
     )
@@ -167,7 +172,7 @@ def group_update(
     )
     cadence_before = group.checkin_every_days
     changed: dict[str, Any] = model_update(
-        group, changes, allowed=GROUP_FIELDS, exclude=_SET_BY_SERVICE
+        group, _stripped(changes), allowed=GROUP_FIELDS, exclude=_SET_BY_SERVICE
     )
     for name, rows in (("leads", leads), ("goals", goals)):
         if rows is not None:
@@ -251,7 +256,7 @@ def sprint_create(
         organisation_id=group.organisation_id,
         group=group,
         follows=follows,
-        focus_question=focus_question,
+        focus_question=focus_question.strip(),
         practice=practice,
         success_measure=success_measure,
         evidence_method=evidence_method,
@@ -271,7 +276,9 @@ def sprint_update(
     *, sprint: LearningSprint, actor: User | None, changes: SprintChanges
 ) -> LearningSprint:
     """Change a sprint: its prompts, its dates (check-ins follow) or its phase."""
-    changed = model_update(sprint, changes, allowed=SPRINT_FIELDS, exclude=_SET_BY_SERVICE)
+    changed = model_update(
+        sprint, _stripped(changes), allowed=SPRINT_FIELDS, exclude=_SET_BY_SERVICE
+    )
     if {"starts_on", "ends_on"} & set(changed):
         _schedule(sprint)
     if changed:
