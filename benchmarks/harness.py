@@ -204,6 +204,9 @@ def measure(
         None,
     )
     read("Initiative activity page", "page", client, f"{ref_url}activity/", None)
+    read(f"Groups page ({ref.groups.count():,} groups)", "page", client, f"{ref_url}groups/", None)
+    read("API: list groups", "api", api, f"/api/v1/orgs/{org}/initiatives/{ref.pk}/groups", None)
+    read("API: the balance", "api", api, f"/api/v1/orgs/{org}/initiatives/{ref.pk}/balance", None)
     read("API: list activity", "api", api, f"/api/v1/orgs/{org}/activity?kind=goal", None)
 
     for target_goal in [goal, bench.big_goal]:

@@ -213,6 +213,9 @@ def judge(figures: Figures, thresholds: Thresholds = Thresholds()) -> Judgement:
                 {"count": figures.barriers_overdue, "days": thresholds.overdue_days},
             )
         )
+    slow = figures.median_days_to_resolve
+    if slow is not None and slow > thresholds.overdue_days:
+        away.append(Reason("slow_to_resolve", {"days": round(slow)}))
     if over:
         return Judgement(Signal.OVER_INVOLVED, tuple(over + away), figures)
     if away:
