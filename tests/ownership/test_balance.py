@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from benchmarks.balance import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -213,8 +214,6 @@ def test_shares_stay_between_nothing_and_everything(history: History) -> None:
 def test_the_benchmark_finds_each_clear_behaviour_most_of_the_time() -> None:
     """``python -m benchmarks.balance`` at a small size: the signal names clear leader
     behaviours far better than a guess (0.33), and each at least three times in four."""
-    from benchmarks.balance import run
-
     clear = run(300, seed=3)["clear"]
     recalls = {truth: calls[truth] / sum(calls.values()) for truth, calls in clear.items()}
     assert min(recalls.values()) > 0.75
