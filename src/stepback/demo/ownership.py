@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from stepback.accounts.models import Membership, User
+from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
 from stepback.demo.initiatives import LEARNING_SPRINTS
@@ -79,7 +79,7 @@ def load(site: DemoSite, *, today: date | None = None) -> None:
         site.tally(True)
 
 
-def _staff(org: object, name: str, site: DemoSite) -> User:
+def _staff(org: Organisation, name: str, site: DemoSite) -> User:
     email = "staff." + name.split()[0].lower().replace("é", "e") + "@riverside.example"
     user = User.objects.filter(email=email).first()
     if user is None:

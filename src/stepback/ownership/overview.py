@@ -52,7 +52,7 @@ def judged(
 
 
 def signal_labels() -> dict[str, str]:
-    return {signal.value: str(label) for signal, label in SIGNAL_LABELS.items()}
+    return {str(signal): str(label) for signal, label in SIGNAL_LABELS.items()}
 
 
 def balance_chart(

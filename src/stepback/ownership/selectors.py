@@ -85,7 +85,8 @@ def current_sprint(group: Group) -> LearningSprint | None:
     """The group's newest sprint not done, else its last (from the prefetched sprints)."""
     sprints = list(group.sprints.all())
     open_ones = [s for s in sprints if s.phase != LearningSprint.Phase.DONE]
-    return (open_ones or sprints or [None])[-1]
+    chosen = open_ones or sprints
+    return chosen[-1] if chosen else None
 
 
 def members_of(organisation: Organisation) -> QuerySet[User]:
@@ -219,10 +220,10 @@ def histories(initiative: Initiative, groups: list[Group] | None = None) -> list
                 continue
             changes = entry.changes or {}
             if kind == balance.WorkKind.DATA:
-                goal = (
+                goal_id = (
                     changes.get("goal") if entry.verb != "measurement.add_many" else entry.target_id
                 )
-                owners = by_goal.get(goal, []) if isinstance(goal, int) else []
+                owners = by_goal.get(goal_id, []) if isinstance(goal_id, int) else []
             else:
                 owners = [changes["group"]] if changes.get("group") in since else []
             on = timezone.localdate(entry.created_at)

@@ -56,9 +56,12 @@ def reason_text(reason: Reason) -> str:
             % p
         )
     if reason.code == "slow_to_resolve":
-        return ngettext(
-            "Barriers took a median of %(days)s day to remove.",
-            "Barriers took a median of %(days)s days to remove.",
-            int(p["days"]),
-        ) % p
+        return (
+            ngettext(
+                "Barriers took a median of %(days)s day to remove.",
+                "Barriers took a median of %(days)s days to remove.",
+                int(p["days"]),
+            )
+            % p
+        )
     return reason.code
