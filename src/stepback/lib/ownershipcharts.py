@@ -21,7 +21,13 @@ def _config() -> dict[str, Any]:
     return {
         "view": {"stroke": None},
         "axis": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "gridColor": "#e6e6e6"},
-        "legend": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "orient": "bottom"},
+        "legend": {
+            "labelColor": TEXT_COLOUR,
+            "titleColor": TEXT_COLOUR,
+            "orient": "bottom",
+            "direction": "vertical",
+            "labelLimit": 0,
+        },
     }
 
 
@@ -52,12 +58,13 @@ def spread_chart_spec(
                 "field": "series",
                 "type": "nominal",
                 "title": None,
+                "legend": {"symbolType": "stroke", "symbolStrokeWidth": 2},
                 "scale": {"domain": [groups_label, people_label], "range": [BLUE, VERMILLION]},
             },
             "strokeDash": {
                 "field": "series",
                 "type": "nominal",
-                "legend": None,
+                "title": None,
                 "scale": {"domain": [groups_label, people_label], "range": [[1, 0], [6, 4]]},
             },
             "tooltip": [
@@ -115,6 +122,7 @@ def balance_chart_spec(
                         "field": "series",
                         "type": "nominal",
                         "title": None,
+                        "legend": {"symbolType": "stroke", "symbolStrokeWidth": 2},
                         "scale": {
                             "domain": [others_label, attendance_label],
                             "range": [BLUE, GREY],
@@ -123,7 +131,7 @@ def balance_chart_spec(
                     "strokeDash": {
                         "field": "series",
                         "type": "nominal",
-                        "legend": None,
+                        "title": None,
                         "scale": {
                             "domain": [others_label, attendance_label],
                             "range": [[1, 0], [6, 4]],
@@ -138,14 +146,14 @@ def balance_chart_spec(
             },
             {
                 "data": {"values": signals},
-                "mark": {"type": "square", "size": 120, "filled": True},
+                "mark": {"type": "point", "size": 110, "filled": True, "opacity": 1},
                 "encoding": {
                     "x": month,
                     "y": {"field": "percent", "type": "quantitative"},
                     "shape": {
                         "field": "signal",
                         "type": "nominal",
-                        "legend": None,
+                        "title": signal_title,
                         "scale": {
                             "domain": domain,
                             "range": ["triangle-up", "triangle-down", "circle"],

@@ -77,13 +77,15 @@ def group_detail(request: OrgRequest, group_id: int) -> HttpResponse:
         group.checkins.exclude(status=CheckIn.Status.CANCELLED).select_related("sprint")
     )
     handoff = services.current_handoff(group)
+    sprints = list(group.sprints.order_by("starts_on", "id"))
     context = {
         "group": group,
         "initiative": group.initiative,
         "leads": list(group.leads.order_by("name", "email")),
         "members": list(group.members.order_by("name", "email")),
         "goals": list(group.goals.order_by("name")),
-        "sprints": list(group.sprints.order_by("starts_on", "id")),
+        "sprints": sprints,
+        "followed": {sprint.follows_id for sprint in sprints},
         "upcoming": [c for c in checkins if c.status == CheckIn.Status.PLANNED][:4],
         "held": [c for c in checkins if c.status == CheckIn.Status.HELD][-5:],
         "barriers": list(group.barriers.select_related("remover", "raised_by")),
