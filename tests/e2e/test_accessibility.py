@@ -30,6 +30,7 @@ from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
 from stepback.observations.services import observation_create
+from stepback.ownership.models import Group
 from stepback.tokens.models import ApiToken
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in_as
 from tests.test_access import WEB_ROUTES, WebRoute
@@ -69,6 +70,22 @@ def _samples(org: Organisation, user: User) -> dict[str, Any]:
         "invitation_id": Invitation.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "token_id": ApiToken.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "measurement_id": goal.measurements.first().pk,  # type: ignore[union-attr]
+        **_group_samples(org, user),
+    }
+
+
+def _group_samples(org: Organisation, user: User) -> dict[str, int]:
+    """A demo group the person leads (so its edit pages are theirs), else the first, with
+    its newest sprint, a check-in (a planned one if it has one) and a barrier."""
+    groups = Group.objects.filter(organisation=org).order_by("pk")
+    group = groups.filter(leads=user).first() or groups.first()
+    assert group is not None, "the demo has no groups"
+    checkins = group.checkins.order_by("-status", "planned_on")  # planned before held
+    return {
+        "group_id": group.pk,
+        "sprint_id": group.sprints.order_by("-pk").first().pk,  # type: ignore[union-attr]
+        "checkin_id": checkins.first().pk,  # type: ignore[union-attr]
+        "barrier_id": group.barriers.first().pk,  # type: ignore[union-attr]
     }
 
 

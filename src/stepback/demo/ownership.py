@@ -57,7 +57,7 @@ GROUPS: list[tuple[str, str, bool, int, str, str]] = [
      "Do students who restate a word problem solve it more often?"),
     ("Year 11 English", "Grace Kim", False, 70, "stepping_away",
      "Does annotating the unseen poem help students answer about it?"),
-    ("Year 10 languages", "Hugo Laurent", False, 60, "balanced",
+    ("Year 10 languages", "member@riverside.example", False, 60, "balanced",
      "Do students who skim for known words first read the passage faster?"),
 ]  # fmt: skip
 
