@@ -159,7 +159,7 @@ def generate(
         )
         _insert_measurements(organisation, goals, counts, start, today, rng)
         _audit_entries(organisation, audit_entries, rng)
-        _groups(goals[0].initiative, user, GROUPS, today)
+        insert_groups(goals[0].initiative, user, GROUPS, today)
         if big_goal_points:
             big = _organisation(BIG_SLUG, "Benchmark University", user)
             big_goals = _initiatives(big, user, 1, BIG_GOALS, start, rng)
@@ -350,9 +350,10 @@ def _audit_entries(organisation: Organisation, count: int, rng: random.Random) -
     bulk_insert(AuditEntry._meta.db_table, columns, rows())
 
 
-def _groups(initiative: Initiative, user: User, count: int, today: date) -> None:
-    """``count`` groups of the reference initiative, four in five handed off, each with a
-    running sprint, a check-in due and a barrier open (the groups page at real size)."""
+def insert_groups(initiative: Initiative, user: User, count: int, today: date) -> None:
+    """``count`` groups of ``initiative`` led by ``user``, four in five handed off, each
+    with a running sprint, a check-in due and a barrier open for a month (the groups page
+    at real size; its query-count test uses it too)."""
     org = initiative.organisation
     groups = Group.objects.bulk_create(
         Group(
@@ -384,7 +385,7 @@ def _groups(initiative: Initiative, user: User, count: int, today: date) -> None
         CheckIn(organisation=org, group=g, planned_on=today - timedelta(days=6)) for g in groups
     )
     Barrier.objects.bulk_create(
-        Barrier(organisation=org, group=g, description="Time", raised_on=today - timedelta(days=9))
+        Barrier(organisation=org, group=g, description="Time", raised_on=today - timedelta(days=30))
         for g in groups
     )
 

@@ -4,59 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from benchmarks.generate import insert_groups
+
 from stepback.accounts.roles import Role
 from stepback.ownership import services
-from stepback.ownership.models import Barrier, CheckIn, Group, LearningSprint
+from stepback.ownership.models import Barrier
 from tests.ownership.conftest import Sprints
 
 GROUPS = 500
-
-
-def _many_groups(sprints: Sprints) -> None:
-    """500 groups, each with a lead, a member, a sprint, a check-in and a barrier; most
-    handed off."""
-    org, today = sprints.tenant.org, sprints.tenant.org.today()
-    groups = Group.objects.bulk_create(
-        Group(
-            organisation=org,
-            initiative=sprints.initiative,
-            name=f"Group {n:03}",
-            ownership=Group.Ownership.HANDED_OFF if n % 5 else Group.Ownership.LEADER,
-            handed_off_on=today - timedelta(days=40) if n % 5 else None,
-        )
-        for n in range(GROUPS)
-    )
-    Group.leads.through.objects.bulk_create(
-        Group.leads.through(group=g, user=sprints.lead) for g in groups
-    )
-    Group.members.through.objects.bulk_create(
-        Group.members.through(group=g, user=sprints.tenant.user(Role.MEMBER)) for g in groups
-    )
-    LearningSprint.objects.bulk_create(
-        LearningSprint(
-            organisation=org,
-            group=g,
-            phase=LearningSprint.Phase.SPRINT,
-            focus_question="?",
-            starts_on=today - timedelta(days=30),
-            ends_on=today + timedelta(days=10),
-        )
-        for g in groups
-    )
-    CheckIn.objects.bulk_create(
-        CheckIn(organisation=org, group=g, planned_on=today - timedelta(days=5)) for g in groups
-    )
-    Barrier.objects.bulk_create(
-        Barrier(organisation=org, group=g, description="x", raised_on=today - timedelta(days=30))
-        for g in groups
-    )
 
 
 def test_the_groups_page_costs_the_same_at_500_groups(
     sprints: Sprints, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
     sprints.hand_off()
-    _many_groups(sprints)
+    insert_groups(sprints.initiative, sprints.lead, GROUPS, sprints.tenant.org.today())
     client = sprints.tenant.client(Role.VIEWER)
     url = f"/o/{sprints.tenant.org.slug}/initiatives/{sprints.initiative.pk}/groups/"
     client.get(url)
