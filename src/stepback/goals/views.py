@@ -102,12 +102,15 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         "initiatives": initiatives,
         "initiatives_url": reverse("initiatives:list", kwargs={"org": org.slug}),
         "can_manage": request.membership.can(Capability.MANAGE_INITIATIVES),
+        # The leader's panel (balance, overdue barriers): for those who run initiatives.
         "ownership_panel": dashboard_panel(
             org,
             request.membership.user,
             only_theirs=request.membership.role == Role.LEADER,
             today=org.today(),
-        ),
+        )
+        if request.membership.can(Capability.MANAGE_INITIATIVES)
+        else None,
     }
     # Without initiatives the page has no list to swap: htmx gets the whole page then.
     return render_page_or_partial(

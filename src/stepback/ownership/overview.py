@@ -94,10 +94,10 @@ def initiative_balance(
     initiative: Initiative, today: date, groups: list[Group] | None = None
 ) -> InitiativeBalance:
     """The initiative's balance over its handed-off groups, now and month by month."""
-    thresholds = selectors.thresholds_for(initiative.organisation)
     histories = selectors.histories(initiative, groups)
     if not histories:
         return InitiativeBalance(None, None, {}, None)
+    thresholds = selectors.thresholds_for(initiative.organisation)
     since = min(h.since for h in histories)
     combined = selectors.combined(histories)
     period = recent(today)
