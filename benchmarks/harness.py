@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from random import Random
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +43,7 @@ from benchmarks.generate import (
     find,
     generate,
 )
+from benchmarks.stakeholders import generate_stakeholders, stakeholder_count
 from stepback.core.models import AuditEntry
 from stepback.goals import imports, services
 from stepback.goals.models import Goal, Measurement, MeasurementImport
@@ -107,6 +109,7 @@ def run(
     if bench is None:
         report(f"Generating {size.measurements:,} measurements (+ the big organisation)…")
         bench = generate(**shape)
+        generate_stakeholders(bench.reference, stakeholder_count(size.measurements), Random(2024))
         report(f"Generated in {bench.seconds or 0:.1f} s.")
     else:
         report("Reusing the benchmark data already in the database (--fresh remakes it).")
@@ -204,6 +207,23 @@ def measure(
         None,
     )
     read("Initiative activity page", "page", client, f"{ref_url}activity/", None)
+    people = stakeholder_count(size.measurements)
+    read(f"Stakeholder map ({people:,} stakeholders)", "page", client, f"{ref_url}map/", None)
+    read(
+        f"Stakeholder map, movement since a date ({people:,})",
+        "page",
+        client,
+        f"{ref_url}map/?since={timezone.localdate() - timedelta(days=200)}",
+        None,
+    )
+    read(
+        f"Engagement page ({people * 10:,} touchpoints)",
+        "page",
+        client,
+        f"{ref_url}touchpoints/",
+        None,
+    )
+    read("Change network page", "page", client, f"{ref_url}network/", None)
     read(f"Groups page ({ref.groups.count():,} groups)", "page", client, f"{ref_url}groups/", None)
     read("API: list groups", "api", api, f"/api/v1/orgs/{org}/initiatives/{ref.pk}/groups", None)
     read("API: the balance", "api", api, f"/api/v1/orgs/{org}/initiatives/{ref.pk}/balance", None)

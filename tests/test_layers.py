@@ -35,7 +35,9 @@ APP_ORDER = [
     "goals",
     "observations",
     "stepbacks",
+    "plans",
     "ownership",
+    "stakeholders",
 ]
 BASE = ("stepback.accounts.models", "stepback.accounts.roles")
 TOP = (

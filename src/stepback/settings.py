@@ -79,7 +79,9 @@ INSTALLED_APPS = [
     "stepback.goals",
     "stepback.observations",
     "stepback.stepbacks",
+    "stepback.plans",
     "stepback.ownership",
+    "stepback.stakeholders",
 ]
 
 MIDDLEWARE = [
