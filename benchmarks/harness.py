@@ -203,6 +203,9 @@ def measure(
         None,
     )
     read("Change network page", "page", client, f"{ref_url}network/", None)
+    read(f"Groups page ({ref.groups.count():,} groups)", "page", client, f"{ref_url}groups/", None)
+    read("API: list groups", "api", api, f"/api/v1/orgs/{org}/initiatives/{ref.pk}/groups", None)
+    read("API: the balance", "api", api, f"/api/v1/orgs/{org}/initiatives/{ref.pk}/balance", None)
     read("API: list activity", "api", api, f"/api/v1/orgs/{org}/activity?kind=goal", None)
     admin = Client()  # the settings are the administrators' to change
     admin.force_login(bench_admin(bench.organisation))

@@ -20,6 +20,7 @@ from stepback.api.api import api
 from stepback.core.api_schemas import MAX_ID, MAX_OFFSET, NOT_AN_OBJECT, NUL_REFUSED
 from stepback.core.models import AuditEntry
 from stepback.goals.services import measurement_add
+from stepback.ownership.services import barrier_raise, group_create, sprint_create
 from stepback.plans.services import action_create, objective_create
 from stepback.tokens.models import ApiToken
 from tests.api.conftest import call, make_token
@@ -47,6 +48,15 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "ActionIn": {"title": "Fine"},
     "ActionPatch": {"title": "Fine"},
     "RevisionIn": {"rationale": "Fine", "base_number": 0, "evidence": [{"kind": "goal", "id": 1}]},
+    "GroupIn": {"name": "Fine"},
+    "GroupPatch": {"focus": "Fine"},
+    "SprintIn": {"focus_question": "Fine?"},
+    "SprintPatch": {"practice": "Fine"},
+    "HandOffConfirm": {"checklist": []},
+    "ReasonIn": {"reason": "Fine"},
+    "CheckInLog": {"supporter_attended": True},
+    "BarrierIn": {"description": "Fine"},
+    "BarrierPatch": {"status": "in_hand"},
 }
 
 
@@ -88,7 +98,20 @@ def world(tenant: Tenant) -> dict[str, Any]:
     goal = make_goal(initiative)
     added = measurement_add(goal=goal, actor=None, date=dt.date(2025, 1, 1), value=1)
     member = Membership.objects.get(user=tenant.user(Role.MEMBER), organisation=tenant.org)
+    group = group_create(initiative=initiative, actor=None, name="Sprint group")
+    sprint = sprint_create(
+        group=group,
+        actor=None,
+        focus_question="Fine?",
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2025, 2, 1),
+    )
+    barrier = barrier_raise(group=group, actor=None, description="Fine")
     return {
+        "group_id": group.pk,
+        "sprint_id": sprint.pk,
+        "checkin_id": sprint.checkins.first().pk,  # type: ignore[union-attr]
+        "barrier_id": barrier.pk,
         "org": tenant.org.slug,
         "initiative_id": initiative.pk,
         "goal_id": goal.pk,

@@ -30,6 +30,7 @@ from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
 from stepback.observations.services import observation_create
+from stepback.ownership.models import Group
 from stepback.plans.models import Action, Objective, Plan
 from stepback.tokens.models import ApiToken
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in_as
@@ -73,6 +74,22 @@ def _samples(org: Organisation, user: User) -> dict[str, Any]:
         "objective_id": Objective.objects.filter(plan__initiative=initiative).first().pk,  # type: ignore[union-attr]
         "action_id": Action.objects.filter(plan__initiative=initiative).first().pk,  # type: ignore[union-attr]
         "number": Plan.objects.get(initiative=initiative).head_number,
+        **_group_samples(org, user),
+    }
+
+
+def _group_samples(org: Organisation, user: User) -> dict[str, int]:
+    """A demo group the person leads (so its edit pages are theirs), else the first, with
+    its newest sprint, a check-in (a planned one if it has one) and a barrier."""
+    groups = Group.objects.filter(organisation=org).order_by("pk")
+    group = groups.filter(leads=user).first() or groups.first()
+    assert group is not None, "the demo has no groups"
+    checkins = group.checkins.order_by("-status", "planned_on")  # planned before held
+    return {
+        "group_id": group.pk,
+        "sprint_id": group.sprints.order_by("-pk").first().pk,  # type: ignore[union-attr]
+        "checkin_id": checkins.first().pk,  # type: ignore[union-attr]
+        "barrier_id": group.barriers.first().pk,  # type: ignore[union-attr]
     }
 
 
