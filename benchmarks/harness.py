@@ -39,6 +39,7 @@ from benchmarks.generate import (
     find,
     generate,
 )
+from benchmarks.plans import ensure_plan, plan_pages
 from benchmarks.stakeholders import generate_stakeholders, stakeholder_count
 from benchmarks.timing import (
     Size,
@@ -182,6 +183,9 @@ def measure(
         None,
     )
     read("Initiative activity page", "page", client, f"{ref_url}activity/", None)
+    ensure_plan(ref, [bench.user])
+    for name, url in plan_pages(ref, org):
+        read(name, "page", client, url, None)
     people = stakeholder_count(size.measurements)
     read(f"Stakeholder map ({people:,} stakeholders)", "page", client, f"{ref_url}map/", None)
     read(
@@ -199,6 +203,9 @@ def measure(
         None,
     )
     read("Change network page", "page", client, f"{ref_url}network/", None)
+    read(f"Groups page ({ref.groups.count():,} groups)", "page", client, f"{ref_url}groups/", None)
+    read("API: list groups", "api", api, f"/api/v1/orgs/{org}/initiatives/{ref.pk}/groups", None)
+    read("API: the balance", "api", api, f"/api/v1/orgs/{org}/initiatives/{ref.pk}/balance", None)
     read("API: list activity", "api", api, f"/api/v1/orgs/{org}/activity?kind=goal", None)
     admin = Client()  # the settings are the administrators' to change
     admin.force_login(bench_admin(bench.organisation))

@@ -36,6 +36,7 @@ APP_ORDER = [
     "observations",
     "stepbacks",
     "plans",
+    "ownership",
     "stakeholders",
 ]
 BASE = ("stepback.accounts.models", "stepback.accounts.roles")

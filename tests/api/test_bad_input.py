@@ -20,6 +20,8 @@ from stepback.api.api import api
 from stepback.core.api_schemas import MAX_ID, MAX_OFFSET, NOT_AN_OBJECT, NUL_REFUSED
 from stepback.core.models import AuditEntry
 from stepback.goals.services import measurement_add
+from stepback.ownership.services import barrier_raise, group_create, sprint_create
+from stepback.plans.services import action_create, objective_create
 from stepback.stakeholders.leader_services import leader_add, slot_add
 from stepback.stakeholders.network_services import champion_nominate
 from stepback.stakeholders.services import stakeholder_create, unit_create
@@ -44,6 +46,20 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "MeasurementBatch": {"items": [{"date": "2025-01-01", "value": 1, "note": "Fine"}]},
     "MeasurementPatch": {"note": "Fine"},
     "ObservationIn": {"title": "Fine", "tags": ["fine"]},
+    "ObjectiveIn": {"title": "Fine"},
+    "ObjectivePatch": {"title": "Fine"},
+    "ActionIn": {"title": "Fine"},
+    "ActionPatch": {"title": "Fine"},
+    "RevisionIn": {"rationale": "Fine", "base_number": 0, "evidence": [{"kind": "goal", "id": 1}]},
+    "GroupIn": {"name": "Fine"},
+    "GroupPatch": {"focus": "Fine"},
+    "SprintIn": {"focus_question": "Fine?"},
+    "SprintPatch": {"practice": "Fine"},
+    "HandOffConfirm": {"checklist": []},
+    "ReasonIn": {"reason": "Fine"},
+    "CheckInLog": {"supporter_attended": True},
+    "BarrierIn": {"description": "Fine"},
+    "BarrierPatch": {"status": "in_hand"},
     "UnitIn": {"name": "Fine"},
     "StakeholderIn": {"name": "Fine"},
     "LinkIn": {"stakeholder_id": 1},
@@ -94,12 +110,28 @@ def world(tenant: Tenant) -> dict[str, Any]:
     goal = make_goal(initiative)
     added = measurement_add(goal=goal, actor=None, date=dt.date(2025, 1, 1), value=1)
     member = Membership.objects.get(user=tenant.user(Role.MEMBER), organisation=tenant.org)
+    group = group_create(initiative=initiative, actor=None, name="Sprint group")
+    sprint = sprint_create(
+        group=group,
+        actor=None,
+        focus_question="Fine?",
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2025, 2, 1),
+    )
+    barrier = barrier_raise(group=group, actor=None, description="Fine")
     return {
+        "group_id": group.pk,
+        "sprint_id": sprint.pk,
+        "checkin_id": sprint.checkins.first().pk,  # type: ignore[union-attr]
+        "barrier_id": barrier.pk,
         "org": tenant.org.slug,
         "initiative_id": initiative.pk,
         "goal_id": goal.pk,
         "measurement_id": added.measurement.pk,
         "member_id": member.pk,
+        "objective_id": objective_create(initiative=initiative, actor=None, title="Fine").pk,
+        "action_id": action_create(initiative=initiative, actor=None, title="Fine").pk,
+        "number": 1,
         "token": make_token(tenant.user(Role.ADMIN), tenant.org, ApiToken.Scope.WRITE),
         **_stakeholder_ids(initiative),
     }

@@ -30,6 +30,8 @@ from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
 from stepback.observations.services import observation_create
+from stepback.ownership.models import Group
+from stepback.plans.models import Action, Objective, Plan
 from stepback.stakeholders.models import Leader
 from stepback.tokens.models import ApiToken
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in_as
@@ -77,7 +79,26 @@ def _samples(org: Organisation, user: User) -> dict[str, Any]:
         "invitation_id": Invitation.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "token_id": ApiToken.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "measurement_id": goal.measurements.first().pk,  # type: ignore[union-attr]
+        "objective_id": Objective.objects.filter(plan__initiative=initiative).first().pk,  # type: ignore[union-attr]
+        "action_id": Action.objects.filter(plan__initiative=initiative).first().pk,  # type: ignore[union-attr]
+        "number": Plan.objects.get(initiative=initiative).head_number,
+        **_group_samples(org, user),
         **_stakeholder_samples(initiative),
+    }
+
+
+def _group_samples(org: Organisation, user: User) -> dict[str, int]:
+    """A demo group the person leads (so its edit pages are theirs), else the first, with
+    its newest sprint, a check-in (a planned one if it has one) and a barrier."""
+    groups = Group.objects.filter(organisation=org).order_by("pk")
+    group = groups.filter(leads=user).first() or groups.first()
+    assert group is not None, "the demo has no groups"
+    checkins = group.checkins.order_by("-status", "planned_on")  # planned before held
+    return {
+        "group_id": group.pk,
+        "sprint_id": group.sprints.order_by("-pk").first().pk,  # type: ignore[union-attr]
+        "checkin_id": checkins.first().pk,  # type: ignore[union-attr]
+        "barrier_id": group.barriers.first().pk,  # type: ignore[union-attr]
     }
 
 

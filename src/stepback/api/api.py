@@ -23,6 +23,7 @@ from stepback.core.api_messages import type_check_message
 from stepback.goals.api import router as goals_router
 from stepback.initiatives.api import router as initiatives_router
 from stepback.observations.api import router as observations_router
+from stepback.ownership.api import router as ownership_router
 from stepback.plans.api import router as plans_router
 from stepback.stakeholders.api import router as stakeholders_router
 from stepback.stakeholders.leader_api import router as leaders_router
@@ -156,6 +157,7 @@ api.add_router("", initiatives_router)
 api.add_router("", goals_router)
 api.add_router("", observations_router)
 api.add_router("", plans_router)
+api.add_router("", ownership_router)
 api.add_router("", stakeholders_router)
 api.add_router("", leaders_router)
 api.add_router("", activity_router)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from stepback.accounts.roles import Capability
+from stepback.accounts.roles import Capability, Role
 from stepback.core import l10n
 from stepback.core.access import OrgRequest, get_object_for_member, org_view
 from stepback.core.htmx import render_page_or_partial
@@ -45,6 +45,7 @@ from stepback.goals.selectors import (
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.selectors import initiative_for_org
 from stepback.lib import charts
+from stepback.ownership.overview import dashboard_panel
 
 MEASUREMENTS_PER_PAGE = 50
 #: How many goals the dashboard lists under "Needs attention"; the rest are a link away.
@@ -102,6 +103,15 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         "initiatives": initiatives,
         "initiatives_url": reverse("initiatives:list", kwargs={"org": org.slug}),
         "can_manage": request.membership.can(Capability.MANAGE_INITIATIVES),
+        # The leader's panel (balance, overdue barriers): for those who run initiatives.
+        "ownership_panel": dashboard_panel(
+            org,
+            request.membership.user,
+            only_theirs=request.membership.role == Role.LEADER,
+            today=org.today(),
+        )
+        if request.membership.can(Capability.MANAGE_INITIATIVES)
+        else None,
     }
     # Without initiatives the page has no list to swap: htmx gets the whole page then.
     return render_page_or_partial(
