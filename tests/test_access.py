@@ -22,7 +22,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -30,6 +30,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import (
@@ -51,7 +52,8 @@ from stepback.ownership import services as ownership_services
 from stepback.ownership.models import LEADER_ITEMS, CheckIn, Group
 from stepback.plans import services as plan_services
 from stepback.plans.models import Action, Objective
-from stepback.stakeholders.models import Champion, Stakeholder, Unit
+from stepback.stakeholders.leader_services import leader_add, slot_add
+from stepback.stakeholders.models import Champion, Leader, Stakeholder, Unit
 from stepback.stakeholders.network_services import champion_nominate
 from stepback.stakeholders.services import stakeholder_create, unit_create
 from stepback.tokens.models import ApiToken, hash_token
@@ -227,6 +229,25 @@ def _barrier(tenant: Tenant, user: User) -> int:
     return ownership_services.barrier_raise(group=group, actor=None, description="Walker").pk
 
 
+def _leader(tenant: Tenant, user: User) -> int:
+    """A leader of the walker's initiative, made once."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    leader = Leader.objects.filter(initiative=initiative).first()
+    return (leader or leader_add(initiative=initiative, actor=None, name="Dana Reyes")).pk
+
+
+def _tactic(tenant: Tenant, user: User) -> int:
+    return Leader.objects.get(pk=_leader(tenant, user)).tactics.order_by("pk").first().pk  # type: ignore[union-attr]
+
+
+def _slot(tenant: Tenant, user: User) -> int:
+    """A fresh free slot each time, so a walker's booking leaves the next one free."""
+    leader = Leader.objects.get(pk=_leader(tenant, user))
+    last = leader.slots.order_by("-starts_at").first()
+    start = last.starts_at + timedelta(hours=1) if last else timezone.now() + timedelta(days=1)
+    return slot_add(leader=leader, actor=None, starts_at=start).pk
+
+
 SAMPLES: dict[str, Sample] = {
     "org": lambda tenant, user: tenant.org.slug,
     "membership_id": _membership,
@@ -247,6 +268,9 @@ SAMPLES: dict[str, Sample] = {
     "sprint_id": _sprint,
     "checkin_id": _checkin,
     "barrier_id": _barrier,
+    "leader_id": _leader,
+    "tactic_id": _tactic,
+    "slot_id": _slot,
 }
 
 # Routes whose parameters are not tenant data; they are public and check their own input.
@@ -549,13 +573,13 @@ VALID_BODIES: dict[str, dict[str, Any] | Callable[[str], dict[str, Any]]] = {
     "ActionIn": {"title": "Walked"},
     "ActionPatch": {"status": "in_progress"},
     "RevisionIn": lambda url: _draft_to_save(url),
-    "UnitIn": lambda url: {"name": f"Walked unit {next(_WALKED)}"},
-    "StakeholderIn": {"name": "Walked person"},
-    "LinkIn": lambda url: {"stakeholder_id": _walked_stakeholder(url)},
-    "AssessmentIn": {"influence": 4, "interest": 4},
+    "UnitIn": lambda url: {"name": f"Walked unit {next(_walked)}"},
+    "StakeholderIn": {"name": "Walked"},
+    "LinkIn": lambda url: {"stakeholder_id": _walked_stakeholder(url, linked=False)},
+    "AssessmentIn": {"influence": 3, "interest": 3},
     "TouchpointIn": lambda url: {"stakeholder_ids": [_walked_stakeholder(url, linked=True)]},
     "ChampionIn": lambda url: {
-        "stakeholder_id": _walked_stakeholder(url),
+        "stakeholder_id": _walked_stakeholder(url, linked=True),
         "unit_id": _walked_unit(url),
     },
     "GroupIn": {"name": "Walked group"},
@@ -567,32 +591,43 @@ VALID_BODIES: dict[str, dict[str, Any] | Callable[[str], dict[str, Any]]] = {
     "CheckInLog": {"supporter_attended": True},
     "BarrierIn": {"description": "Walked"},
     "BarrierPatch": {"status": "in_hand"},
+    "LeaderIn": {"name": "Walked"},
+    "TacticIn": {"status": "done"},
+    "SlotIn": lambda url: {
+        "starts_at": (timezone.now() + timedelta(days=400, hours=next(_walked))).isoformat()
+    },
 }
+_walked = itertools.count(1)
 
 
-_WALKED = itertools.count(1)
+def _walked_organisation(url: str) -> Any:
+    return Organisation.objects.filter(slug=url.split("/orgs/")[1].split("/")[0]).first()
 
 
-def _url_org(url: str) -> Organisation:
-    return Organisation.objects.get(slug=url.split("/orgs/")[1].split("/")[0])
-
-
-def _walked_stakeholder(url: str, *, linked: bool = False) -> int:
-    """A new stakeholder of the URL's organisation, for a body that names one; ``linked``
-    puts them on the URL's initiative too, when it exists."""
-    organisation = _url_org(url)
+def _walked_stakeholder(url: str, *, linked: bool) -> int:
+    """A new stakeholder of the URL's organisation, on the URL's initiative when ``linked``."""
+    organisation = _walked_organisation(url)
     initiative = None
-    if linked:
-        initiative_id = int(url.split("/initiatives/")[1].split("/")[0])
-        initiative = Initiative.objects.filter(pk=initiative_id, organisation=organisation).first()
+    if "/initiatives/" in url:
+        pk = int(url.split("/initiatives/")[1].split("/")[0])
+        initiative = Initiative.objects.filter(pk=pk, organisation=organisation).first()
+    if organisation is None or (linked and initiative is None):
+        return 1
     return stakeholder_create(
-        organisation=organisation, actor=None, name="Walked body", initiative=initiative
+        organisation=organisation,
+        actor=None,
+        name=f"Walked person {next(_walked)}",
+        initiative=initiative if linked else None,
     ).pk
 
 
 def _walked_unit(url: str) -> int:
-    """A new unit of the URL's organisation, for a body that names one."""
-    return unit_create(organisation=_url_org(url), actor=None, name=f"Unit {next(_WALKED)}").pk
+    organisation = _walked_organisation(url)
+    if organisation is None:
+        return 1
+    return unit_create(
+        organisation=organisation, actor=None, name=f"Walked unit {next(_walked)}"
+    ).pk
 
 
 def _draft_to_save(url: str) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from stepback.ownership.models import (
 )
 from stepback.plans.models import Action, Objective, Revision
 from stepback.plans.services import action_create
-from stepback.stakeholders.models import Assessment, Stakeholder, Touchpoint
+from stepback.stakeholders.models import Assessment, Leader, Stakeholder, Touchpoint
 from stepback.stakeholders.services import stakeholder_create
 from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_goal, make_initiative
@@ -439,6 +439,17 @@ CASES: dict[str, Case] = {
         api_field="influence",
         message=lambda w: "Ensure this value is less than or equal to 5.",
         unchanged=(Assessment,),
+    ),
+    "a leader without a name": Case(
+        web_path=lambda w: f"{w.web}/leaders/new/",
+        web_data=lambda w: {"name": " "},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/leaders",
+        api_body=lambda w: {"name": " "},
+        web_field="name",
+        api_field="name",
+        message=lambda w: "Give the leader a name.",
+        unchanged=(Leader,),
     ),
     "a touchpoint dated 400 days ahead": Case(
         setup=lambda w: stakeholder_create(

@@ -22,6 +22,9 @@ from stepback.core.models import AuditEntry
 from stepback.goals.services import measurement_add
 from stepback.ownership.services import barrier_raise, group_create, sprint_create
 from stepback.plans.services import action_create, objective_create
+from stepback.stakeholders.leader_services import leader_add, slot_add
+from stepback.stakeholders.network_services import champion_nominate
+from stepback.stakeholders.services import stakeholder_create, unit_create
 from stepback.tokens.models import ApiToken
 from tests.api.conftest import call, make_token
 from tests.conftest import Tenant, make_goal, make_initiative
@@ -57,6 +60,15 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "CheckInLog": {"supporter_attended": True},
     "BarrierIn": {"description": "Fine"},
     "BarrierPatch": {"status": "in_hand"},
+    "UnitIn": {"name": "Fine"},
+    "StakeholderIn": {"name": "Fine"},
+    "LinkIn": {"stakeholder_id": 1},
+    "AssessmentIn": {"influence": 3, "interest": 3},
+    "TouchpointIn": {"stakeholder_ids": [1], "notes": "Fine"},
+    "ChampionIn": {"stakeholder_id": 1, "unit_id": 1},
+    "LeaderIn": {"name": "Fine"},
+    "TacticIn": {"notes": "Fine"},
+    "SlotIn": {"starts_at": "2031-01-06T10:00:00Z"},
 }
 
 
@@ -121,6 +133,25 @@ def world(tenant: Tenant) -> dict[str, Any]:
         "action_id": action_create(initiative=initiative, actor=None, title="Fine").pk,
         "number": 1,
         "token": make_token(tenant.user(Role.ADMIN), tenant.org, ApiToken.Scope.WRITE),
+        **_stakeholder_ids(initiative),
+    }
+
+
+def _stakeholder_ids(initiative: Any) -> dict[str, int]:
+    """A stakeholder on the initiative, a champion, a leader with a tactic and a slot."""
+    person = stakeholder_create(
+        organisation=initiative.organisation, actor=None, name="Ama", initiative=initiative
+    )
+    unit = unit_create(organisation=initiative.organisation, actor=None, name="Science")
+    champion = champion_nominate(initiative=initiative, actor=None, stakeholder=person, unit=unit)
+    leader = leader_add(initiative=initiative, actor=None, name="Dana")
+    start = dt.datetime(2030, 1, 7, 12, tzinfo=dt.UTC)
+    return {
+        "stakeholder_id": person.pk,
+        "champion_id": champion.pk,
+        "leader_id": leader.pk,
+        "tactic_id": leader.tactics.first().pk,  # type: ignore[union-attr]
+        "slot_id": slot_add(leader=leader, actor=None, starts_at=start).pk,
     }
 
 

@@ -32,14 +32,22 @@ from stepback.observations.models import Observation
 from stepback.observations.services import observation_create
 from stepback.ownership.models import Group
 from stepback.plans.models import Action, Objective, Plan
+from stepback.stakeholders.models import Leader
 from stepback.tokens.models import ApiToken
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in_as
 from tests.test_access import WEB_ROUTES, WebRoute
 
 pytestmark = pytest.mark.browser
 
-#: Routes that are no page to look at: the health probes, sign-out, one-time links.
-NOT_PAGES = {"healthz", "livez", "logout", "password_reset_confirm", "invitation_accept"}
+#: Routes that are no page to look at: a health probe, sign-out, one-time links.
+NOT_PAGES = {
+    "healthz",
+    "livez",
+    "logout",
+    "password_reset_confirm",
+    "invitation_accept",
+    "champion_respond",
+}
 BLOCKING = {"serious", "critical"}
 
 
@@ -75,6 +83,7 @@ def _samples(org: Organisation, user: User) -> dict[str, Any]:
         "action_id": Action.objects.filter(plan__initiative=initiative).first().pk,  # type: ignore[union-attr]
         "number": Plan.objects.get(initiative=initiative).head_number,
         **_group_samples(org, user),
+        **_stakeholder_samples(initiative),
     }
 
 
@@ -90,6 +99,19 @@ def _group_samples(org: Organisation, user: User) -> dict[str, int]:
         "sprint_id": group.sprints.order_by("-pk").first().pk,  # type: ignore[union-attr]
         "checkin_id": checkins.first().pk,  # type: ignore[union-attr]
         "barrier_id": group.barriers.first().pk,  # type: ignore[union-attr]
+    }
+
+
+def _stakeholder_samples(initiative: Initiative) -> dict[str, int]:
+    """The demo's stakeholder rows of ``initiative``: a person on it, a champion, a leader."""
+    leader = Leader.objects.filter(initiative=initiative, slots__isnull=False).first()
+    assert leader is not None, "the demo's stakeholders are on the initiative with most goals"
+    return {
+        "stakeholder_id": initiative.stakeholder_links.first().stakeholder_id,  # type: ignore[union-attr]
+        "champion_id": initiative.champions.first().pk,  # type: ignore[union-attr]
+        "leader_id": leader.pk,
+        "tactic_id": leader.tactics.first().pk,  # type: ignore[union-attr]
+        "slot_id": leader.slots.first().pk,  # type: ignore[union-attr]
     }
 
 

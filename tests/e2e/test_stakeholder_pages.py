@@ -1,5 +1,5 @@
-"""In a browser: the demo's stakeholder map with movement, and its change network with gaps,
-in English and French, on a desktop and a phone."""
+"""In a browser: the demo's stakeholder map with movement, its change network with gaps and a
+leader's page, in English and French, on a desktop and a phone."""
 
 from __future__ import annotations
 
@@ -33,6 +33,12 @@ def _pages(page, language: str) -> None:  # type: ignore[no-untyped-def]
     expect(page.locator("tr.table-warning").first).to_be_visible()  # a unit without a champion
     expect(page.get_by_text(re.compile("Arts"))).to_have_count(2)  # in the warning and the table
     screenshot(page, f"stakeholders-network-{language}")
+
+    leader = initiative.leaders.get(name="Leila Haddad")
+    page.goto(f"{base}/leaders/{leader.pk}/")
+    expect(page.locator("table .badge").first).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Book|Réserver")).first).to_be_visible()
+    screenshot(page, f"stakeholders-leader-{language}")
 
     page.goto(f"{base}/touchpoints/")
     expect(

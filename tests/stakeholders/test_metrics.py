@@ -102,3 +102,20 @@ def test_coverage_stays_between_nought_and_one(
     figures = period_figures(group, contacts, date(2026, 1, 1), date(2026, 12, 31))
     assert figures.coverage is not None and 0 <= figures.coverage <= 1
     assert figures.contacted <= figures.touchpoints
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 12), st.dates(date(2025, 1, 1), date(2026, 6, 30))), max_size=80
+    ),
+    st.sets(st.integers(1, 12)),
+    st.dates(date(2025, 6, 1), date(2026, 6, 30)),
+)
+def test_the_one_pass_monthly_figures_match_each_period_counted_alone(
+    contacts: list[tuple[int, date]], group: set[int], end: date
+) -> None:
+    months = monthly_figures(group, contacts, end, 6)
+    for period in months:
+        alone = period_figures(group, contacts, period.start, period.end)
+        assert (period.contacted, period.touchpoints) == (alone.contacted, alone.touchpoints)
+    assert months[-1].end == end

@@ -26,6 +26,7 @@ from stepback.observations.api import router as observations_router
 from stepback.ownership.api import router as ownership_router
 from stepback.plans.api import router as plans_router
 from stepback.stakeholders.api import router as stakeholders_router
+from stepback.stakeholders.leader_api import router as leaders_router
 from stepback.tokens.auth import TokenAuth
 
 
@@ -158,6 +159,7 @@ api.add_router("", observations_router)
 api.add_router("", plans_router)
 api.add_router("", ownership_router)
 api.add_router("", stakeholders_router)
+api.add_router("", leaders_router)
 api.add_router("", activity_router)
 
 

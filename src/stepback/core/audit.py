@@ -77,6 +77,8 @@ KINDS: dict[str, Promise] = {
     "handoff": _("Hand-offs"),
     "checkin": _("Check-ins"),
     "barrier": _("Barriers"),
+    "leader": _("Leaders"),
+    "recognition": _("Recognition"),
 }
 
 # The past tense of each action (the last part of a verb), for the sentence.
@@ -116,6 +118,8 @@ PAST_TENSE: dict[str, Promise] = {
     "raise": _("raised"),
     "resolve": _("resolved"),
     "set_thresholds": _("set the balance thresholds of"),
+    "add_slot": _("published office hours for"),
+    "book": _("booked office hours with"),
 }
 # What an entry is about, as the sentence names it (a translation may add its article).
 TARGET_NAMES: dict[str, Promise] = {
@@ -145,6 +149,8 @@ TARGET_NAMES: dict[str, Promise] = {
     "handoff": pgettext_lazy("audit target", "hand-off"),
     "checkin": pgettext_lazy("audit target", "check-in"),
     "barrier": pgettext_lazy("audit target", "barrier"),
+    "leader": pgettext_lazy("audit target", "leader"),
+    "recognition": pgettext_lazy("audit target", "recognition"),
 }
 # A verb's kind when it differs from its target ("added measurements for goal #12").
 KIND_NAMES: dict[str, Promise] = {
@@ -217,6 +223,10 @@ FIELD_LABELS: dict[str, Promise] = {
     "change_sponsors": pgettext_lazy("audit field", "Change Sponsors"),
     "onlookers": pgettext_lazy("audit field", "Onlookers"),
     "change_adopters": pgettext_lazy("audit field", "Change Adopters"),
+    "tactic": pgettext_lazy("audit field", "tactic"),
+    "due_on": pgettext_lazy("audit field", "due"),
+    "starts_at": pgettext_lazy("audit field", "starts"),
+    "person": pgettext_lazy("audit field", "person"),
 }
 
 

@@ -13,7 +13,7 @@ and a stakeholder by name), so loading again adds nothing.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from stepback.demo.initiatives import TITLES
 from stepback.demo.site import DemoSite, read_data
 from stepback.initiatives.models import Initiative
-from stepback.stakeholders import network_services, services
+from stepback.stakeholders import leader_services, network_services, services
 from stepback.stakeholders.models import (
     Champion,
     InitiativeStakeholder,
@@ -66,6 +66,7 @@ def load(site: DemoSite, *, today: date | None = None) -> None:
             _assess(initiative, assessor, person, today)
     _touchpoints(initiative, leader, [p for group in people.values() for p in group], today)
     _network(initiative, leader, people, today)
+    _leaders(site, initiative, leader, today)
     site.tally(True)
 
 
@@ -176,5 +177,54 @@ def _network(
             actor=actor,
             text=item["text"],
             action_taken=item["action"],
+            date=today - relativedelta(months=item["months_back"]),
+        )
+
+
+def _leaders(site: DemoSite, initiative: Initiative, actor: Any, today: date) -> None:
+    """Three leaders with their tactics in various states, office hours and recognition."""
+    leaders = {}
+    for spec in DATA["leaders"]:
+        leader = leader_services.leader_add(
+            initiative=initiative,
+            actor=actor,
+            name=spec["name"],
+            role_title=spec["role_title"],
+            user=site.people.get(spec.get("user", "")),
+        )
+        leaders[leader.name] = leader
+        for tactic in leader.tactics.all():
+            if tactic.tactic in spec["tactics"]:
+                status, days, notes = spec["tactics"][tactic.tactic]
+                leader_services.tactic_update(
+                    tactic=tactic,
+                    actor=actor,
+                    changes={
+                        "status": status,
+                        "due_on": today + timedelta(days=days) if days is not None else None,
+                        "notes": notes,
+                    },
+                )
+    hours = DATA["office_hours"]
+    host = leaders[hours["leader"]]
+    zone = initiative.organisation.zone
+    for place, days in enumerate(hours["days_ahead"]):
+        start = datetime.combine(today + timedelta(days=days), time(hours["hour"]), tzinfo=zone)
+        slot = leader_services.slot_add(
+            leader=host,
+            actor=actor,
+            starts_at=start,
+            minutes=hours["minutes"],
+            place=hours["place"],
+        )
+        if place < hours["booked"]:
+            leader_services.slot_book(slot=slot, actor=site.people["member@riverside.example"])
+    for item in DATA["recognitions"]:
+        leader_services.recognition_add(
+            initiative=initiative,
+            actor=actor,
+            person=item["person"],
+            reason=item["reason"],
+            leader=leaders[item["leader"]],
             date=today - relativedelta(months=item["months_back"]),
         )

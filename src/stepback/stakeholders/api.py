@@ -19,6 +19,7 @@ from stepback.core.api_schemas import Id, InputSchema, Paging, QuerySchema
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.selectors import initiative_for_org
 from stepback.stakeholders import network_services, selectors, services
+from stepback.stakeholders.metrics import PeriodFigures
 from stepback.stakeholders.models import (
     Assessment,
     Champion,
@@ -403,7 +404,7 @@ def get_engagement(request: HttpRequest, org: str, initiative_id: Id) -> dict[st
     initiative = _initiative(request, initiative_id)
     figures = selectors.engagement(initiative, initiative.organisation.today())
 
-    def periods(rows: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
+    def periods(rows: list[PeriodFigures]) -> list[dict[str, object]]:
         return [
             {**vars(p), "coverage": p.coverage, "per_stakeholder": p.per_stakeholder} for p in rows
         ]

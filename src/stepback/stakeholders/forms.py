@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation
+from stepback.core import uploads
 from stepback.core.forms import DateInput, FilterForm, ServiceForm
 from stepback.initiatives.models import Initiative
 from stepback.stakeholders.models import (
@@ -238,3 +239,22 @@ class RegisterFilterForm(FilterForm):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = unit_choices(organisation, _("Every unit"))  # type: ignore[attr-defined]
+
+
+class ImportForm(ServiceForm, forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_(
+            "CSV or XLSX with a “name” column, and optionally kind, role_title, unit, "
+            "contact and notes: the columns the export writes."
+        ),
+        error_messages={"required": _("Choose a file to import.")},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > uploads.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                uploads.too_large_message(upload.size, uploads.MAX_FILE_BYTES)
+            )
+        return upload

@@ -24,7 +24,7 @@ from stepback.initiatives.selectors import initiative_for_org
 from stepback.stakeholders import selectors, services
 from stepback.stakeholders.forms import QUADRANT_NAMES, CadenceForm, MapFilterForm, TouchpointForm
 from stepback.stakeholders.mapchart import Dot, Move, map_spec
-from stepback.stakeholders.models import InitiativeStakeholder, Stakeholder, Support, Touchpoint
+from stepback.stakeholders.models import Stakeholder, Support, Touchpoint
 from stepback.stakeholders.quadrants import SUGGESTED_KINDS, Quadrant
 
 #: Each quadrant's approach, in the method's words (seed 004).
@@ -51,28 +51,20 @@ TICKLER_SHOWN = 10
 TOUCHPOINTS_PER_PAGE = 25
 
 
-def _detail(link: InitiativeStakeholder) -> str:
-    stakeholder: Stakeholder = link.stakeholder
-    return " · ".join(
-        part for part in (stakeholder.role_title, str(stakeholder.unit or "")) if part
-    )
-
-
-def map_chart(placed: list[InitiativeStakeholder], moves: list[Move]) -> dict[str, Any]:
+def map_chart(placed: list[selectors.Placed], moves: list[Move]) -> dict[str, Any]:
     """The Vega-Lite spec of the map, in the active language."""
     not_scored = _("Not scored")
-    support_names = dict(Support.choices)
+    support_names = {value: str(label) for value, label in Support.choices}
     dots = [
         Dot(
-            key=link.stakeholder_id,
-            name=link.stakeholder.name,
-            detail=_detail(link),
-            influence=link.influence,
-            interest=link.interest,
-            support=str(support_names[link.support]) if link.support else not_scored,
+            key=row.stakeholder_id,
+            name=row.name,
+            detail=" · ".join(part for part in (row.role_title, row.unit) if part),
+            influence=row.influence,
+            interest=row.interest,
+            support=support_names[row.support] if row.support else not_scored,
         )
-        for link in placed
-        if link.influence is not None and link.interest is not None
+        for row in placed
     ]
     labels = {
         "title": _("Stakeholder map"),
@@ -97,27 +89,17 @@ def map_chart(placed: list[InitiativeStakeholder], moves: list[Move]) -> dict[st
     )
 
 
-def _moves(initiative: Initiative, placed: list[InitiativeStakeholder], since: Any) -> list[Move]:
+def _moves(initiative: Initiative, placed: list[selectors.Placed], since: Any) -> list[Move]:
     if not since:
         return []
     then = selectors.positions_on(initiative, since)
     moves = []
-    for link in placed:
-        before = then.get(link.stakeholder_id)
-        if (
-            before
-            and link.influence
-            and link.interest
-            and before != (link.influence, link.interest)
-        ):
+    for row in placed:
+        before = then.get(row.stakeholder_id)
+        if before and before != (row.influence, row.interest):
             moves.append(
                 Move(
-                    link.stakeholder_id,
-                    link.stakeholder.name,
-                    before[0],
-                    before[1],
-                    link.influence,
-                    link.interest,
+                    row.stakeholder_id, row.name, before[0], before[1], row.influence, row.interest
                 )
             )
     return moves
@@ -134,7 +116,7 @@ def stakeholder_map(request: OrgRequest, initiative_id: int) -> HttpResponse:
         if filters.get("unit")
         else None
     )
-    placed = list(selectors.links(initiative, unit_ids).filter(influence__isnull=False))
+    placed = selectors.placed(initiative, unit_ids)
     moves = _moves(initiative, placed, filters.get("since"))
     groups = selectors.quadrant_groups(
         placed, selectors.cadence_days(initiative), request.org.today()

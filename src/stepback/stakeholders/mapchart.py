@@ -1,7 +1,7 @@
 """The 2x2 stakeholder map as a Vega-Lite spec (a plain dict), pure: no Django.
 
 The page embeds it like every chart (``static/js/charts.js``) and a printed pack renders it
-with ``lib.charts.render_svg``, so both show the same picture. Interest/impact runs along
+with ``lib.vega.render_svg``, so both show the same picture. Interest/impact runs along
 the bottom, influence up the side, both 1 to 5; the quadrant lines sit at 2.5, so a score
 of 3 is on the high side (``quadrants.HIGH_FROM``).
 
@@ -19,10 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from stepback.lib.charts import SCHEMA
+from stepback.lib.vega import SCHEMA
 from stepback.stakeholders.quadrants import HIGH_FROM, MAX_SCORE, MIN_SCORE, Quadrant, jitter
 
 MAX_DOTS = 300
+MAX_ARROWS = 150
 ARROW_GAP = 0.18  # how far short of the dot an arrowhead stops, in score steps
 LINE = HIGH_FROM - 0.5
 LOW_EDGE, HIGH_EDGE = MIN_SCORE - 0.5, MAX_SCORE + 0.5
@@ -213,41 +214,41 @@ def _aggregate_layer(dots: Sequence[Dot], labels: Mapping[str, str]) -> dict[str
     }
 
 
-def arrow_angle(move: Move) -> float:
-    """The heading of a move in degrees clockwise from up, for the arrowhead."""
-    dx = move.to_interest - move.from_interest
-    dy = move.to_influence - move.from_influence
-    return math.degrees(math.atan2(dx, dy)) % 360
-
-
 def _move_layers(moves: Sequence[Move], labels: Mapping[str, str]) -> list[dict[str, Any]]:
+    """An arrow a person; past ``MAX_DOTS`` moves, an arrow per pair of cells (the busiest
+    ``MAX_ARROWS``), as wide as the number of people who moved that way."""
     rows = []
-    for move in moves:
-        dx, dy = jitter(move.key)
-        across = move.to_interest - move.from_interest
-        up = move.to_influence - move.from_influence
-        back = ARROW_GAP / math.hypot(across, up)  # the head stops short of the dot
-        rows.append(
-            {
-                "name": move.name,
-                "x": move.from_interest + dx,
-                "y": move.from_influence + dy,
-                "x2": move.to_interest + dx,
-                "y2": move.to_influence + dy,
-                "head_x": move.to_interest + dx - across * back,
-                "head_y": move.to_influence + dy - up * back,
-                "angle": arrow_angle(move),
-            }
+    if len(moves) > MAX_DOTS:
+        pairs = Counter(
+            (m.from_interest, m.from_influence, m.to_interest, m.to_influence) for m in moves
         )
-    tooltip = [{"field": "name", "title": labels["name"]}]
+        for (x, y, x2, y2), people in pairs.most_common(MAX_ARROWS):
+            rows.append(_arrow_row(x, y, x2, y2, name=str(people), people=people))
+    else:
+        for move in moves:
+            dx, dy = jitter(move.key)
+            rows.append(
+                _arrow_row(
+                    move.from_interest + dx,
+                    move.from_influence + dy,
+                    move.to_interest + dx,
+                    move.to_influence + dy,
+                    name=move.name,
+                    people=1,
+                )
+            )
+    tooltip = [
+        {"field": "name", "title": labels["name"] if len(moves) <= MAX_DOTS else labels["people"]}
+    ]
     line = {
         "data": {"values": rows},
-        "mark": {"type": "rule", "color": "#555555", "strokeWidth": 1.5, "strokeDash": [4, 2]},
+        "mark": {"type": "rule", "color": "#555555", "strokeDash": [4, 2]},
         "encoding": {
             "x": _axis("x", labels["interest"]),
             "y": _axis("y", labels["influence"]),
             "x2": {"field": "x2"},
             "y2": {"field": "y2"},
+            "strokeWidth": {"field": "width", "type": "quantitative", "scale": None},
             "tooltip": tooltip,
         },
     }
@@ -268,3 +269,21 @@ def _move_layers(moves: Sequence[Move], labels: Mapping[str, str]) -> list[dict[
         },
     }
     return [line, head]
+
+
+def _arrow_row(
+    x: float, y: float, x2: float, y2: float, *, name: str, people: int
+) -> dict[str, Any]:
+    across, up = x2 - x, y2 - y
+    back = ARROW_GAP / math.hypot(across, up)  # the head stops short of the dot
+    return {
+        "name": name,
+        "x": x,
+        "y": y,
+        "x2": x2,
+        "y2": y2,
+        "head_x": x2 - across * back,
+        "head_y": y2 - up * back,
+        "angle": math.degrees(math.atan2(across, up)) % 360,
+        "width": min(8.0, 1.5 + math.log2(people)),
+    }

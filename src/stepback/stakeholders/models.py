@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import Organisation
+from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
 from stepback.stakeholders.quadrants import MAX_SCORE, MIN_SCORE, Quadrant, quadrant_for
 
@@ -338,3 +339,101 @@ class ContactCadence(models.Model):
 
     def days(self) -> dict[Quadrant, int]:
         return {quadrant: getattr(self, f"{quadrant.value}_days") for quadrant in Quadrant}
+
+
+class Tactic(models.TextChoices):
+    """The leadership tactics of seed 004."""
+
+    ACCOUNTABILITY = "accountability", _("An accountability goal in their own goals")
+    MODELLING = "modelling", _("Model the new way of working")
+    MESSAGE = "message", _("A short leadership message")
+    BRIEFING_KIT = "briefing_kit", _("A briefing kit adapted to each audience")
+    FEEDBACK_CHANNEL = "feedback_channel", _("A two-way feedback channel")
+    UPDATE_CADENCE = "update_cadence", _("A consistent update cadence")
+    KICKOFF = "kickoff", _("An executive kickoff")
+    RECOGNITION = "recognition", _("Recognition of people who go above and beyond")
+    OFFICE_HOURS = "office_hours", _("Office hours")
+
+
+class Leader(models.Model):
+    """A leader whose support matters to the change: executive or middle management."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="leaders")
+    name = models.CharField(max_length=200, error_messages={"blank": _("Give the leader a name.")})
+    role_title = models.CharField(max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeaderTactic(models.Model):
+    """One tactic of a leader's engagement, with its status, due date and notes."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        NOT_USED = "not_used", _("Not used")
+
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="tactics")
+    tactic = models.CharField(max_length=30, choices=Tactic.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    due_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["leader", "tactic"], name="one_tactic_per_leader")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_tactic_display()
+
+
+class OfficeHourSlot(models.Model):
+    """A slot a leader publishes; one person books it (a conditional update: no double booking)."""
+
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField()
+    minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    place = models.CharField(max_length=200, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    booked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.leader_id} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Recognition(models.Model):
+    """Someone who went above and beyond, for what, and who recognised them."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="recognitions"
+    )
+    person = models.CharField(max_length=200, error_messages={"blank": _("Say who it is.")})
+    reason = models.TextField(error_messages={"blank": _("Say what they did.")})
+    leader = models.ForeignKey(Leader, on_delete=models.SET_NULL, null=True, blank=True)
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    date = models.DateField(default=date.today)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return self.person

@@ -46,9 +46,8 @@ class ChampionForm(ServiceForm, forms.Form):
         people = initiative.stakeholder_links.select_related("stakeholder").order_by(
             "stakeholder__name"
         )
-        self.fields["stakeholder"].choices = [
-            (link.stakeholder_id, link.stakeholder.name) for link in people
-        ]  # type: ignore[attr-defined]
+        choices = [(link.stakeholder_id, link.stakeholder.name) for link in people]
+        self.fields["stakeholder"].choices = choices  # type: ignore[attr-defined]
         self.fields["unit"].choices = unit_choices(initiative.organisation, "")  # type: ignore[attr-defined]
         self.fields["unit"].required = True
         self.fields["unit"].error_messages["required"] = _("Choose the unit they champion.")

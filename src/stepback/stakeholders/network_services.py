@@ -11,6 +11,7 @@ tampered with, has expired, or was superseded by a newer invitation is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TypedDict
 
 from django.conf import settings
@@ -25,7 +26,6 @@ from django.utils.translation import gettext_lazy as _
 
 from stepback.accounts.models import User
 from stepback.accounts.tasks import email_send
-from stepback.core import audit
 from stepback.core.services import model_update, validate
 from stepback.initiatives.models import Initiative
 from stepback.stakeholders.models import (
@@ -36,6 +36,7 @@ from stepback.stakeholders.models import (
     Stakeholder,
     Unit,
 )
+from stepback.stakeholders.services import record_for_initiative as _record
 
 CHAMPION_SALT = "stepback.stakeholders.champion"
 CHAMPION_LINK_MAX_AGE_SECONDS = 14 * 24 * 3600
@@ -50,19 +51,6 @@ class ChampionLinkError(Exception):
         self.status = status
 
 
-def _record(
-    initiative: Initiative, actor: User | None, verb: str, target: object, **changes: object
-) -> None:
-    audit.record(
-        organisation=initiative.organisation_id,
-        actor=actor,
-        verb=verb,
-        target=target,  # type: ignore[arg-type]
-        changes=changes,
-        initiative_id=initiative.pk,
-    )
-
-
 @transaction.atomic
 def champion_nominate(
     *,
@@ -74,7 +62,7 @@ def champion_nominate(
 ) -> Champion:
     """Nominate a stakeholder as the change champion of a unit."""
     organisation_id = initiative.organisation_id
-    errors: dict[str, str] = {}
+    errors: dict[str, object] = {}
     if stakeholder.organisation_id != organisation_id:
         errors["stakeholder"] = _("Stakeholder %(id)s is not in this organisation.") % {
             "id": stakeholder.pk
@@ -204,7 +192,7 @@ class NetworkChanges(TypedDict, total=False):
 
     meeting_cadence: str
     communication_plan: str
-    kickoff_on: object
+    kickoff_on: dt.date | None
     people_per_champion: int
 
 
@@ -241,7 +229,7 @@ def champion_feedback_add(
     text: str,
     action_taken: str = "",
     champion: Champion | None = None,
-    date: object = None,
+    date: dt.date | None = None,
 ) -> ChampionFeedback:
     """What a champion suggested, and what was done about it."""
     if champion is not None and champion.initiative_id != initiative.pk:

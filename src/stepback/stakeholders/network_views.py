@@ -8,6 +8,8 @@ was done about it.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -73,9 +75,10 @@ def network_edit(request: OrgRequest, initiative_id: int) -> HttpResponse:
     )
 
     def save() -> HttpResponse:
+        changes = cast(services.NetworkChanges, form.cleaned_data)
         services.network_update(
-            initiative=initiative, actor=request.membership.user, changes=form.cleaned_data
-        )  # type: ignore[arg-type]
+            initiative=initiative, actor=request.membership.user, changes=changes
+        )
         messages.success(request, _("The network's plan is saved."))
         return _back(request, initiative.pk)
 

@@ -117,34 +117,70 @@ def positions_on(initiative: Initiative, when: date) -> dict[int, tuple[int, int
     return {stakeholder: (influence, interest) for stakeholder, influence, interest in rows}
 
 
+@dataclass(frozen=True)
+class Placed:
+    """A stakeholder on the map: plain values, one row a person (no model instances)."""
+
+    stakeholder_id: int
+    name: str
+    role_title: str
+    unit: str
+    influence: int
+    interest: int
+    support: int | None
+    last_contact_on: date | None
+
+    @property
+    def quadrant(self) -> Quadrant:
+        return quadrant_for(self.influence, self.interest)
+
+
+def placed(initiative: Initiative, unit_ids: Collection[int] | None = None) -> list[Placed]:
+    """The initiative's assessed stakeholders at their latest scores, in one query."""
+    rows = links(initiative, unit_ids).filter(influence__isnull=False, interest__isnull=False)
+    fields = (
+        "stakeholder_id",
+        "stakeholder__name",
+        "stakeholder__role_title",
+        "stakeholder__unit__name",
+        "influence",
+        "interest",
+        "support",
+        "last_contact_on",
+    )
+    return [
+        Placed(pk, name, role, unit or "", influence, interest, support, last)
+        for pk, name, role, unit, influence, interest, support, last in rows.order_by(
+            "stakeholder__name", "stakeholder_id"
+        ).values_list(*fields)
+    ]
+
+
 @dataclass
 class QuadrantGroup:
     quadrant: Quadrant
     cadence_days: int
-    members: list[InitiativeStakeholder] = field(default_factory=list)
-    overdue: list[tuple[InitiativeStakeholder, int | None]] = field(default_factory=list)
+    members: list[Placed] = field(default_factory=list)
+    overdue: list[tuple[Placed, int | None]] = field(default_factory=list)
 
 
 def quadrant_groups(
-    placed: Iterable[InitiativeStakeholder], cadence: Mapping[Quadrant, int], today: date
+    placed: Iterable[Placed], cadence: Mapping[Quadrant, int], today: date
 ) -> dict[Quadrant, QuadrantGroup]:
     """The assessed stakeholders by quadrant, each quadrant with its overdue contacts."""
     groups = {q: QuadrantGroup(q, cadence[q]) for q in Quadrant}
-    by_id: dict[int, InitiativeStakeholder] = {}
-    for link in placed:
-        if link.quadrant is not None:
-            groups[link.quadrant].members.append(link)
-            by_id[link.stakeholder_id] = link
+    by_id: dict[int, Placed] = {}
+    for row in placed:
+        groups[row.quadrant].members.append(row)
+        by_id[row.stakeholder_id] = row
     late = metrics.overdue(
-        {pk: link.last_contact_on for pk, link in by_id.items()},
-        {pk: link.quadrant for pk, link in by_id.items() if link.quadrant},
+        {pk: row.last_contact_on for pk, row in by_id.items()},
+        {pk: row.quadrant for pk, row in by_id.items()},
         cadence,
         today,
     )
     for pk, days in sorted(late.items(), key=lambda item: -(item[1] or math.inf)):
-        link = by_id[pk]
-        assert link.quadrant is not None
-        groups[link.quadrant].overdue.append((link, days))
+        groups[by_id[pk].quadrant].overdue.append((by_id[pk], days))
     return groups
 
 
@@ -171,23 +207,23 @@ def engagement(initiative: Initiative, today: date, months: int = ENGAGEMENT_MON
         if influence is not None and interest is not None
     }
     start = metrics.month_starts(today, months)[0]
-    contacts = list(
-        Touchpoint.stakeholders.through.objects.filter(
+    contacts = [
+        (pk, when, 1)
+        for pk, when in Touchpoint.stakeholders.through.objects.filter(
             touchpoint__initiative=initiative, touchpoint__date__gte=start
         ).values_list("stakeholder_id", "touchpoint__date")
-    )
-    everyone = [pk for pk, *_ in placed]
-    figures = metrics.monthly_figures(everyone, contacts, today, months)
-    by_quadrant = {
-        q: metrics.monthly_figures(
-            [pk for pk, quadrant in quadrant_of.items() if quadrant == q], contacts, today, months
-        )
-        for q in Quadrant
-    }
+    ]
+    groups: dict[Quadrant | None, list[int]] = {None: [pk for pk, *_ in placed]}
+    for q in Quadrant:
+        groups[q] = [pk for pk, quadrant in quadrant_of.items() if quadrant == q]
+    every = metrics.monthly_figures_by_group(groups, contacts, today, months)
+    figures = every.pop(None)
+    by_quadrant = {q: rows for q, rows in every.items() if q is not None}
     scores = Assessment.objects.filter(
         link__initiative=initiative, support__isnull=False, date__lte=today
     ).values_list("link__stakeholder_id", "date", "support")
-    support = metrics.support_trend(list(scores), [period.end for period in figures])
+    known = [(pk, when, support) for pk, when, support in scores if support is not None]
+    support = metrics.support_trend(known, [period.end for period in figures])
     late = metrics.overdue(
         {pk: last for pk, _, _, last in placed}, quadrant_of, cadence_days(initiative), today
     )

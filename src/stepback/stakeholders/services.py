@@ -42,6 +42,20 @@ def _record(
     audit.record(organisation=organisation_id, actor=actor, verb=verb, target=target, **kwargs)
 
 
+def record_for_initiative(
+    initiative: Initiative, actor: User | None, verb: str, target: object, **changes: object
+) -> None:
+    """One audit entry about ``target`` in ``initiative``, with ``changes`` as its facts."""
+    audit.record(
+        organisation=initiative.organisation_id,
+        actor=actor,
+        verb=verb,
+        target=target,  # type: ignore[arg-type]
+        changes=changes,
+        initiative_id=initiative.pk,
+    )
+
+
 def _check_unit(organisation: Organisation, unit: Unit | None, field: str = "unit") -> None:
     if unit is not None and unit.organisation_id != organisation.pk:
         raise ValidationError({field: NOT_THIS_ORGANISATIONS.format(name=_("Unit"), id=unit.pk)})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stepback.stakeholders import map_views, network_views, views
+from stepback.stakeholders import leader_views, map_views, network_views, views
 
 app_name = "stakeholders"
 
@@ -9,11 +9,14 @@ _STAKEHOLDER = _REGISTER + "<int:stakeholder_id>/"
 _INITIATIVE = "o/<slug:org>/initiatives/<int:initiative_id>/"
 _NETWORK = _INITIATIVE + "network/"
 _CHAMPION = _NETWORK + "champions/<int:champion_id>/"
+_LEADERS = _INITIATIVE + "leaders/"
+_LEADER = _LEADERS + "<int:leader_id>/"
 
 urlpatterns = [
     path(_REGISTER, views.register, name="register"),
     path(_REGISTER + "new/", views.stakeholder_create, name="create"),
     path(_REGISTER + "export/", views.register_export, name="export"),
+    path(_REGISTER + "import/", views.register_import, name="import"),
     path(_REGISTER + "units/", views.units, name="units"),
     path(_REGISTER + "units/new/", views.unit_create, name="unit_create"),
     path(_STAKEHOLDER, views.stakeholder_detail, name="detail"),
@@ -36,5 +39,13 @@ urlpatterns = [
     path(_CHAMPION + "active/", network_views.champion_toggle, name="champion_toggle"),
     path(_NETWORK + "feedback/new/", network_views.feedback_add, name="feedback_add"),
     path(_NETWORK + "resources/new/", network_views.resource_add, name="resource_add"),
+    path(_LEADERS, leader_views.leadership, name="leadership"),
+    path(_LEADERS + "new/", leader_views.leader_add, name="leader_add"),
+    path(_LEADERS + "recognition/new/", leader_views.recognition_add, name="recognition_add"),
+    path(_LEADER, leader_views.leader_detail, name="leader"),
+    path(_LEADER + "tactics/<int:tactic_id>/", leader_views.tactic_edit, name="tactic_edit"),
+    path(_LEADER + "slots/new/", leader_views.slot_add, name="slot_add"),
+    path(_LEADER + "slots/<int:slot_id>/book/", leader_views.slot_book, name="slot_book"),
+    path(_LEADER + "office-hours.ics", leader_views.leader_calendar, name="leader_calendar"),
     path("champions/<str:signed>/", network_views.champion_respond, name="champion_respond"),
 ]

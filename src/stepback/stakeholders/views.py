@@ -24,10 +24,11 @@ from stepback.core.htmx import render_page_or_partial
 from stepback.core.pages import form_page
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.selectors import initiative_for_org
-from stepback.stakeholders import exports, selectors, services
+from stepback.stakeholders import exports, imports, selectors, services
 from stepback.stakeholders.forms import (
     QUADRANT_NAMES,
     AssessmentForm,
+    ImportForm,
     InitiativeStakeholderForm,
     LinkForm,
     NoteForm,
@@ -300,3 +301,29 @@ def assess(request: OrgRequest, initiative_id: int, stakeholder_id: int) -> Http
         "quadrant_names": QUADRANT_NAMES,
     }
     return form_page(request, form, "stakeholders/assess.html", context, save)
+
+
+@org_view(Capability.CONTRIBUTE)
+def register_import(request: OrgRequest) -> HttpResponse:
+    """Add many stakeholders from a spreadsheet: every row checked first, then all or none."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[imports.Problem] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            created = imports.stakeholders_import(
+                organisation=request.org,
+                actor=request.membership.user,
+                filename=upload.name,
+                content=upload.read(),
+            )
+        except imports.ImportRefused as refused:
+            problems = refused.problems
+        else:
+            messages.success(
+                request, _("%(count)s stakeholders are in the register.") % {"count": created}
+            )
+            return redirect("stakeholders:register", org=request.org.slug)
+    status = 400 if form.errors or problems else 200
+    context = {"form": form, "problems": problems[:500], "problem_count": len(problems)}
+    return render(request, "stakeholders/import.html", context, status=status)
