@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 from icalendar import Calendar
 
+from stepback.accounts.models import User
 from stepback.accounts.roles import Role
 from stepback.stakeholders.leader_services import leader_add, recognition_add, slot_add, slot_book
 from stepback.stakeholders.models import OfficeHourSlot, Tactic
+from tests.concurrency import at_once
 from tests.conftest import Tenant, make_goal, make_initiative
 
 
@@ -59,27 +60,17 @@ def test_two_people_booking_the_same_slot_at_once_get_it_once(tenant: Tenant) ->
     leader = leader_add(initiative=make_initiative(tenant.org), actor=None, name="Dana")
     slot = slot_add(leader=leader, actor=None, starts_at=timezone.now() + timedelta(days=1))
     people = [tenant.user(Role.MEMBER), tenant.user(Role.OWNER), tenant.user(Role.SUPPORT)]
-    barrier = threading.Barrier(len(people))
-    outcomes: list[str] = []
 
-    def book(person: object) -> None:
-        try:
+    def book(person: User) -> Callable[[], str]:
+        def call() -> str:
             mine = OfficeHourSlot.objects.select_related("leader__initiative").get(pk=slot.pk)
-            barrier.wait(timeout=10)
-            slot_book(slot=mine, actor=person)  # type: ignore[arg-type]
-            outcomes.append("booked")
-        except ValidationError:
-            outcomes.append("taken")
-        except Exception as error:  # reported in the assertion below, never swallowed
-            outcomes.append(repr(error))
-        finally:
-            connection.close()
+            slot_book(slot=mine, actor=person)
+            return "booked"
 
-    threads = [threading.Thread(target=book, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+        return call
+
+    answers = at_once(*(book(person) for person in people))
+    outcomes = ["taken" if isinstance(a, ValidationError) else a for a in answers]
     assert sorted(outcomes) == ["booked", "taken", "taken"]
     slot.refresh_from_db()
     assert slot.booked_by in people
