@@ -35,6 +35,10 @@ APP_ORDER = [
     "goals",
     "observations",
     "stepbacks",
+    "plans",
+    "ownership",
+    "stakeholders",
+    "feedback",
 ]
 BASE = ("stepback.accounts.models", "stepback.accounts.roles")
 TOP = (

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "stepback.goals",
     "stepback.observations",
     "stepback.stepbacks",
+    "stepback.feedback",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("stepback.initiatives.urls")),
     path("", include("stepback.goals.urls")),
     path("", include("stepback.observations.urls")),
+    path("", include("stepback.feedback.urls")),
     path("", include("stepback.tokens.urls")),
     path("", include("stepback.activity.urls")),
     path("", include("stepback.api.urls")),

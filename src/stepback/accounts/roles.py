@@ -44,6 +44,7 @@ class Capability(StrEnum):
     MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove
     VIEW_ACTIVITY = "view_activity"  # read the activity log: who did what, when
     MANAGE_ORGANISATION = "manage_organisation"  # its name, time zone and language
+    HANDLE_FEEDBACK = "handle_feedback"  # read, triage and answer feedback items
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -57,6 +58,9 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     # The log names people and what each did: it is for those who run the work and own
     # parts of it (balance, stepback packs), not for contributors and onlookers.
     Capability.VIEW_ACTIVITY: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT, Role.OWNER}),
+    # Named feedback names people, and triage changes what the sender sees: for those who
+    # run the work, not for every member.
+    Capability.HANDLE_FEEDBACK: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT, Role.OWNER}),
 }
 
 # Rows a person writes themselves: who may change their own, and who may change anyone's.
@@ -81,6 +85,7 @@ WRITE_CAPABILITIES = frozenset(
         Capability.MANAGE_INITIATIVES,
         Capability.MANAGE_MEMBERS,
         Capability.MANAGE_ORGANISATION,
+        Capability.HANDLE_FEEDBACK,
     }
 )
 

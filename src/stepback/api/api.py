@@ -18,6 +18,7 @@ from ninja.operation import Operation
 from stepback.accounts.api import router as accounts_router
 from stepback.activity.api import router as activity_router
 from stepback.core.api_errors import field_errors, problem_answer, problem_response
+from stepback.feedback.api import router as feedback_router
 from stepback.goals.api import router as goals_router
 from stepback.initiatives.api import router as initiatives_router
 from stepback.observations.api import router as observations_router
@@ -150,6 +151,7 @@ api.add_router("", accounts_router)
 api.add_router("", initiatives_router)
 api.add_router("", goals_router)
 api.add_router("", observations_router)
+api.add_router("", feedback_router)
 api.add_router("", activity_router)
 
 

@@ -61,6 +61,10 @@ KINDS: dict[str, Promise] = {
     "invitation": _("Invitations"),
     "organisation": _("Organisation"),
     "token": _("API tokens"),
+    "channel": _("Feedback channels"),
+    "feedback": _("Feedback"),
+    "survey": _("Surveys"),
+    "round": _("Survey rounds"),
 }
 
 # The past tense of each action (the last part of a verb), for the sentence.
@@ -84,6 +88,12 @@ PAST_TENSE: dict[str, Promise] = {
     "add_many": _("added"),
     "keep_latest": _("kept the latest of repeated"),
     "warn": _("warned the owner of"),
+    "submit": _("sent feedback through"),
+    "bulk_update": _("updated several"),
+    "threshold": _("set the results threshold in"),
+    "add_question": _("added a question to"),
+    "respond": _("received a response to"),
+    "close": _("closed"),
 }
 # What an entry is about, as the sentence names it (a translation may add its article).
 TARGET_NAMES: dict[str, Promise] = {
@@ -97,6 +107,11 @@ TARGET_NAMES: dict[str, Promise] = {
     "organisation": pgettext_lazy("audit target", "organisation"),
     "token": pgettext_lazy("audit target", "token"),
     "apitoken": pgettext_lazy("audit target", "token"),
+    "channel": pgettext_lazy("audit target", "feedback channel"),
+    "feedbackitem": pgettext_lazy("audit target", "feedback item"),
+    "feedbacksettings": pgettext_lazy("audit target", "feedback settings"),
+    "survey": pgettext_lazy("audit target", "survey"),
+    "round": pgettext_lazy("audit target", "survey round"),
 }
 # A verb's kind when it differs from its target ("added measurements for goal #12").
 KIND_NAMES: dict[str, Promise] = {
@@ -105,6 +120,7 @@ KIND_NAMES: dict[str, Promise] = {
     "goal": pgettext_lazy("audit kind", "goal"),
     "member": pgettext_lazy("audit kind", "member"),
     "invitation": pgettext_lazy("audit kind", "invitation"),
+    "feedback": pgettext_lazy("audit kind", "feedback"),
 }
 # The fields and facts entries record, as the sentence names them; others read as written.
 FIELD_LABELS: dict[str, Promise] = {
