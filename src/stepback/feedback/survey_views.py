@@ -227,7 +227,9 @@ def _respond(request: HttpRequest, round_: Round, invitation: Invitation | None)
     try:
         surveys.response_submit(round_=round_, answers=values, invitation=invitation)
     except ValidationError as error:
-        context["errors"] = {k: [str(m) for m in v] for k, v in error.message_dict.items()}
+        errors = {k: [str(m) for m in v] for k, v in error.message_dict.items()}
+        context["general_errors"] = errors.pop("__all__", [])
+        context["errors"] = errors
         context["values"] = values
         return render(request, "feedback/respond.html", context, status=400)
     response = render(request, "feedback/respond_done.html", context)

@@ -28,6 +28,9 @@ urlpatterns = [
     path(_INITIATIVE + "surveys/new/", survey_views.survey_create, name="survey_create"),
     path(_ORG + "surveys/<int:survey_id>/", survey_views.survey_detail, name="survey"),
     path(
+        _ORG + "surveys/<int:survey_id>/questions/", survey_views.question_add, name="question_add"
+    ),
+    path(
         _ORG + "surveys/<int:survey_id>/rounds/new/", survey_views.round_create, name="round_create"
     ),
     path(_ORG + "rounds/<int:round_id>/", survey_views.round_detail, name="round"),
