@@ -36,6 +36,7 @@ CAPABILITY_ROWS = {
     Capability.MANAGE_MEMBERS: "Manage members and invitations",
     Capability.VIEW_ACTIVITY: "See the activity: who changed what, and when",
     Capability.MANAGE_ORGANISATION: "Set the organisation's name, time zone and language",
+    Capability.HANDLE_FEEDBACK: "Read, triage and answer feedback",
 }
 
 
