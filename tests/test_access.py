@@ -136,14 +136,19 @@ def _feedback_item(tenant: Tenant, user: User) -> int:
 
 
 def _survey(tenant: Tenant, user: User) -> int:
+    """A survey with one question whose words are the walker's (no English to translate)."""
     initiative = Initiative.objects.get(pk=_initiative(tenant, user))
     survey = Survey.objects.filter(initiative=initiative).first()
-    return (
-        survey
-        or feedback_surveys.survey_create(
-            initiative=initiative, actor=None, title="Walker", template="readiness"
+    if survey is None:
+        survey = feedback_surveys.survey_create(initiative=initiative, actor=None, title="Walker")
+        feedback_surveys.question_add(
+            survey=survey,
+            actor=None,
+            kind="single",
+            text="Walker?",
+            choices=["Walker", "Walker goal"],
         )
-    ).pk
+    return survey.pk
 
 
 def _round(tenant: Tenant, user: User) -> int:
