@@ -227,3 +227,10 @@ def test_a_closed_round_feeds_its_goal_once(survey: Survey, initiative: Initiati
     assert tasks.rounds_close_due.call_local() == 0
     measurements = list(Measurement.objects.filter(goal=goal))
     assert [m.value for m in measurements] == [60.0]
+
+
+def test_an_optional_question_left_out_stores_no_answer(survey: Survey) -> None:
+    round_ = _round(survey)
+    surveys.response_submit(round_=round_, answers=_answers(survey, 4))
+    text = survey.questions.get(kind=QuestionKind.TEXT)
+    assert not Answer.objects.filter(question=text).exists()

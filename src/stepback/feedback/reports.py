@@ -10,7 +10,7 @@ hides.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from stepback.feedback.models import Answer, Question, QuestionKind, Round
 from stepback.feedback.services import threshold_for
 
 NO_ANSWER = "—"
+MAX_TEXTS = 100  # the most frequent free-text answers shown, each with how many gave it
 
 
 @dataclass
@@ -35,7 +36,7 @@ class QuestionResult:
     question: Question
     summary: results.Summary | None
     change: float | None = None
-    texts: list[str] = field(default_factory=list)
+    texts: list[tuple[str, int]] = field(default_factory=list)
     groups: list[GroupRow] = field(default_factory=list)
 
     @property
@@ -135,7 +136,7 @@ def round_results(round_: Round, *, by: Question | None = None) -> RoundResults:
             before = summarise(question, list(earlier[question.pk].values()))
             result.change = summary.change_since(before)
         if question.kind == QuestionKind.TEXT and summary.answered >= threshold:
-            result.texts = sorted(a.text for a in mine if a.text)
+            result.texts = Counter(a.text for a in mine if a.text).most_common(MAX_TEXTS)
         if question.kind == QuestionKind.TEXT or question == report.breakdown_by:
             report.questions.append(result)
             continue
@@ -185,7 +186,7 @@ def as_dict(report: RoundResults) -> dict[str, Any]:
                 "percent_agree": q.summary.percent_agree if q.summary else None,
                 "change": q.change,
                 "distribution": q.summary.distribution if q.summary else None,
-                "texts": q.texts,
+                "texts": [{"text": text, "count": count} for text, count in q.texts],
                 "groups": [
                     {
                         "label": g.label,

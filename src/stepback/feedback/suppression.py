@@ -3,8 +3,10 @@
 A group with fewer people than the threshold is hidden (primary suppression). Hiding one
 group is not enough when the total is shown: the total minus the shown groups would give
 its count. So more groups are hidden, smallest first (complementary suppression), until
-the hidden groups are at least two and together reach the threshold; then no combination
-of the shown figures pins down any hidden group's count. The same rule serves breakdowns,
+the hidden groups are at least two, together reach the threshold, and are not all at
+threshold - 1 (someone who knows each hidden group is small would read them off the sum);
+when no group is left to hide, the total is hidden too. Then no combination of the shown
+figures pins down any hidden group's count. The same rule serves breakdowns,
 filtered views and the API, so a filter cannot undo it.
 """
 
@@ -36,12 +38,24 @@ def suppress(counts: Mapping[str, int], threshold: int) -> Suppressed:
         return Suppressed(total=None, groups=dict.fromkeys(counts))
     hidden = {name for name, count in counts.items() if count < threshold}
     shown = sorted((count, name) for name, count in counts.items() if name not in hidden)
-    while hidden and (len(hidden) < 2 or sum(counts[n] for n in hidden) < threshold) and shown:
+    while shown and hidden and (
+        len(hidden) < 2
+        or sum(counts[n] for n in hidden) < threshold
+        or _pinned(counts, hidden, threshold)
+    ):
         hidden.add(shown.pop(0)[1])
+    if hidden and _pinned(counts, hidden, threshold):
+        return Suppressed(total=None, groups=dict.fromkeys(counts))
     return Suppressed(
         total=total,
         groups={name: None if name in hidden else count for name, count in counts.items()},
     )
+
+
+def _pinned(counts: Mapping[str, int], hidden: set[str], threshold: int) -> bool:
+    """Whether every hidden group is below the threshold and at its largest possible count
+    (threshold - 1): knowing each is small, their sum would give every one of them away."""
+    return all(counts[name] == threshold - 1 for name in hidden)
 
 
 def visible(counts: Mapping[str, int], threshold: int, group: str) -> bool:

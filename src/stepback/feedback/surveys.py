@@ -252,7 +252,8 @@ def round_create(
 def _parse(question: Question, raw: Any) -> dict[str, Any] | None:
     """One answer as stored, ``None`` when left empty; a ``ValidationError`` when wrong."""
     field = f"q{question.pk}"
-    values = [v for v in (raw if isinstance(raw, list | tuple) else [raw]) if str(v).strip()]
+    given = raw if isinstance(raw, list | tuple) else [] if raw is None else [raw]
+    values = [v for v in given if v is not None and str(v).strip()]
     if not values:
         if question.required:
             raise ValidationError({field: _("Answer this question.")})

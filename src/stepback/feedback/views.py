@@ -35,7 +35,7 @@ from stepback.goals.exports import csv_lines
 from stepback.initiatives.selectors import initiative_for_org
 from stepback.lib.tabular import guard_formula
 
-ITEMS_PER_PAGE = 50
+ITEMS_PER_PAGE = 25
 EXPORT_HEADER = [
     "date",
     "channel",
