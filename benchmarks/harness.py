@@ -31,6 +31,7 @@ from django.test import Client
 from django.utils import timezone
 
 from benchmarks import load
+from benchmarks.feedback import ensure_items, item_count
 from benchmarks.generate import (
     API_TOKEN,
     GAP_DAYS,
@@ -204,6 +205,24 @@ def measure(
         None,
     )
     read("Initiative activity page", "page", client, f"{ref_url}activity/", None)
+    items = item_count(size.measurements)
+    ensure_items(bench, items)
+    inbox = f"{ref_url}feedback/"
+    read(f"Feedback inbox ({items:,} items)", "page", client, inbox, None)
+    read(
+        "Feedback inbox: search, one status",
+        "page",
+        client,
+        f"{inbox}?q=bell+lunch&status=new",
+        None,
+    )
+    read(
+        "API: list feedback items",
+        "api",
+        api,
+        f"/api/v1/orgs/{org}/initiatives/{ref.pk}/feedback-items?status=done",
+        None,
+    )
     read("API: list activity", "api", api, f"/api/v1/orgs/{org}/activity?kind=goal", None)
 
     for target_goal in [goal, bench.big_goal]:

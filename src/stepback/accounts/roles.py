@@ -44,7 +44,8 @@ class Capability(StrEnum):
     MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove
     VIEW_ACTIVITY = "view_activity"  # read the activity log: who did what, when
     MANAGE_ORGANISATION = "manage_organisation"  # its name, time zone and language
-    HANDLE_FEEDBACK = "handle_feedback"  # read, triage and answer feedback items
+    READ_FEEDBACK = "read_feedback"  # read feedback items (named ones name people)
+    HANDLE_FEEDBACK = "handle_feedback"  # triage and answer feedback items
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -60,6 +61,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_ACTIVITY: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT, Role.OWNER}),
     # Named feedback names people, and triage changes what the sender sees: for those who
     # run the work, not for every member.
+    Capability.READ_FEEDBACK: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT, Role.OWNER}),
     Capability.HANDLE_FEEDBACK: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT, Role.OWNER}),
 }
 

@@ -196,7 +196,7 @@ def _member(request: HttpRequest, user_id: int | None) -> User | None:
 @router.get(
     "/orgs/{org}/initiatives/{initiative_id}/feedback-channels",
     response=list[ChannelOut],
-    **access(Capability.HANDLE_FEEDBACK),
+    **access(Capability.READ_FEEDBACK),
     summary="List an initiative's feedback channels",
 )
 def list_channels(request: HttpRequest, org: str, initiative_id: Id) -> QuerySet[Channel]:
@@ -237,7 +237,7 @@ def update_channel(request: HttpRequest, org: str, channel_id: Id, payload: Chan
 @router.get(
     "/orgs/{org}/initiatives/{initiative_id}/feedback-items",
     response=list[ItemOut],
-    **access(Capability.HANDLE_FEEDBACK),
+    **access(Capability.READ_FEEDBACK),
     summary="List and search an initiative's feedback items, newest first",
 )
 @paginate(Paging)

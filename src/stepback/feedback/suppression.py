@@ -38,10 +38,14 @@ def suppress(counts: Mapping[str, int], threshold: int) -> Suppressed:
         return Suppressed(total=None, groups=dict.fromkeys(counts))
     hidden = {name for name, count in counts.items() if count < threshold}
     shown = sorted((count, name) for name, count in counts.items() if name not in hidden)
-    while shown and hidden and (
-        len(hidden) < 2
-        or sum(counts[n] for n in hidden) < threshold
-        or _pinned(counts, hidden, threshold)
+    while (
+        shown
+        and hidden
+        and (
+            len(hidden) < 2
+            or sum(counts[n] for n in hidden) < threshold
+            or _pinned(counts, hidden, threshold)
+        )
     ):
         hidden.add(shown.pop(0)[1])
     if hidden and _pinned(counts, hidden, threshold):

@@ -1,8 +1,8 @@
 """The team's feedback pages: an initiative's channels and inbox, one item's triage, bulk
 actions, exports, a channel's QR code, and the organisation's results threshold.
 
-Reading items needs ``HANDLE_FEEDBACK`` (named items name people); channels are changed
-by those who manage initiatives.
+Reading items needs ``READ_FEEDBACK`` (named items name people), triaging them
+``HANDLE_FEEDBACK``; channels are changed by those who manage initiatives.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def public_url(request: OrgRequest, name: str, **kwargs: str) -> str:
     return request.build_absolute_uri(reverse(f"feedback:{name}", kwargs=kwargs))
 
 
-@org_view(Capability.HANDLE_FEEDBACK)
+@org_view(Capability.READ_FEEDBACK)
 @require_GET
 def item_list(request: OrgRequest, initiative_id: int) -> HttpResponse:
     initiative = initiative_for_org(request.org, initiative_id)
@@ -101,7 +101,7 @@ def _rows(initiative_id: int, form: InboxFilterForm) -> itertools.chain[list[str
     return itertools.chain([EXPORT_HEADER], rows)
 
 
-@org_view(Capability.HANDLE_FEEDBACK)
+@org_view(Capability.READ_FEEDBACK)
 @require_GET
 def item_export(
     request: OrgRequest, initiative_id: int, fmt: str
@@ -241,7 +241,7 @@ def _qr_svg(url: str) -> str:
     return out.getvalue().decode()
 
 
-@org_view(Capability.HANDLE_FEEDBACK)
+@org_view(Capability.READ_FEEDBACK)
 @require_GET
 def channel_detail(request: OrgRequest, channel_id: int) -> HttpResponse:
     channel: Channel = channel_for_org(request.org, channel_id)
@@ -262,7 +262,7 @@ def channel_detail(request: OrgRequest, channel_id: int) -> HttpResponse:
     )
 
 
-@org_view(Capability.HANDLE_FEEDBACK)
+@org_view(Capability.READ_FEEDBACK)
 @require_GET
 def channel_qr(request: OrgRequest, channel_id: int) -> HttpResponse:
     """The channel's link as a QR code (SVG), for a slide or a poster."""
