@@ -187,6 +187,9 @@ PUBLIC_PARAM_SAMPLES = {
     "token": "set-password",
     "signed": "not-a-real-invitation",
     "key": "not-a-real-channel",
+    "round_key": "not-a-real-round",
+    "follow_up_token": "not-a-real-follow-up",
+    "invitation_token": "not-a-real-invitation",
 }
 
 WEB_EXCLUDED_PREFIXES = ("admin/", "api/v1/", "static/")

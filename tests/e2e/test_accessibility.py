@@ -25,6 +25,8 @@ from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import CAPABILITIES, Capability
 from stepback.core.access import PUBLIC, SIGNED_IN
 from stepback.demo import demo_load
+from stepback.feedback.models import Channel, FeedbackItem, Round, Survey
+from stepback.feedback.services import item_submit
 from stepback.goals import imports, services
 from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
@@ -37,7 +39,13 @@ from tests.test_access import WEB_ROUTES, WebRoute
 pytestmark = pytest.mark.browser
 
 #: Routes that are no page to look at: a health probe, sign-out, one-time links.
-NOT_PAGES = {"healthz", "logout", "password_reset_confirm", "invitation_accept"}
+NOT_PAGES = {
+    "healthz",
+    "logout",
+    "password_reset_confirm",
+    "invitation_accept",
+    "respond_personal",
+}
 BLOCKING = {"serious", "critical"}
 
 
@@ -69,6 +77,25 @@ def _samples(org: Organisation, user: User) -> dict[str, Any]:
         "invitation_id": Invitation.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "token_id": ApiToken.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "measurement_id": goal.measurements.first().pk,  # type: ignore[union-attr]
+        "channel_id": Channel.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+        "item_id": FeedbackItem.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+        "survey_id": Survey.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+        "round_id": Round.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+        "fmt": "csv",
+    }
+
+
+def _public_samples(org: Organisation) -> dict[str, Any]:
+    """The demo's public links: a channel, an open round, a sender's follow-up page."""
+    channel = Channel.objects.filter(organisation=org).first()
+    assert channel is not None
+    sent = item_submit(channel=channel, body="Could the library open earlier?", anonymous=True)
+    open_round = Round.objects.filter(organisation=org, closed=False, personal=False).first()
+    assert open_round is not None
+    return {
+        "key": channel.key,
+        "round_key": open_round.key,
+        "follow_up_token": sent.follow_up_token,
     }
 
 
@@ -114,7 +141,7 @@ def pages_for(user: User | None, org: Organisation) -> list[str]:
     client = Client()
     if user is not None:
         client.force_login(user)
-    values = _samples(org, user) if user is not None else {}
+    values = _samples(org, user) if user is not None else _public_samples(org)
     urls = []
     for route in WEB_ROUTES:
         if route.name in NOT_PAGES or not _allowed(route, user, org):

@@ -19,7 +19,7 @@ REMINDER_DAYS = (3, 5)
 def invitation_email(invitation: Invitation, *, reminder: bool) -> None:
     round_ = invitation.round
     url = settings.SITE_URL + reverse(
-        "feedback:respond_personal", kwargs={"token": invitation_token(invitation)}
+        "feedback:respond_personal", kwargs={"invitation_token": invitation_token(invitation)}
     )
     with translation.override(round_.organisation.language or settings.LANGUAGE_CODE):
         context = {"round": round_, "survey": round_.survey, "url": url, "reminder": reminder}

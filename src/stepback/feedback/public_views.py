@@ -118,9 +118,9 @@ def _follow_up(request: HttpRequest, item: FeedbackItem | None) -> HttpResponse:
 
 @public_view
 @never_cache
-def follow_up(request: HttpRequest, token: str) -> HttpResponse:
+def follow_up(request: HttpRequest, follow_up_token: str) -> HttpResponse:
     """The sender's private page: their item, its status and the team's answer."""
-    return _follow_up(request, _item_by(follow_up_hash=services.secret_hash(token)))
+    return _follow_up(request, _item_by(follow_up_hash=services.secret_hash(follow_up_token)))
 
 
 @public_view

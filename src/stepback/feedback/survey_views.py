@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature, Signer
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -149,7 +150,9 @@ def round_detail(request: OrgRequest, round_id: int) -> HttpResponse:
             "report": report,
             "hidden_message": hidden_message(report),
             "group_questions": [q for q in questions if q.kind == "single"],
-            "link": request.build_absolute_uri(f"/s/{round_.key}/"),
+            "link": request.build_absolute_uri(
+                reverse("feedback:respond", kwargs={"round_key": round_.key})
+            ),
             "is_open": round_.is_open(request.org.today()),
             "can_manage": request.membership.can(Capability.MANAGE_INITIATIVES),
         },
@@ -243,9 +246,11 @@ def _respond(request: HttpRequest, round_: Round, invitation: Invitation | None)
 
 @public_view
 @never_cache
-def round_respond(request: HttpRequest, key: str) -> HttpResponse:
+def round_respond(request: HttpRequest, round_key: str) -> HttpResponse:
     """A round's public link (a browser answers it once)."""
-    round_ = get_object_or_404(Round.objects.select_related("survey", "organisation"), key=key)
+    round_ = get_object_or_404(
+        Round.objects.select_related("survey", "organisation"), key=round_key
+    )
     if round_.personal:
         raise Http404(_("This round is answered through personal links."))
     return _respond(request, round_, None)
@@ -253,9 +258,9 @@ def round_respond(request: HttpRequest, key: str) -> HttpResponse:
 
 @public_view
 @never_cache
-def invitation_respond(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_respond(request: HttpRequest, invitation_token: str) -> HttpResponse:
     """A personal one-time link."""
-    found = surveys.round_for_token(token)
+    found = surveys.round_for_token(invitation_token)
     if found is None:
         raise Http404(_("This link is not known."))
     round_, invitation = found

@@ -12,9 +12,9 @@ urlpatterns = [
     path("f/<str:key>/", public_views.channel_submit, name="submit"),
     path("f/<str:key>/answers/", public_views.channel_answers, name="answers"),
     path("feedback/follow-up/", public_views.receipt_lookup, name="receipt"),
-    path("feedback/follow-up/<str:token>/", public_views.follow_up, name="follow_up"),
-    path("s/<str:key>/", survey_views.round_respond, name="respond"),
-    path("s/i/<str:token>/", survey_views.invitation_respond, name="respond_personal"),
+    path("feedback/follow-up/<str:follow_up_token>/", public_views.follow_up, name="follow_up"),
+    path("s/<str:round_key>/", survey_views.round_respond, name="respond"),
+    path("s/i/<str:invitation_token>/", survey_views.invitation_respond, name="respond_personal"),
     # The team's pages.
     path(_INITIATIVE + "feedback/", views.item_list, name="inbox"),
     path(_INITIATIVE + "feedback/export.<str:fmt>", views.item_export, name="export"),
