@@ -60,7 +60,7 @@ def test_results_through_the_api_respect_the_threshold(
     likert = survey.questions.filter(kind=QuestionKind.LIKERT).first()
     assert likert is not None
     path = f"/orgs/{tenant.org.slug}/rounds/{round_.pk}/results"
-    for n in range(4):
+    for _ in range(4):
         surveys.response_submit(
             round_=round_,
             answers={f"q{likert.pk}": ["4"]}
