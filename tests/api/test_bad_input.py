@@ -19,6 +19,8 @@ from stepback.accounts.roles import Role
 from stepback.api.api import api
 from stepback.core.api_schemas import MAX_ID, MAX_OFFSET, NOT_AN_OBJECT, NUL_REFUSED
 from stepback.core.models import AuditEntry
+from stepback.feedback import services as feedback_services
+from stepback.feedback import surveys as feedback_surveys
 from stepback.goals.services import measurement_add
 from stepback.tokens.models import ApiToken
 from tests.api.conftest import call, make_token
@@ -41,6 +43,12 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "MeasurementBatch": {"items": [{"date": "2025-01-01", "value": 1, "note": "Fine"}]},
     "MeasurementPatch": {"note": "Fine"},
     "ObservationIn": {"title": "Fine", "tags": ["fine"]},
+    "ChannelIn": {"name": "Fine"},
+    "ChannelPatch": {"prompt": "Fine"},
+    "ItemPatch": {"answer": "Fine", "tags": ["fine"]},
+    "SurveyIn": {"title": "Fine"},
+    "QuestionIn": {"kind": "text", "text": "Fine?"},
+    "RoundIn": {"name": "Fine", "opens_on": "2025-01-01", "closes_on": "2025-01-02"},
 }
 
 
@@ -82,7 +90,19 @@ def world(tenant: Tenant) -> dict[str, Any]:
     goal = make_goal(initiative)
     added = measurement_add(goal=goal, actor=None, date=dt.date(2025, 1, 1), value=1)
     member = Membership.objects.get(user=tenant.user(Role.MEMBER), organisation=tenant.org)
+    channel = feedback_services.channel_create(initiative=initiative, actor=None, name="Fine")
+    item = feedback_services.item_submit(channel=channel, body="Fine", anonymous=True).item
+    survey = feedback_surveys.survey_create(initiative=initiative, actor=None, title="Fine")
+    feedback_surveys.question_add(survey=survey, actor=None, kind="text", text="Fine?")
+    today = tenant.org.today()
+    round_ = feedback_surveys.round_create(
+        survey=survey, actor=None, name="Fine", opens_on=today, closes_on=today
+    )
     return {
+        "channel_id": channel.pk,
+        "item_id": item.pk,
+        "survey_id": survey.pk,
+        "round_id": round_.pk,
         "org": tenant.org.slug,
         "initiative_id": initiative.pk,
         "goal_id": goal.pk,

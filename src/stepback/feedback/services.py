@@ -80,8 +80,8 @@ def _receipt() -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def _day_only(entry: AuditEntry, day: date) -> None:
-    """Keep only the day of a submission's audit entry."""
+def audit_day_only(entry: AuditEntry, day: date) -> None:
+    """Keep only the day of an anonymous submission's audit entry."""
     moment = timezone.make_aware(datetime.combine(day, time.min))
     AuditEntry.objects.filter(pk=entry.pk).update(created_at=moment)
 
@@ -199,7 +199,7 @@ def item_submit(
     entry = audit.record_row(
         channel, actor=None, verb="channel.submit", changes={"anonymous": anonymous}
     )
-    _day_only(entry, today)
+    audit_day_only(entry, today)
     return Submission(item=item, follow_up_token=follow_up_token, receipt=receipt)
 
 

@@ -11,20 +11,18 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from stepback.accounts.models import User
 from stepback.core import audit
-from stepback.core.models import AuditEntry
 from stepback.core.services import check_number, validate
 from stepback.feedback import results
 from stepback.feedback.models import (
@@ -37,7 +35,7 @@ from stepback.feedback.models import (
     Round,
     Survey,
 )
-from stepback.feedback.services import plain_text, threshold_for
+from stepback.feedback.services import audit_day_only, plain_text, threshold_for
 from stepback.goals.models import Goal
 from stepback.goals.services import measurement_add
 from stepback.initiatives.models import Initiative
@@ -101,11 +99,6 @@ def readiness_questions() -> list[dict[str, Any]]:
 
 
 TEMPLATES = {"readiness": readiness_questions}
-
-
-def _day_only(entry: AuditEntry, day: date) -> None:
-    moment = timezone.make_aware(datetime.combine(day, time.min))
-    AuditEntry.objects.filter(pk=entry.pk).update(created_at=moment)
 
 
 @transaction.atomic
@@ -335,7 +328,7 @@ def response_submit(
         target=round_,
         initiative_id=round_.survey.initiative_id,
     )
-    _day_only(entry, today)
+    audit_day_only(entry, today)
 
 
 def goal_value(question: Question, round_: Round) -> float | None:
