@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from random import Random
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +44,7 @@ from benchmarks.generate import (
     find,
     generate,
 )
+from benchmarks.stakeholders import generate_stakeholders, stakeholder_count
 from stepback.core.models import AuditEntry
 from stepback.goals import imports, services
 from stepback.goals.models import Goal, Measurement, MeasurementImport
@@ -108,6 +110,7 @@ def run(
     if bench is None:
         report(f"Generating {size.measurements:,} measurements (+ the big organisation)…")
         bench = generate(**shape)
+        generate_stakeholders(bench.reference, stakeholder_count(size.measurements), Random(2024))
         report(f"Generated in {bench.seconds or 0:.1f} s.")
     else:
         report("Reusing the benchmark data already in the database (--fresh remakes it).")
@@ -223,6 +226,23 @@ def measure(
         f"/api/v1/orgs/{org}/initiatives/{ref.pk}/feedback-items?status=done",
         None,
     )
+    people = stakeholder_count(size.measurements)
+    read(f"Stakeholder map ({people:,} stakeholders)", "page", client, f"{ref_url}map/", None)
+    read(
+        f"Stakeholder map, movement since a date ({people:,})",
+        "page",
+        client,
+        f"{ref_url}map/?since={timezone.localdate() - timedelta(days=200)}",
+        None,
+    )
+    read(
+        f"Engagement page ({people * 10:,} touchpoints)",
+        "page",
+        client,
+        f"{ref_url}touchpoints/",
+        None,
+    )
+    read("Change network page", "page", client, f"{ref_url}network/", None)
     read("API: list activity", "api", api, f"/api/v1/orgs/{org}/activity?kind=goal", None)
 
     for target_goal in [goal, bench.big_goal]:

@@ -18,6 +18,7 @@ organisation.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from stepback.accounts.models import Invitation, Membership, User
+from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import (
     AUTHOR_RULES,
     CAPABILITIES,
@@ -49,6 +50,11 @@ from stepback.goals.services import goal_create, measurement_add
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.services import initiative_create
 from stepback.observations.services import observation_create
+from stepback.plans import services as plan_services
+from stepback.plans.models import Action, Objective
+from stepback.stakeholders.models import Champion, Stakeholder, Unit
+from stepback.stakeholders.network_services import champion_nominate
+from stepback.stakeholders.services import stakeholder_create, unit_create
 from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_member
 
@@ -163,6 +169,60 @@ def _round(tenant: Tenant, user: User) -> int:
     ).pk
 
 
+def _plan_objective(tenant: Tenant, user: User) -> int:
+    """A live objective of the walker's plan, made again if a walked route removed it."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    live = Objective.objects.live().filter(plan__initiative=initiative).first()
+    return (live or plan_services.objective_create(initiative=initiative, actor=None, title="W")).pk
+
+
+def _plan_action(tenant: Tenant, user: User) -> int:
+    """A live action of the walker's plan, made again if a walked route removed it."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    live = Action.objects.live().filter(plan__initiative=initiative).first()
+    return (live or plan_services.action_create(initiative=initiative, actor=None, title="W")).pk
+
+
+def _revision_number(tenant: Tenant, user: User) -> int:
+    """The number of a revision of the walker's plan, saving a first one if there is none."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    plan = plan_services.plan_of(initiative)
+    if not plan.head_number:
+        _plan_action(tenant, user)
+        plan_services.revision_save(initiative=initiative, actor=None, rationale="W", base_number=0)
+        plan.refresh_from_db()
+    return plan.head_number
+
+
+def _stakeholder(tenant: Tenant, user: User) -> int:
+    """A stakeholder on the walker's initiative, made once."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    person = Stakeholder.objects.filter(organisation=tenant.org, name="Walker person").first()
+    return (
+        person
+        or stakeholder_create(
+            organisation=tenant.org, actor=None, name="Walker person", initiative=initiative
+        )
+    ).pk
+
+
+def _champion(tenant: Tenant, user: User) -> int:
+    """The walker person as the champion of the walker unit, made once."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    person = Stakeholder.objects.get(pk=_stakeholder(tenant, user))
+    champion = Champion.objects.filter(initiative=initiative, stakeholder=person).first()
+    if champion is None:
+        unit = Unit.objects.filter(organisation=tenant.org, name="Walker unit").first()
+        champion = champion_nominate(
+            initiative=initiative,
+            actor=None,
+            stakeholder=person,
+            unit=unit or unit_create(organisation=tenant.org, actor=None, name="Walker unit"),
+            email="walker@example.org",
+        )
+    return champion.pk
+
+
 SAMPLES: dict[str, Sample] = {
     "org": lambda tenant, user: tenant.org.slug,
     "membership_id": _membership,
@@ -179,6 +239,11 @@ SAMPLES: dict[str, Sample] = {
     "survey_id": _survey,
     "round_id": _round,
     "fmt": lambda tenant, user: "csv",
+    "objective_id": _plan_objective,
+    "action_id": _plan_action,
+    "number": _revision_number,
+    "stakeholder_id": _stakeholder,
+    "champion_id": _champion,
 }
 
 # Routes whose parameters are not tenant data; they are public and check their own input.
@@ -466,7 +531,7 @@ def _api_token(user: User, org: Any, scope: str) -> str:
 
 # A valid body for each request schema: ninja validates a body before the route runs, so
 # only a valid one reaches the route's lookups and writes. Routes are called with these.
-VALID_BODIES: dict[str, dict[str, Any]] = {
+VALID_BODIES: dict[str, dict[str, Any] | Callable[[str], dict[str, Any]]] = {
     "MemberPatch": {"role": "viewer"},
     "OrgPatch": {"time_zone": "Europe/Paris"},
     "InitiativeIn": {"title": "Walked"},
@@ -481,12 +546,68 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "SurveyIn": {"title": "Walked"},
     "QuestionIn": {"kind": "text", "text": "Walked?"},
     "RoundIn": {"name": "Walked", "opens_on": "2025-01-01", "closes_on": "2025-01-02"},
+    "ObjectiveIn": {"title": "Walked"},
+    "ObjectivePatch": {"title": "Walked"},
+    "ActionIn": {"title": "Walked"},
+    "ActionPatch": {"status": "in_progress"},
+    "RevisionIn": lambda url: _draft_to_save(url),
+    "UnitIn": lambda url: {"name": f"Walked unit {next(_WALKED)}"},
+    "StakeholderIn": {"name": "Walked person"},
+    "LinkIn": lambda url: {"stakeholder_id": _walked_stakeholder(url)},
+    "AssessmentIn": {"influence": 4, "interest": 4},
+    "TouchpointIn": lambda url: {"stakeholder_ids": [_walked_stakeholder(url, linked=True)]},
+    "ChampionIn": lambda url: {
+        "stakeholder_id": _walked_stakeholder(url),
+        "unit_id": _walked_unit(url),
+    },
 }
 
 
+_WALKED = itertools.count(1)
+
+
+def _url_org(url: str) -> Organisation:
+    return Organisation.objects.get(slug=url.split("/orgs/")[1].split("/")[0])
+
+
+def _walked_stakeholder(url: str, *, linked: bool = False) -> int:
+    """A new stakeholder of the URL's organisation, for a body that names one; ``linked``
+    puts them on the URL's initiative too, when it exists."""
+    organisation = _url_org(url)
+    initiative = None
+    if linked:
+        initiative_id = int(url.split("/initiatives/")[1].split("/")[0])
+        initiative = Initiative.objects.filter(pk=initiative_id, organisation=organisation).first()
+    return stakeholder_create(
+        organisation=organisation, actor=None, name="Walked body", initiative=initiative
+    ).pk
+
+
+def _walked_unit(url: str) -> int:
+    """A new unit of the URL's organisation, for a body that names one."""
+    return unit_create(organisation=_url_org(url), actor=None, name=f"Unit {next(_WALKED)}").pk
+
+
+def _draft_to_save(url: str) -> dict[str, Any]:
+    """A revision body that saves: a change in the draft, based on the latest revision."""
+    initiative = Initiative.objects.filter(pk=int(url.split("/initiatives/")[1].split("/")[0]))
+    initiative = initiative.first()
+    if initiative is None:  # the walk of ids that do not exist
+        return {"rationale": "Walked", "base_number": 0}
+    plan_services.action_create(initiative=initiative, actor=None, title="Walked")
+    return {"rationale": "Walked", "base_number": plan_services.plan_of(initiative).head_number}
+
+
 def _api_call(route: ApiRoute, url: str, raw_token: str | None) -> Any:
+    """The route's call with a valid body, and for a versioned write the ETag its GET gives."""
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw_token}"} if raw_token else {}
     body = VALID_BODIES.get(route.body, {})
+    if callable(body):
+        body = body(url)
+    if route.method in ("patch", "delete") and raw_token:
+        etag = Client().get(url, **headers).get("ETag")
+        if etag:
+            headers["HTTP_IF_MATCH"] = etag
     return getattr(Client(), route.method)(
         url, data=body, content_type="application/json", **headers
     )

@@ -31,6 +31,10 @@ from stepback.goals.models import Goal, Measurement, Milestone
 from stepback.goals.services import measurement_add
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
+from stepback.plans.models import Action, Objective, Revision
+from stepback.plans.services import action_create
+from stepback.stakeholders.models import Assessment, Stakeholder, Touchpoint
+from stepback.stakeholders.services import stakeholder_create
 from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_goal, make_initiative
 
@@ -136,6 +140,11 @@ def milestones(*rows: tuple[str, float]) -> tuple[Data, list[Data]]:
 DUPLICATE = milestones(("2025-06-30", 92), ("2025-06-30", 93))
 AFTER_TARGET = milestones(("2025-06-30", 92), ("2027-06-30", 96))
 HUGE_MILESTONE = milestones(("2025-06-30", 1e300))
+
+
+def _ama(w: World) -> int:
+    return Stakeholder.objects.get(organisation=w.tenant.org, name="Ama").pk
+
 
 CASES: dict[str, Case] = {
     "duplicate milestone dates (new goal)": Case(
@@ -313,6 +322,66 @@ CASES: dict[str, Case] = {
         message=lambda w: "An observation cannot be dated in the future.",
         unchanged=(Observation,),
     ),
+    "an action due before it starts": Case(
+        web_path=lambda w: f"{w.web}/plan/actions/new/",
+        web_data=lambda w: {
+            "version": 1,
+            "title": "Reading groups",
+            "status": "not_started",
+            "start_date": "2026-03-01",
+            "due_date": "2026-02-01",
+        },
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/plan/actions",
+        api_body=lambda w: {
+            "title": "Reading groups",
+            "start_date": "2026-03-01",
+            "due_date": "2026-02-01",
+        },
+        web_field="due_date",
+        api_field="due_date",
+        message=lambda w: "The due date must not be before the start date.",
+        unchanged=(Action,),
+    ),
+    "an action linked to another organisation's goal": Case(
+        web_path=lambda w: f"{w.web}/plan/actions/new/",
+        web_data=lambda w: {
+            "version": 1,
+            "title": "Reading groups",
+            "status": "not_started",
+            "goals": [w.theirs.pk],
+        },
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/plan/actions",
+        api_body=lambda w: {"title": "Reading groups", "goal_ids": [w.theirs.pk]},
+        web_field="goals",
+        api_field="goal_ids",
+        message=lambda w: f"Goal {w.theirs.pk} is not a goal of this initiative.",
+        unchanged=(Action,),
+    ),
+    "an objective without a title": Case(
+        web_path=lambda w: f"{w.web}/plan/objectives/new/",
+        web_data=lambda w: {"version": 1, "title": " "},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/plan/objectives",
+        api_body=lambda w: {"title": " "},
+        web_field="title",
+        api_field="title",
+        message=lambda w: "Give the objective a title.",
+        unchanged=(Objective,),
+    ),
+    "a plan revision without a rationale": Case(
+        web_path=lambda w: f"{w.web}/plan/revisions/new/",
+        web_data=lambda w: {"base_number": 0, "rationale": " "},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/plan/revisions",
+        api_body=lambda w: {"base_number": 0, "rationale": " "},
+        web_field="rationale",
+        api_field="rationale",
+        message=lambda w: "Say why the plan changes.",
+        unchanged=(Revision,),
+        setup=lambda w: action_create(initiative=w.initiative, actor=None, title="Library"),
+    ),
     "too many monthly stepbacks": Case(
         web_path=lambda w: f"{w.web}/edit/",
         web_data=lambda w: {
@@ -406,6 +475,52 @@ CASES: dict[str, Case] = {
         message=lambda w: "The round cannot close before it opens.",
         unchanged=(Round,),
         setup=_survey,
+    ),
+    "a stakeholder without a name": Case(
+        web_path=lambda w: f"/o/{w.tenant.org.slug}/stakeholders/new/",
+        web_data=lambda w: {"name": " ", "kind": "person"},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/stakeholders",
+        api_body=lambda w: {"name": " "},
+        web_field="name",
+        api_field="name",
+        message=lambda w: "Give the stakeholder a name.",
+        unchanged=(Stakeholder,),
+    ),
+    "an influence above five": Case(
+        setup=lambda w: stakeholder_create(
+            organisation=w.tenant.org, actor=None, name="Ama", initiative=w.initiative
+        ),
+        web_path=lambda w: f"{w.web}/stakeholders/{_ama(w)}/assess/",
+        web_data=lambda w: {"influence": "6", "interest": "3", "date": TODAY.isoformat()},
+        api_method="post",
+        api_path=lambda w: (
+            f"{w.api}/initiatives/{w.initiative.pk}/stakeholders/{_ama(w)}/assessments"
+        ),
+        api_body=lambda w: {"influence": 6, "interest": 3},
+        web_field="influence",
+        api_field="influence",
+        message=lambda w: "Ensure this value is less than or equal to 5.",
+        unchanged=(Assessment,),
+    ),
+    "a touchpoint dated 400 days ahead": Case(
+        setup=lambda w: stakeholder_create(
+            organisation=w.tenant.org, actor=None, name="Ama", initiative=w.initiative
+        ),
+        web_path=lambda w: f"{w.web}/touchpoints/new/",
+        web_data=lambda w: {
+            "kind": "meeting",
+            "date": FUTURE.isoformat(),
+            "stakeholders": [_ama(w)],
+            "sentiment": "0",
+        },
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/touchpoints",
+        api_body=lambda w: {"stakeholder_ids": [_ama(w)], "date": FUTURE.isoformat()},
+        web_field="date",
+        api_field="date",
+        message=lambda w: "A touchpoint cannot be dated in the future.",
+        unchanged=(Touchpoint,),
     ),
 }
 

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "stepback.goals",
     "stepback.observations",
     "stepback.stepbacks",
+    "stepback.plans",
+    "stepback.stakeholders",
     "stepback.feedback",
 ]
 

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("stepback.initiatives.urls")),
     path("", include("stepback.goals.urls")),
     path("", include("stepback.observations.urls")),
+    path("", include("stepback.plans.urls")),
+    path("", include("stepback.stakeholders.urls")),
     path("", include("stepback.feedback.urls")),
     path("", include("stepback.tokens.urls")),
     path("", include("stepback.activity.urls")),

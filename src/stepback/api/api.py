@@ -22,6 +22,8 @@ from stepback.feedback.api import router as feedback_router
 from stepback.goals.api import router as goals_router
 from stepback.initiatives.api import router as initiatives_router
 from stepback.observations.api import router as observations_router
+from stepback.plans.api import router as plans_router
+from stepback.stakeholders.api import router as stakeholders_router
 from stepback.tokens.auth import TokenAuth
 
 
@@ -151,6 +153,8 @@ api.add_router("", accounts_router)
 api.add_router("", initiatives_router)
 api.add_router("", goals_router)
 api.add_router("", observations_router)
+api.add_router("", plans_router)
+api.add_router("", stakeholders_router)
 api.add_router("", feedback_router)
 api.add_router("", activity_router)
 

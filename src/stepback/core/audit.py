@@ -65,6 +65,17 @@ KINDS: dict[str, Promise] = {
     "feedback": _("Feedback"),
     "survey": _("Surveys"),
     "round": _("Survey rounds"),
+    "plan": _("Plan revisions"),
+    "objective": _("Plan objectives"),
+    "action": _("Plan actions"),
+    "stakeholder": _("Stakeholders"),
+    "unit": _("Units"),
+    "assessment": _("Assessments"),
+    "touchpoint": _("Touchpoints"),
+    "champion": _("Champions"),
+    "network": _("Change network"),
+    "championfeedback": _("Champion feedback"),
+    "networkresource": _("Network resources"),
 }
 
 # The past tense of each action (the last part of a verb), for the sentence.
@@ -94,6 +105,12 @@ PAST_TENSE: dict[str, Promise] = {
     "add_question": _("added a question to"),
     "respond": _("received a response to"),
     "close": _("closed"),
+    "revise": _("saved a revision of"),
+    "link": _("put on an initiative"),
+    "note": _("noted a concern or priority of"),
+    "set_cadence": _("set the contact cadence of"),
+    "nominate": _("nominated"),
+    "decline": _("declined"),
 }
 # What an entry is about, as the sentence names it (a translation may add its article).
 TARGET_NAMES: dict[str, Promise] = {
@@ -112,6 +129,17 @@ TARGET_NAMES: dict[str, Promise] = {
     "feedbacksettings": pgettext_lazy("audit target", "feedback settings"),
     "survey": pgettext_lazy("audit target", "survey"),
     "round": pgettext_lazy("audit target", "survey round"),
+    "plan": pgettext_lazy("audit target", "plan"),
+    "objective": pgettext_lazy("audit target", "objective"),
+    "action": pgettext_lazy("audit target", "action"),
+    "stakeholder": pgettext_lazy("audit target", "stakeholder"),
+    "unit": pgettext_lazy("audit target", "unit"),
+    "assessment": pgettext_lazy("audit target", "assessment"),
+    "touchpoint": pgettext_lazy("audit target", "touchpoint"),
+    "champion": pgettext_lazy("audit target", "champion"),
+    "network": pgettext_lazy("audit target", "change network"),
+    "championfeedback": pgettext_lazy("audit target", "champion feedback"),
+    "networkresource": pgettext_lazy("audit target", "network resource"),
 }
 # A verb's kind when it differs from its target ("added measurements for goal #12").
 KIND_NAMES: dict[str, Promise] = {
@@ -154,6 +182,13 @@ FIELD_LABELS: dict[str, Promise] = {
     "kind": pgettext_lazy("audit field", "kind"),
     "body": pgettext_lazy("audit field", "body"),
     "tags": pgettext_lazy("audit field", "tags"),
+    "owner": pgettext_lazy("audit field", "owner"),
+    "objective": pgettext_lazy("audit field", "objective"),
+    "status": pgettext_lazy("audit field", "status"),
+    "due_date": pgettext_lazy("audit field", "due date"),
+    "position": pgettext_lazy("audit field", "position"),
+    "revision": pgettext_lazy("audit field", "revision"),
+    "rationale": pgettext_lazy("audit field", "rationale"),
     "goals": pgettext_lazy("audit field", "goals"),
     "role": pgettext_lazy("audit field", "role"),
     "email": pgettext_lazy("audit field", "email"),
@@ -164,6 +199,20 @@ FIELD_LABELS: dict[str, Promise] = {
     "file": pgettext_lazy("audit field", "file"),
     "time_zone": pgettext_lazy("audit field", "time zone"),
     "language": pgettext_lazy("audit field", "language"),
+    "prompt": pgettext_lazy("audit field", "prompt"),
+    "influence": pgettext_lazy("audit field", "influence"),
+    "interest": pgettext_lazy("audit field", "interest"),
+    "support": pgettext_lazy("audit field", "support"),
+    "people": pgettext_lazy("audit field", "people"),
+    "active": pgettext_lazy("audit field", "active"),
+    "meeting_cadence": pgettext_lazy("audit field", "meeting cadence"),
+    "communication_plan": pgettext_lazy("audit field", "communication plan"),
+    "kickoff_on": pgettext_lazy("audit field", "kickoff"),
+    "people_per_champion": pgettext_lazy("audit field", "people per champion"),
+    "change_makers": pgettext_lazy("audit field", "Change-Makers"),
+    "change_sponsors": pgettext_lazy("audit field", "Change Sponsors"),
+    "onlookers": pgettext_lazy("audit field", "Onlookers"),
+    "change_adopters": pgettext_lazy("audit field", "Change Adopters"),
 }
 
 
@@ -353,11 +402,14 @@ def _looks_like_a_date(text: str) -> bool:
 
 def _details(changes: Any) -> str:
     """The changes in the order of their field names: PostgreSQL's ``jsonb`` keeps no order
-    of keys, and a sentence must read the same on every database."""
+    of keys, and a sentence must read the same on every database. Keys starting with ``_``
+    are bookkeeping for the services (a row's version), not said."""
     if not isinstance(changes, dict) or not changes:
         return ""
     parts = []
     for field, value in sorted(changes.items()):
+        if field.startswith("_"):
+            continue
         if isinstance(value, list) and len(value) == 2:
             parts.append(f"{_label(field)} {_shown(value[0])} → {_shown(value[1])}")
         else:

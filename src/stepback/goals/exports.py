@@ -85,11 +85,11 @@ def export_xlsx(goal: Goal, out: IO[bytes]) -> None:
         sheet.column_dimensions[letter].width = width
     sheet.append(EXPORT_HEADER)
     for when, value, note, source in _measurements(goal):
-        sheet.append([when, value, _text_cell(sheet, note), _text_cell(sheet, source)])
+        sheet.append([when, value, text_cell(sheet, note), text_cell(sheet, source)])
     workbook.save(out)
 
 
-def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> Cell:
+def text_cell(sheet: WriteOnlyWorksheet, text: str) -> Cell:
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # never a formula, whatever the text starts with
     return cell
