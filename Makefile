@@ -24,7 +24,7 @@ translations: $(VENV)/.installed
 # Adds every newly wrapped string to each catalogue (needs GNU gettext); then translate them.
 messages: setup
 	cd src/stepback && ../../$(BIN)/stepback makemessages --all --no-location --ignore=static
-	$(BIN)/python -m stepback.lib.catalogues
+	$(BIN)/python -m stepback.lib.catalogues --normalise
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,7 @@ bench: setup
 	$(BIN)/python -m benchmarks --docs docs/performance.md $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.pace
 	$(BIN)/python -m benchmarks.themes
+	$(BIN)/python -m benchmarks.balance
 
 clean:
 	rm -rf $(VENV) node_modules $(ARTIFACTS)

@@ -28,15 +28,19 @@ from django.utils import timezone
 from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
+from stepback.goals.bulk import MEASUREMENT_COLUMNS
 from stepback.goals.models import Goal, Measurement
-from stepback.goals.services import goal_refresh_pace, summaries_rebuild
+from stepback.goals.services import goal_refresh_pace
+from stepback.goals.summaries import summaries_rebuild
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.stages import Stage
+from stepback.ownership.models import Barrier, CheckIn, Group, LearningSprint
 from stepback.tokens.models import ApiToken, hash_token
 
 ORG_SLUG = "bench"
 BIG_SLUG = "bench-big"
 USER_EMAIL = "bench@stepback.example"
+ADMIN_EMAIL = "bench-admin@stepback.example"
 API_TOKEN = "sbk_bench-read-only-token"
 WRITE_TOKEN = "sbk_bench-read-write-token"
 STAGES = list(Stage)
@@ -55,18 +59,6 @@ SPAN_DAYS = 730  # the goals' baselines are two years ago
 GAP_DAYS = 30  # the data stops a month ago, leaving free dates for the timed writes
 CHUNK = 50_000  # rows handed to the database at a time
 
-MEASUREMENT_COLUMNS = (
-    "organisation_id",
-    "goal_id",
-    "date",
-    "value",
-    "note",
-    "source",
-    "idempotency_key",
-    "created_by_id",
-    "created_at",
-)
-
 
 @dataclass(frozen=True)
 class BenchOrg:
@@ -78,6 +70,10 @@ class BenchOrg:
     big: Initiative | None  # 10 goals of big_goal_points each
     big_goal: Goal | None  # the big initiative's first goal
     seconds: float | None  # None when the data was already there
+
+
+#: Groups of the reference initiative (its groups page at real size).
+GROUPS = 500
 
 
 def reference_points(measurements: int) -> list[int]:
@@ -154,6 +150,7 @@ def generate(
         )
         _insert_measurements(organisation, goals, counts, start, today, rng)
         _audit_entries(organisation, audit_entries, rng)
+        insert_groups(goals[0].initiative, user, GROUPS, today)
         if big_goal_points:
             big = _organisation(BIG_SLUG, "Benchmark University", user)
             big_goals = _initiatives(big, user, 1, BIG_GOALS, start, rng)
@@ -166,6 +163,18 @@ def generate(
             goal_refresh_pace(goal=goal, as_of=today)
     _analyze()
     return bench_org(time.perf_counter() - started)
+
+
+def bench_admin(organisation: Organisation) -> User:
+    """The organisation's administrator, for the pages only administrators see (made on
+    first use, so data generated before still serves)."""
+    user = User.objects.filter(email=ADMIN_EMAIL).first() or User.objects.create_user(
+        ADMIN_EMAIL, None, name="Bench Administrator"
+    )
+    Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": Role.ADMIN}
+    )
+    return user
 
 
 def _organisation(slug: str, name: str, user: User) -> Organisation:
@@ -342,6 +351,46 @@ def _audit_entries(organisation: Organisation, count: int, rng: random.Random) -
         "created_at",
     )
     bulk_insert(AuditEntry._meta.db_table, columns, rows())
+
+
+def insert_groups(initiative: Initiative, user: User, count: int, today: date) -> None:
+    """``count`` groups of ``initiative`` led by ``user``, four in five handed off, each
+    with a running sprint, a check-in due and a barrier open for a month (the groups page
+    at real size; its query-count test uses it too)."""
+    org = initiative.organisation
+    groups = Group.objects.bulk_create(
+        Group(
+            organisation=org,
+            initiative=initiative,
+            name=f"Group {n:03d}",
+            is_prototype=n < 3,
+            ownership=Group.Ownership.HANDED_OFF if n % 5 else Group.Ownership.LEADER,
+            handed_off_on=today - timedelta(days=60) if n % 5 else None,
+        )
+        for n in range(count)
+    )
+    Group.leads.through.objects.bulk_create(Group.leads.through(group=g, user=user) for g in groups)
+    Group.members.through.objects.bulk_create(
+        Group.members.through(group=g, user=user) for g in groups
+    )
+    LearningSprint.objects.bulk_create(
+        LearningSprint(
+            organisation=org,
+            group=g,
+            phase=LearningSprint.Phase.SPRINT,
+            focus_question="What will students get better at?",
+            starts_on=today - timedelta(days=20),
+            ends_on=today + timedelta(days=22),
+        )
+        for g in groups
+    )
+    CheckIn.objects.bulk_create(
+        CheckIn(organisation=org, group=g, planned_on=today - timedelta(days=6)) for g in groups
+    )
+    Barrier.objects.bulk_create(
+        Barrier(organisation=org, group=g, description="Time", raised_on=today - timedelta(days=30))
+        for g in groups
+    )
 
 
 def bench_org(seconds: float | None) -> BenchOrg:

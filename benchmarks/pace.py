@@ -22,13 +22,17 @@ import argparse
 import csv
 import importlib.util
 import math
+import os
 import random
 import statistics
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+
+import django
 
 from stepback.goals.pace import GoalSpec, Point, Status, assess, expected_value
 
@@ -292,8 +296,8 @@ def rows(name: str, tallies: dict[tuple[str, str], Tally]) -> tuple[list[str], T
 def _row(name: str, family: str, horizon: str, t: Tally) -> str:
     met = len(t.met) / t.n if t.n else math.nan
     return (
-        f"| {name} | {family} | {horizon} | {t.n} | {met:.0%} | {t.balanced(0):.2f} | "
-        f"{t.balanced(1):.2f} | {t.balanced(2):.2f} | {t.coverage():.0%} | "
+        f"| {name} | {family} | {horizon} | {t.n} | {met:.0%} | {t.balanced(0):.3f} | "
+        f"{t.balanced(1):.3f} | {t.balanced(2):.3f} | {t.coverage():.0%} | "
         f"{t.coverage(line=True):.0%} | {t.width():.2f} |"
     )
 
@@ -302,10 +306,41 @@ def run(series: int) -> dict[str, dict[tuple[str, str], Tally]]:
     return {"real": judge(real_cases()), "synthetic": judge(synthetic_cases(series))}
 
 
+def cost(points: int, repeats: int = 50) -> float:
+    """Mean CPU milliseconds of one :func:`assess` on ``points`` measurements (a goal in "%",
+    a noisy measurement every two days), the size of the bounded window the write path
+    assesses."""
+    rng = random.Random(points)
+    days = [START + timedelta(days=2 * i) for i in range(points)]
+    known = [Point(d, 50 + 0.01 * i + rng.gauss(0, 1)) for i, d in enumerate(days)]
+    goal = GoalSpec(
+        higher_is_better=True,
+        target_value=75,
+        target_date=days[-1] + timedelta(days=365),
+        baseline_value=50,
+        baseline_date=START,
+        unit="%",
+    )
+    assess(goal, known, days[-1])
+    started = time.process_time()
+    for _ in range(repeats):
+        assess(goal, known, days[-1])
+    return (time.process_time() - started) / repeats * 1000
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.pace", description=__doc__)
     parser.add_argument("--series", type=int, default=100, help="synthetic series per family")
+    parser.add_argument(
+        "--cost", type=int, metavar="POINTS", help="only time assess on this many points"
+    )
     args = parser.parse_args(argv)
+    # The reason sentences are rendered in the active language, which needs settings.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stepback.settings")
+    django.setup()
+    if args.cost:
+        print(f"assess on {args.cost} points: {cost(args.cost):.1f} ms of CPU")
+        return 0
     print(HEADER)
     print("|---" * 11 + "|")
     for name, tallies in run(args.series).items():

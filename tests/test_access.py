@@ -50,6 +50,8 @@ from stepback.goals.services import goal_create, measurement_add
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.services import initiative_create
 from stepback.observations.services import observation_create
+from stepback.ownership import services as ownership_services
+from stepback.ownership.models import LEADER_ITEMS, CheckIn, Group
 from stepback.plans import services as plan_services
 from stepback.plans.models import Action, Objective
 from stepback.stakeholders.models import Champion, Stakeholder, Unit
@@ -223,6 +225,53 @@ def _champion(tenant: Tenant, user: User) -> int:
     return champion.pk
 
 
+def _group(tenant: Tenant, user: User) -> int:
+    """The acting user's own handed-off group (they lead it), made once per user, so the
+    roles matrix's ``group`` rule lets them change its items. An outsider gets the member's."""
+    is_member = Membership.objects.filter(user=user, organisation=tenant.org).exists()
+    lead = user if is_member else tenant.user(Role.MEMBER)
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    name = f"Walker group {lead.pk}"
+    group = Group.objects.filter(initiative=initiative, name=name).first()
+    if group is None:
+        group = ownership_services.group_create(
+            initiative=initiative, actor=None, name=name, leads=[lead]
+        )
+        manager = tenant.user(Role.SUPPORT if lead == tenant.user(Role.ADMIN) else Role.ADMIN)
+        ownership_services.handoff_confirm(
+            group=group, actor=manager, checklist=list(LEADER_ITEMS), may_manage=True
+        )
+        ownership_services.handoff_confirm(group=group, actor=lead, may_manage=False)
+        ownership_services.sprint_create(
+            group=group,
+            actor=None,
+            focus_question="Walker sprint",
+            starts_on=date(2030, 1, 1),
+            ends_on=date(2030, 2, 1),
+        )
+    return group.pk
+
+
+def _sprint(tenant: Tenant, user: User) -> int:
+    return Group.objects.get(pk=_group(tenant, user)).sprints.get().pk
+
+
+def _checkin(tenant: Tenant, user: User) -> int:
+    """A planned check-in of the user's group, made again once the walk logged it."""
+    group = Group.objects.get(pk=_group(tenant, user))
+    planned = group.checkins.filter(status=CheckIn.Status.PLANNED).first()
+    if planned is None:
+        planned = CheckIn.objects.create(
+            organisation=tenant.org, group=group, planned_on=date(2030, 1, 15)
+        )
+    return planned.pk
+
+
+def _barrier(tenant: Tenant, user: User) -> int:
+    group = Group.objects.get(pk=_group(tenant, user))
+    return ownership_services.barrier_raise(group=group, actor=None, description="Walker").pk
+
+
 SAMPLES: dict[str, Sample] = {
     "org": lambda tenant, user: tenant.org.slug,
     "membership_id": _membership,
@@ -244,6 +293,10 @@ SAMPLES: dict[str, Sample] = {
     "number": _revision_number,
     "stakeholder_id": _stakeholder,
     "champion_id": _champion,
+    "group_id": _group,
+    "sprint_id": _sprint,
+    "checkin_id": _checkin,
+    "barrier_id": _barrier,
 }
 
 # Routes whose parameters are not tenant data; they are public and check their own input.
@@ -370,9 +423,14 @@ def test_it_guards_every_page(route: WebRoute, tenant: Tenant) -> None:
 # --- rows a person wrote themselves (the roles matrix's AUTHOR_RULES) ------------------------
 
 AUTHORED_ROUTES = [r for r in WEB_ROUTES if getattr(r.callback, "author_rule", None)]
-#: How the walker makes a row of each author rule's kind, written by ``author``.
-AUTHORED_SAMPLES: dict[str, Callable[[Tenant, User], int]] = {
-    "observation": lambda tenant, author: _observation(tenant, author),
+#: How the walker makes a row of each author rule's kind, written by ``author``: the URL
+#: parameters to put in its place (a group's items come with the group they belong to).
+AUTHORED_SAMPLES: dict[str, Callable[[Tenant, User], dict[str, int]]] = {
+    "observation": lambda tenant, author: {"observation_id": _observation(tenant, author)},
+    "group": lambda tenant, author: {
+        "group_id": _group(tenant, author),
+        "sprint_id": _sprint(tenant, author),
+    },
 }
 
 
@@ -395,8 +453,8 @@ def test_it_lets_only_the_author_or_those_who_may_change_anyones_change_a_row(
         if user == writer or role not in CAPABILITIES[own]:
             continue
         values = _values(route, tenant, user)
-        sample_param = next(p for p in route.params if p.endswith("_id") and p.startswith(rule))
-        values[sample_param] = AUTHORED_SAMPLES[rule](tenant, writer)
+        theirs = AUTHORED_SAMPLES[rule](tenant, writer)
+        values.update({param: value for param, value in theirs.items() if param in values})
         for method in ("get", "post"):
             status = getattr(tenant.client_for(user), method)(route.url(values)).status_code
             if role in CAPABILITIES[anyone]:
@@ -560,6 +618,15 @@ VALID_BODIES: dict[str, dict[str, Any] | Callable[[str], dict[str, Any]]] = {
         "stakeholder_id": _walked_stakeholder(url),
         "unit_id": _walked_unit(url),
     },
+    "GroupIn": {"name": "Walked group"},
+    "GroupPatch": {"focus": "Walked"},
+    "SprintIn": {"focus_question": "Walked?"},
+    "SprintPatch": {"practice": "Walked"},
+    "HandOffConfirm": {"checklist": []},
+    "ReasonIn": {"reason": "Walked"},
+    "CheckInLog": {"supporter_attended": True},
+    "BarrierIn": {"description": "Walked"},
+    "BarrierPatch": {"status": "in_hand"},
 }
 
 

@@ -13,6 +13,7 @@ from benchmarks.__main__ import parse
 from benchmarks.generate import BIG_GOALS, find, reference_points
 from benchmarks.harness import Size, run
 from benchmarks.report import combine, markdown, write_docs
+from benchmarks.writes import import_parts
 
 from stepback.core.models import AuditEntry
 from stepback.goals.models import Goal, Measurement, MonthSummary
@@ -51,14 +52,17 @@ def test_it_generates_the_data_and_times_every_target_beside_its_baseline(
         assert goal.measurement_count == Measurement.objects.filter(goal=goal).count()
     timings = {t["name"]: t for t in results["timings"]}
     names = list(timings)
-    assert names[:2] == ["/healthz", "Dashboard"]
+    assert names[:3] == ["/livez", "/healthz", "Dashboard"]
     assert any(n.startswith("Big initiative page (3,000 points)") for n in names)
-    assert any(n.startswith("Import a 200-row CSV") for n in names)
+    assert any(n.startswith("Import 200 rows, one CSV file") for n in names)
+    assert {"Organisation settings page", "Language and preferences page"} <= set(names)
     assert any(n.startswith("Bulk API: 2 requests") for n in names)
     pages = [
-        t for t in results["timings"] if t["group"] in ("page", "api") and t["name"] != "/healthz"
+        t
+        for t in results["timings"]
+        if t["group"] in ("page", "api") and t["name"] not in ("/livez", "/healthz")
     ]
-    assert all(t["healthz_ratio"] and t["median_ms"] > 0 for t in pages)
+    assert all(t["healthz_ratio"] and t["livez_ratio"] and t["median_ms"] > 0 for t in pages)
     assert timings["Dashboard"]["baseline"] == "raw SQL of its rows"
     assert timings["Dashboard"]["ratio"] > 0
     assert 0 < timings["Dashboard"]["queries"] <= 12
@@ -82,6 +86,7 @@ def test_it_generates_the_data_and_times_every_target_beside_its_baseline(
     )
     targets = {c["target"] for c in combined["targets"]}
     assert "Dashboard: \N{MULTIPLICATION SIGN} /healthz" in targets
+    assert "Dashboard: \N{MULTIPLICATION SIGN} /livez (the bare view)" in targets
     docs = tmp_path / "performance.md"
     docs.write_text("# Performance\n\nintro\n")
     write_docs(docs, combined)
@@ -156,3 +161,10 @@ def test_it_refuses_fewer_than_two_runs_and_small_sizes() -> None:
     with pytest.raises(SystemExit):
         parse(["--sizes", "10"])
     assert parse(["--sizes", "1_000_000,10000"]).sizes == [10_000, 1_000_000]
+
+
+def test_a_100000_row_import_is_split_into_files_one_goal_can_hold() -> None:
+    parts = import_parts(100_000)
+
+    assert parts == [33_334, 33_333, 33_333] and sum(parts) == 100_000
+    assert import_parts(200) == [200]

@@ -31,6 +31,15 @@ from stepback.goals.models import Goal, Measurement, Milestone
 from stepback.goals.services import measurement_add
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
+from stepback.ownership import services as ownership_services
+from stepback.ownership.models import (
+    LEADER_ITEMS,
+    Barrier,
+    CheckIn,
+    Group,
+    HandOff,
+    LearningSprint,
+)
 from stepback.plans.models import Action, Objective, Revision
 from stepback.plans.services import action_create
 from stepback.stakeholders.models import Assessment, Stakeholder, Touchpoint
@@ -522,7 +531,100 @@ CASES: dict[str, Case] = {
         message=lambda w: "A touchpoint cannot be dated in the future.",
         unchanged=(Touchpoint,),
     ),
+    "a group without a name": Case(
+        web_path=lambda w: f"{w.web}/groups/new/",
+        web_data=lambda w: {"name": " ", "checkin_every_days": "14"},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/groups",
+        api_body=lambda w: {"name": " "},
+        web_field="name",
+        api_field="name",
+        message=lambda w: "Give the group a name.",
+        unchanged=(Group,),
+    ),
+    "a Learning Sprint that ends before it starts": Case(
+        web_path=lambda w: f"/o/{w.tenant.org.slug}/groups/{_group(w).pk}/sprints/new/",
+        web_data=lambda w: {
+            "phase": "prepare",
+            "focus_question": "Do predictions help?",
+            "starts_on": "2026-03-10",
+            "ends_on": "2026-03-01",
+        },
+        api_method="post",
+        api_path=lambda w: f"{w.api}/groups/{_group(w).pk}/sprints",
+        api_body=lambda w: {
+            "focus_question": "Do predictions help?",
+            "starts_on": "2026-03-10",
+            "ends_on": "2026-03-01",
+        },
+        web_field="ends_on",
+        api_field="ends_on",
+        message=lambda w: "The sprint must not end before it starts.",
+        unchanged=(LearningSprint, CheckIn),
+        setup=lambda w: _group(w),
+    ),
+    "a barrier that says nothing": Case(
+        web_path=lambda w: f"/o/{w.tenant.org.slug}/groups/{_group(w).pk}/barriers/new/",
+        web_data=lambda w: {"description": " "},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/groups/{_group(w).pk}/barriers",
+        api_body=lambda w: {"description": " "},
+        web_field="description",
+        api_field="description",
+        message=lambda w: "Say what is in the way.",
+        unchanged=(Barrier,),
+        setup=lambda w: _group(w),
+    ),
+    "a check-in logged before it is held": Case(
+        web_path=lambda w: (
+            f"/o/{w.tenant.org.slug}/groups/{_group(w).pk}/checkins/{_checkin(w).pk}/"
+        ),
+        web_data=lambda w: {"held_on": FUTURE.isoformat(), "supporter_attended": "yes"},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/groups/{_group(w).pk}/checkins/{_checkin(w).pk}/log",
+        api_body=lambda w: {"held_on": FUTURE.isoformat(), "supporter_attended": True},
+        web_field="held_on",
+        api_field="held_on",
+        message=lambda w: "A check-in cannot be logged before it is held.",
+        unchanged=(CheckIn, Barrier),
+        setup=lambda w: _checkin(w),
+    ),
+    "a hand-off paused without a reason": Case(
+        web_path=lambda w: f"/o/{w.tenant.org.slug}/groups/{_group(w).pk}/handoff/pause/",
+        web_data=lambda w: {"reason": " "},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/groups/{_group(w).pk}/handoff/pause",
+        api_body=lambda w: {"reason": " "},
+        web_field="reason",
+        api_field="reason",
+        message=lambda w: "Say why: the group and the balance will show it.",
+        unchanged=(HandOff, Group),
+        setup=lambda w: _group(w),
+    ),
 }
+
+
+def _group(w: World) -> Group:
+    """The world's handed-off group, led by the owner, made once."""
+    group = Group.objects.filter(initiative=w.initiative).first()
+    if group is None:
+        lead, leader = w.tenant.user(Role.OWNER), w.tenant.user(Role.LEADER)
+        group = ownership_services.group_create(
+            initiative=w.initiative, actor=None, name="Sprint group", leads=[lead]
+        )
+        ownership_services.handoff_confirm(
+            group=group, actor=leader, checklist=list(LEADER_ITEMS), may_manage=True
+        )
+        ownership_services.handoff_confirm(group=group, actor=lead, may_manage=False)
+    return group
+
+
+def _checkin(w: World) -> CheckIn:
+    group = _group(w)
+    checkin = group.checkins.first()
+    return checkin or CheckIn.objects.create(
+        organisation=w.tenant.org, group=group, planned_on=TODAY
+    )
 
 
 @pytest.fixture

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "stepback.observations",
     "stepback.stepbacks",
     "stepback.plans",
+    "stepback.ownership",
     "stepback.stakeholders",
     "stepback.feedback",
 ]

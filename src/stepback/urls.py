@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("stepback.goals.urls")),
     path("", include("stepback.observations.urls")),
     path("", include("stepback.plans.urls")),
+    path("", include("stepback.ownership.urls")),
     path("", include("stepback.stakeholders.urls")),
     path("", include("stepback.feedback.urls")),
     path("", include("stepback.tokens.urls")),

@@ -22,6 +22,8 @@ from stepback.core.models import AuditEntry
 from stepback.feedback import services as feedback_services
 from stepback.feedback import surveys as feedback_surveys
 from stepback.goals.services import measurement_add
+from stepback.ownership.services import barrier_raise, group_create, sprint_create
+from stepback.plans.services import action_create, objective_create
 from stepback.tokens.models import ApiToken
 from tests.api.conftest import call, make_token
 from tests.conftest import Tenant, make_goal, make_initiative
@@ -49,6 +51,20 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "SurveyIn": {"title": "Fine"},
     "QuestionIn": {"kind": "text", "text": "Fine?"},
     "RoundIn": {"name": "Fine", "opens_on": "2025-01-01", "closes_on": "2025-01-02"},
+    "ObjectiveIn": {"title": "Fine"},
+    "ObjectivePatch": {"title": "Fine"},
+    "ActionIn": {"title": "Fine"},
+    "ActionPatch": {"title": "Fine"},
+    "RevisionIn": {"rationale": "Fine", "base_number": 0, "evidence": [{"kind": "goal", "id": 1}]},
+    "GroupIn": {"name": "Fine"},
+    "GroupPatch": {"focus": "Fine"},
+    "SprintIn": {"focus_question": "Fine?"},
+    "SprintPatch": {"practice": "Fine"},
+    "HandOffConfirm": {"checklist": []},
+    "ReasonIn": {"reason": "Fine"},
+    "CheckInLog": {"supporter_attended": True},
+    "BarrierIn": {"description": "Fine"},
+    "BarrierPatch": {"status": "in_hand"},
 }
 
 
@@ -98,16 +114,32 @@ def world(tenant: Tenant) -> dict[str, Any]:
     round_ = feedback_surveys.round_create(
         survey=survey, actor=None, name="Fine", opens_on=today, closes_on=today
     )
+    group = group_create(initiative=initiative, actor=None, name="Sprint group")
+    sprint = sprint_create(
+        group=group,
+        actor=None,
+        focus_question="Fine?",
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2025, 2, 1),
+    )
+    barrier = barrier_raise(group=group, actor=None, description="Fine")
     return {
         "channel_id": channel.pk,
         "item_id": item.pk,
         "survey_id": survey.pk,
         "round_id": round_.pk,
+        "group_id": group.pk,
+        "sprint_id": sprint.pk,
+        "checkin_id": sprint.checkins.first().pk,  # type: ignore[union-attr]
+        "barrier_id": barrier.pk,
         "org": tenant.org.slug,
         "initiative_id": initiative.pk,
         "goal_id": goal.pk,
         "measurement_id": added.measurement.pk,
         "member_id": member.pk,
+        "objective_id": objective_create(initiative=initiative, actor=None, title="Fine").pk,
+        "action_id": action_create(initiative=initiative, actor=None, title="Fine").pk,
+        "number": 1,
         "token": make_token(tenant.user(Role.ADMIN), tenant.org, ApiToken.Scope.WRITE),
     }
 

@@ -183,4 +183,6 @@ def test_it_shows_the_demo_log_ins_on_a_development_sites_sign_in_page(
     assert f"<code>{DEMO_PASSWORD}</code>" in page
     assert "<code>viewer@riverside.example</code> · Riverside Secondary School: Viewer" in page
     assert "Riverside Secondary School: Leader; Northside Primary School: Support team" in page
+    french = Client().get("/accounts/login/", headers={"Accept-Language": "fr"}).content.decode()
+    assert "Riverside Secondary School : Lecteur" in french  # French spacing, French roles
     assert DEMO_PASSWORD not in Client().get("/accounts/password/reset/").content.decode()

@@ -32,15 +32,18 @@ from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
 from stepback.observations.models import Observation
 from stepback.observations.services import observation_create
+from stepback.ownership.models import Group
+from stepback.plans.models import Action, Objective, Plan
 from stepback.tokens.models import ApiToken
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in_as
 from tests.test_access import WEB_ROUTES, WebRoute
 
 pytestmark = pytest.mark.browser
 
-#: Routes that are no page to look at: a health probe, sign-out, one-time links.
+#: Routes that are no page to look at: the health probes, sign-out, one-time links.
 NOT_PAGES = {
     "healthz",
+    "livez",
     "logout",
     "password_reset_confirm",
     "invitation_accept",
@@ -82,6 +85,25 @@ def _samples(org: Organisation, user: User) -> dict[str, Any]:
         "survey_id": Survey.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "round_id": Round.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "fmt": "csv",
+        "objective_id": Objective.objects.filter(plan__initiative=initiative).first().pk,  # type: ignore[union-attr]
+        "action_id": Action.objects.filter(plan__initiative=initiative).first().pk,  # type: ignore[union-attr]
+        "number": Plan.objects.get(initiative=initiative).head_number,
+        **_group_samples(org, user),
+    }
+
+
+def _group_samples(org: Organisation, user: User) -> dict[str, int]:
+    """A demo group the person leads (so its edit pages are theirs), else the first, with
+    its newest sprint, a check-in (a planned one if it has one) and a barrier."""
+    groups = Group.objects.filter(organisation=org).order_by("pk")
+    group = groups.filter(leads=user).first() or groups.first()
+    assert group is not None, "the demo has no groups"
+    checkins = group.checkins.order_by("-status", "planned_on")  # planned before held
+    return {
+        "group_id": group.pk,
+        "sprint_id": group.sprints.order_by("-pk").first().pk,  # type: ignore[union-attr]
+        "checkin_id": checkins.first().pk,  # type: ignore[union-attr]
+        "barrier_id": group.barriers.first().pk,  # type: ignore[union-attr]
     }
 
 

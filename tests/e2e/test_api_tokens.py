@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from stepback.accounts.roles import Role
 from stepback.tokens.services import api_token_create
 from tests.conftest import PASSWORD, make_member, make_org
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import PHONE, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -95,6 +95,16 @@ def test_it_keeps_a_token_when_revoking_is_cancelled(page, live_server) -> None:
     page.get_by_role("row", name="Dashboards").get_by_role("button", name="Revoke").click()
     assert "Active" in page.get_by_role("row", name="Dashboards").inner_text()
     assert _get_me(live_server.url, raw)[0] == 200
+
+    # On a phone each token is a card of labelled lines: nothing to scroll sideways.
+    page.set_viewport_size(PHONE)
+    page.goto("/o/riverside/tokens/")
+    assert page.locator(".table-responsive").evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    row = page.locator("tbody tr", has_text="Dashboards")
+    expect(row.locator("td[data-label='Access']")).to_be_visible()
+    assert row.bounding_box()["width"] <= PHONE["width"]  # type: ignore[index]
+    screenshot(page, "api-tokens-phone", phone=False)
     assert page.console_errors == []
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from stepback.accounts.roles import Role
-from stepback.goals import imports, services
+from stepback.goals import committing, imports, services
 from stepback.goals.models import Measurement, MeasurementImport
 from stepback.initiatives import services as initiative_services
 from tests.conftest import PASSWORD, make_member, make_org
@@ -204,7 +204,7 @@ def test_it_shows_progress_while_a_large_file_is_checked(page: Page) -> None:
 
 def test_it_offers_to_try_again_when_the_worker_stopped(page: Page) -> None:
     measurement_import = _import_being_checked(
-        progress_at=timezone.now() - imports.STALE_AFTER - timedelta(minutes=1)
+        progress_at=timezone.now() - committing.STALE_AFTER - timedelta(minutes=1)
     )
 
     sign_in(page, "kim@riverside.example", PASSWORD)

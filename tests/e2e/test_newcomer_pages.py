@@ -81,6 +81,16 @@ def test_it_puts_the_pace_first_on_a_phone_and_keeps_the_entry_in_place(
     assert page.console_errors == []
 
 
+def _assert_beside(tip: dict | None, term: dict | None, screen: dict | None) -> None:  # type: ignore[type-arg]
+    """The popover sits just below (or above) its term, inside the screen, not centred."""
+    assert tip is not None and term is not None and screen is not None
+    below = 0 <= tip["y"] - (term["y"] + term["height"]) <= 12
+    above = 0 <= term["y"] - (tip["y"] + tip["height"]) <= 12
+    assert below or above, (tip, term)
+    assert tip["x"] >= 0 and tip["x"] + tip["width"] <= screen["width"]
+    assert tip["x"] <= term["x"] + term["width"]  # starts at the term, or left of it on a phone
+
+
 def test_it_explains_a_term_on_tap_and_by_keyboard(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
     demo_load()
     goal = Goal.objects.filter(initiative__organisation__slug="riverside")[0]
@@ -92,6 +102,7 @@ def test_it_explains_a_term_on_tap_and_by_keyboard(page: Page, live_server) -> N
     expect(tip).to_be_hidden()
     term.click()
     expect(tip).to_be_visible()
+    _assert_beside(tip.bounding_box(), term.bounding_box(), page.viewport_size)
     screenshot(page, "newcomer-term", phone=False)
     page.keyboard.press("Escape")
     expect(tip).to_be_hidden()
@@ -99,6 +110,16 @@ def test_it_explains_a_term_on_tap_and_by_keyboard(page: Page, live_server) -> N
     page.keyboard.press("Enter")
     expect(tip).to_be_visible()
     page.keyboard.press("Escape")
+
+    # On a phone too, the explanation opens by its term, inside the screen.
+    page.set_viewport_size(PHONE)
+    term.scroll_into_view_if_needed()
+    term.click()
+    expect(tip).to_be_visible()
+    _assert_beside(tip.bounding_box(), term.bounding_box(), PHONE)
+    screenshot(page, "newcomer-term-phone", phone=False)
+    page.keyboard.press("Escape")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # A viewer sees the checklist as state, not as boxes to tick.
     checklist = page.locator("#checklist-heading").locator("xpath=ancestor::section")
@@ -151,4 +172,30 @@ def test_it_shows_the_changed_pages(page: Page, live_server, settings) -> None: 
     expect(admin_role).to_have_count(1)
     expect(page.get_by_text("make someone else an admin first")).to_be_visible()
     screenshot(page, "newcomer-members")
+    assert page.console_errors == []
+
+
+def test_a_french_goal_page_fits_a_phone_and_its_chart_speaks_french(  # type: ignore[no-untyped-def]
+    page: Page, live_server
+) -> None:
+    """French words are longer ("19 septembre 2026", "Trajectoire prévue"): the page and its
+    chart still fit 390 px, and the chart's legend is French."""
+    from stepback.accounts import services as account_services
+    from stepback.accounts.models import Organisation
+
+    demo_load()
+    riverside = Organisation.objects.get(slug="riverside")
+    account_services.organisation_update(
+        organisation=riverside, actor=None, changes={"language": "fr"}
+    )
+    goal = Goal.objects.filter(initiative__organisation=riverside, unit="points")[0]
+    sign_in_as(page, live_server, "admin@riverside.example")
+    page.set_viewport_size(PHONE)
+    page.goto(_goal_url(goal))
+    expect(page.locator(".sb-chart-goal svg")).to_be_visible()
+    expect(page.locator(".sb-chart-goal")).to_contain_text("Trajectoire prévue")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    measurements = page.locator(".sb-measurements").locator("xpath=..")
+    assert measurements.evaluate("el => el.scrollWidth <= el.clientWidth")
+    screenshot(page, "newcomer-goal-fr-phone", phone=False)
     assert page.console_errors == []

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from stepback.accounts.roles import Role
-from stepback.goals import exports, imports, services
+from stepback.goals import bulk, committing, exports, imports, services
 from stepback.goals.models import Goal, Measurement, MeasurementImport
 from stepback.lib.tabular import ColumnMapping, DateOrder
 from tests.conftest import Tenant
@@ -34,9 +34,9 @@ MEASUREMENTS = [
 @pytest.fixture
 def goal(tenant: Tenant) -> Goal:
     goal = make_goal(tenant.org, name="Reading: Year 7 / comprehension")
-    services.measurements_add_many(
+    bulk.measurements_add_many(
         goal=goal,
-        items=[services.MeasurementIn(d, v, note, source) for d, v, note, source in MEASUREMENTS],
+        items=[bulk.MeasurementIn(d, v, note, source) for d, v, note, source in MEASUREMENTS],
         actor=None,
     )
     return goal
@@ -175,8 +175,8 @@ def test_an_export_imports_again_unchanged(tenant: Tenant, goal: Goal, kind: str
     )
     imports.import_check(measurement_import=measurement_import)
     assert measurement_import.problems == []
-    assert imports.import_claim(measurement_import=measurement_import)
-    imports.import_commit(measurement_import=measurement_import, actor=None)
+    assert committing.import_claim(measurement_import=measurement_import)
+    committing.import_commit(measurement_import=measurement_import, actor=None)
     assert measurement_import.state == MeasurementImport.State.DONE
     assert stored(copy) == stored(goal) == MEASUREMENTS
 
@@ -266,9 +266,9 @@ def test_any_export_imports_again_into_a_new_goal_unchanged(
     tenant: Tenant, kind: str, measurements: list[tuple[date, float, str, str]]
 ) -> None:
     goal = make_goal(tenant.org, name="Original")
-    services.measurements_add_many(
+    bulk.measurements_add_many(
         goal=goal,
-        items=[services.MeasurementIn(d, v, note, source) for d, v, note, source in measurements],
+        items=[bulk.MeasurementIn(d, v, note, source) for d, v, note, source in measurements],
         actor=None,
     )
     copy = make_goal(tenant.org, name="Copy")
@@ -282,8 +282,8 @@ def test_any_export_imports_again_into_a_new_goal_unchanged(
     )
     imports.import_check(measurement_import=measurement_import)
     assert measurement_import.problems == []
-    assert imports.import_claim(measurement_import=measurement_import)
-    imports.import_commit(measurement_import=measurement_import, actor=None)
+    assert committing.import_claim(measurement_import=measurement_import)
+    committing.import_commit(measurement_import=measurement_import, actor=None)
     assert measurement_import.state == MeasurementImport.State.DONE
     assert stored(copy) == stored(goal)
     assert len(stored(goal)) == len(measurements)

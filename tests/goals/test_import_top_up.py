@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
-from stepback.goals import background, imports, services
+from stepback.goals import background, bulk, committing, imports, services
 from stepback.goals.models import Goal, Measurement, MeasurementImport
 from stepback.lib.tabular import ColumnMapping, DateOrder
 from tests.conftest import Tenant
@@ -27,8 +27,8 @@ MASTER = b"date,value\n2024-01-01,10\n2024-01-02,21\n2024-01-03,30\n2024-01-04,4
 @pytest.fixture
 def goal(tenant: Tenant) -> Goal:
     goal = make_goal(tenant.org)
-    services.measurements_add_many(
-        goal=goal, actor=None, items=[services.MeasurementIn(d, v) for d, v in STORED]
+    bulk.measurements_add_many(
+        goal=goal, actor=None, items=[bulk.MeasurementIn(d, v) for d, v in STORED]
     )
     return goal
 
@@ -131,7 +131,7 @@ def test_an_upload_of_the_goals_own_export_has_nothing_to_import(
 def test_problems_still_block_the_commit(goal: Goal) -> None:
     measurement_import = _checked(goal, MASTER + b"2024-01-06,lots\n")
     assert measurement_import.state == State.INVALID
-    assert not imports.import_claim(measurement_import=measurement_import)
+    assert not committing.import_claim(measurement_import=measurement_import)
     assert len(_values(goal)) == 3
 
 
@@ -152,7 +152,7 @@ def test_if_the_goal_changed_since_the_check_nothing_is_stored_and_it_says_so(
     )
 
     assert response.redirect_chain[-1][0] == _url("import_preview", measurement_import)
-    assert str(imports.GOAL_CHANGED) in response.content.decode()
+    assert str(committing.GOAL_CHANGED) in response.content.decode()
     assert _values(goal) == before
     measurement_import.refresh_from_db()
     assert measurement_import.state == State.READY
@@ -168,8 +168,8 @@ def test_a_value_the_check_saw_as_new_and_someone_then_entered_is_just_skipped(
 ) -> None:
     measurement_import = _checked(goal)
     services.measurement_add(goal=goal, date=date(2024, 1, 4), value=40, actor=None)
-    assert imports.import_claim(measurement_import=measurement_import)
-    imports.import_commit(measurement_import=measurement_import, actor=None)
+    assert committing.import_claim(measurement_import=measurement_import)
+    committing.import_commit(measurement_import=measurement_import, actor=None)
     assert measurement_import.state == State.DONE
     assert len(_values(goal)) == 5
 

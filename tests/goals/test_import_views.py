@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stepback.accounts.roles import Role
-from stepback.goals import background, import_views, imports, services
+from stepback.goals import background, bulk, committing, import_views, imports
 from stepback.goals.models import Goal, Measurement, MeasurementImport
 from stepback.lib import tabular
 from stepback.lib.tabular import ColumnMapping, DateOrder
@@ -511,7 +511,7 @@ def test_it_says_so_when_the_commit_fails(
     def fail(**kwargs: Any) -> None:
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(imports.services, "measurements_add_many", fail)
+    monkeypatch.setattr(bulk, "measurements_add_many", fail)
     response = client.post(url("import_commit", measurement_import), follow=True)
     html = response.content.decode()
     assert "The import failed and nothing was stored." in html
@@ -523,7 +523,7 @@ def test_it_says_so_when_the_commit_fails(
 
 
 def long_ago() -> datetime:
-    return timezone.now() - imports.STALE_AFTER - timedelta(minutes=1)
+    return timezone.now() - committing.STALE_AFTER - timedelta(minutes=1)
 
 
 def stalled(measurement_import: MeasurementImport, **fields: Any) -> None:
@@ -559,7 +559,7 @@ def test_a_running_import_is_not_offered_a_retry(
 ) -> None:
     monkeypatch.setattr(imports, "BACKGROUND_ROWS", 3)
     measurement_import = checked(goal)
-    assert imports.import_claim(measurement_import=measurement_import)
+    assert committing.import_claim(measurement_import=measurement_import)
     # The row's heartbeat is old, but the commit reports progress to the cache as it goes.
     MeasurementImport.objects.filter(pk=measurement_import.pk).update(progress_at=long_ago())
     page = client.get(url("import_preview", measurement_import)).content.decode()
@@ -606,7 +606,7 @@ def test_after_a_worker_died_mid_store_the_page_never_says_rows_were_stored(
     measurement_import = checked(goal)
     with mock.patch.object(background.tasks, "measurement_import_commit"):  # the worker
         client.post(url("import_commit", measurement_import))
-    imports._report_commit(measurement_import, "storing", 2)  # its last report, then death
+    committing._report_commit(measurement_import, "storing", 2)  # its last report, then death
 
     page = client.get(url("import_preview", measurement_import)).content.decode()
     assert "2 of 3 rows written; none is stored until all are" in page
@@ -614,7 +614,7 @@ def test_after_a_worker_died_mid_store_the_page_never_says_rows_were_stored(
     assert not Measurement.objects.exists()
 
     with mock.patch(
-        "django.utils.timezone.now", return_value=timezone.now() + imports.STALE_AFTER * 2
+        "django.utils.timezone.now", return_value=timezone.now() + committing.STALE_AFTER * 2
     ):
         page = client.get(url("import_preview", measurement_import)).content.decode()
         assert "stopped making progress" in page
@@ -630,11 +630,11 @@ def test_a_commit_retried_after_a_crash_never_stores_a_row_twice(
     rows = [(2, date(2024, 3, 4), 62.0), (3, date(2024, 3, 11), 63.5), (4, date(2024, 3, 18), 64.0)]
     # The worker claimed the import and stored some rows (or all), then was killed.
     with mock.patch("django.utils.timezone.now", return_value=long_ago()):
-        assert imports.import_claim(measurement_import=measurement_import)
-        services.measurements_add_many(
+        assert committing.import_claim(measurement_import=measurement_import)
+        bulk.measurements_add_many(
             goal=goal,
             items=[
-                services.MeasurementIn(
+                bulk.MeasurementIn(
                     date=when,
                     value=value,
                     idempotency_key=f"import-{measurement_import.pk}-row-{row}",

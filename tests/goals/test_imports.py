@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from stepback.accounts.models import Organisation
-from stepback.goals import imports, services, tasks
+from stepback.goals import bulk, committing, imports, services, tasks
 from stepback.goals.models import Goal, Measurement, MeasurementImport
 from stepback.initiatives import services as initiative_services
 from stepback.lib.tabular import ColumnMapping, DateOrder, TableError
@@ -66,8 +66,8 @@ def check(
 
 
 def commit(measurement_import: MeasurementImport) -> MeasurementImport:
-    assert imports.import_claim(measurement_import=measurement_import)
-    return imports.import_commit(measurement_import=measurement_import, actor=None)
+    assert committing.import_claim(measurement_import=measurement_import)
+    return committing.import_commit(measurement_import=measurement_import, actor=None)
 
 
 def problems(measurement_import: MeasurementImport) -> list[tuple[int, str, str]]:
@@ -346,19 +346,19 @@ def test_it_fails_cleanly_when_the_mapping_names_a_missing_column(goal: Goal) ->
 
 def test_it_commits_nothing_while_there_are_problems(goal: Goal) -> None:
     measurement_import = check(upload(goal, MESSY), note="note")
-    assert not imports.import_claim(measurement_import=measurement_import)
+    assert not committing.import_claim(measurement_import=measurement_import)
     with pytest.raises(imports.ImportNotReady):
-        imports.import_commit(measurement_import=measurement_import, actor=None)
+        committing.import_commit(measurement_import=measurement_import, actor=None)
     assert not Measurement.objects.exists()
 
 
 def test_it_writes_nothing_when_the_write_fails_midway(
     goal: Goal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "INSERT_BATCH_SIZE", 3)
+    monkeypatch.setattr(bulk, "INSERT_BATCH_SIZE", 3)
     rows = "".join(f"2024-01-{day:02d},{day}\n" for day in range(1, 11))
     measurement_import = check(upload(goal, f"date,value\n{rows}".encode()))
-    real_insert = services._insert_batch
+    real_insert = bulk._insert_batch
     calls = []
 
     def failing_insert(sql: str, batch: list[Any]) -> None:
@@ -367,7 +367,7 @@ def test_it_writes_nothing_when_the_write_fails_midway(
             raise RuntimeError("disk full")
         real_insert(sql, batch)
 
-    monkeypatch.setattr(services, "_insert_batch", failing_insert)
+    monkeypatch.setattr(bulk, "_insert_batch", failing_insert)
     commit(measurement_import)
     assert calls == [3, 3]  # the first batch was written, then rolled back
     assert Measurement.objects.count() == 0
@@ -376,60 +376,30 @@ def test_it_writes_nothing_when_the_write_fails_midway(
     goal.refresh_from_db()
     assert goal.measurement_count == 0
 
-    monkeypatch.setattr(services, "_insert_batch", real_insert)
+    monkeypatch.setattr(bulk, "_insert_batch", real_insert)
     commit(measurement_import)
     assert measurement_import.state == State.DONE
     assert measurement_import.error == ""
     assert Measurement.objects.count() == 10
 
 
-def test_it_never_stores_a_row_twice(goal: Goal) -> None:
-    measurement_import = check(upload(goal, b"date,value\n2024-01-01,1\n2024-01-02,2\n"))
-    commit(measurement_import)
-    assert not imports.import_claim(measurement_import=measurement_import)  # a second click
-
-    # Even if the commit ran again (a worker retried after a crash), the keys skip every row.
-    MeasurementImport.objects.filter(pk=measurement_import.pk).update(state=State.COMMITTING)
-    measurement_import.refresh_from_db()
-    imports.import_commit(measurement_import=measurement_import, actor=None)
-    assert measurement_import.state == State.DONE
-    assert measurement_import.imported_count == 2
-    keys = list(Measurement.objects.order_by("date").values_list("idempotency_key", flat=True))
-    assert keys == [
-        f"import-{measurement_import.pk}-row-2",
-        f"import-{measurement_import.pk}-row-3",
-    ]
-
-
-def test_it_checks_again_at_commit_time(goal: Goal) -> None:
-    measurement_import = check(upload(goal, b"date,value\n2024-01-01,1\n2024-01-02,2\n"))
-    services.measurement_add(goal=goal, date=date(2024, 1, 2), value=5, actor=None)
-    commit(measurement_import)
-    assert measurement_import.state == State.READY
-    assert measurement_import.error == imports.GOAL_CHANGED
-    assert measurement_import.changes == [
-        {"row": 3, "date": "2024-01-02", "stored": 5.0, "value": 2.0}
-    ]
-    assert Measurement.objects.count() == 1
-
-
 def test_it_reports_commit_progress_while_storing(
     goal: Goal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "INSERT_BATCH_SIZE", 2)
+    monkeypatch.setattr(bulk, "INSERT_BATCH_SIZE", 2)
     seen: list[str] = []
-    real_add_many = services.measurements_add_many
+    real_add_many = bulk.measurements_add_many
 
-    def spy(**kwargs: Any) -> services.BulkResult:
+    def spy(**kwargs: Any) -> bulk.BulkResult:
         report = kwargs["on_progress"]
 
         def recording(done: int) -> None:
             report(done)
-            seen.append(imports.import_progress(measurement_import).label)
+            seen.append(committing.import_progress(measurement_import).label)
 
         return real_add_many(**{**kwargs, "on_progress": recording})
 
-    monkeypatch.setattr(services, "measurements_add_many", spy)
+    monkeypatch.setattr(bulk, "measurements_add_many", spy)
     rows = "".join(f"2024-01-0{day},{day}\n" for day in range(1, 6))
     measurement_import = check(upload(goal, f"date,value\n{rows}".encode()))
     commit(measurement_import)
@@ -441,7 +411,7 @@ def test_it_reports_commit_progress_while_storing(
 
 
 def long_ago() -> datetime:
-    return timezone.now() - imports.STALE_AFTER - timedelta(seconds=1)
+    return timezone.now() - committing.STALE_AFTER - timedelta(seconds=1)
 
 
 def test_it_records_when_checking_last_made_progress(goal: Goal) -> None:
@@ -450,7 +420,7 @@ def test_it_records_when_checking_last_made_progress(goal: Goal) -> None:
     measurement_import.refresh_from_db()
     assert measurement_import.progress_at is not None
     assert measurement_import.progress_at >= before
-    assert not imports.import_progress(measurement_import).stalled  # READY: nothing runs
+    assert not committing.import_progress(measurement_import).stalled  # READY: nothing runs
 
 
 def test_it_calls_an_import_stalled_only_after_a_while_without_progress(goal: Goal) -> None:
@@ -460,25 +430,25 @@ def test_it_calls_an_import_stalled_only_after_a_while_without_progress(goal: Go
         mapping=ColumnMapping(date="date", value="value"),
         date_order=DateOrder.ISO,
     )
-    assert not imports.import_progress(measurement_import).stalled
-    measurement_import.progress_at = timezone.now() - imports.STALE_AFTER + timedelta(seconds=5)
-    assert not imports.import_progress(measurement_import).stalled
+    assert not committing.import_progress(measurement_import).stalled
+    measurement_import.progress_at = timezone.now() - committing.STALE_AFTER + timedelta(seconds=5)
+    assert not committing.import_progress(measurement_import).stalled
     measurement_import.progress_at = long_ago()
-    assert imports.import_progress(measurement_import).stalled
+    assert committing.import_progress(measurement_import).stalled
     measurement_import.state = State.READY
-    assert not imports.import_progress(measurement_import).stalled
+    assert not committing.import_progress(measurement_import).stalled
 
 
 def test_a_commit_reporting_progress_to_the_cache_is_not_stalled(goal: Goal) -> None:
     measurement_import = check(upload(goal, GOOD_SMALL))
-    assert imports.import_claim(measurement_import=measurement_import)
+    assert committing.import_claim(measurement_import=measurement_import)
     MeasurementImport.objects.filter(pk=measurement_import.pk).update(progress_at=long_ago())
     measurement_import.refresh_from_db()
     # The claim's report is fresh: the commit's progress goes to the cache, not the row.
-    assert not imports.import_progress(measurement_import).stalled
-    assert not imports.import_restart(measurement_import=measurement_import)
+    assert not committing.import_progress(measurement_import).stalled
+    assert not committing.import_restart(measurement_import=measurement_import)
     cache.clear()  # e.g. Redis restarted along with the worker
-    assert imports.import_progress(measurement_import).stalled
+    assert committing.import_progress(measurement_import).stalled
 
 
 def test_only_one_of_two_clicks_restarts_a_stalled_import(goal: Goal) -> None:
@@ -488,12 +458,12 @@ def test_only_one_of_two_clicks_restarts_a_stalled_import(goal: Goal) -> None:
     )
     first = MeasurementImport.objects.get(pk=measurement_import.pk)
     second = MeasurementImport.objects.get(pk=measurement_import.pk)
-    assert imports.import_restart(measurement_import=first)
-    assert not imports.import_restart(measurement_import=second)
+    assert committing.import_restart(measurement_import=first)
+    assert not committing.import_restart(measurement_import=second)
     first.refresh_from_db()
     assert first.progress == 0
-    assert not imports.import_progress(first).stalled
-    assert not imports.import_restart(measurement_import=first)
+    assert not committing.import_progress(first).stalled
+    assert not committing.import_restart(measurement_import=first)
 
 
 # --- large files: the background path ----------------------------------------------------------
@@ -549,7 +519,7 @@ def test_it_reports_every_bad_row_of_a_100000_row_file_checked_in_the_background
     repeats = set(range(50_002, 100_002)) - {50_500, 80_000}
     assert {row for row, _ in found} == {500, 30_000} | repeats
     assert found[(50_002, "date")] == "duplicates row 2 (same date and value)"
-    assert not imports.import_claim(measurement_import=measurement_import)
+    assert not committing.import_claim(measurement_import=measurement_import)
     assert not Measurement.objects.exists()
 
 
@@ -560,7 +530,7 @@ def test_it_commits_a_large_file_in_the_background_all_or_nothing(
     measurement_import = check_in_background(upload(goal, csv_file(daily_rows(20_000))))
     assert measurement_import.state == State.READY
 
-    real_insert = services._insert_batch
+    real_insert = bulk._insert_batch
     calls: list[int] = []
 
     def failing_insert(sql: str, batch: list[Any]) -> None:
@@ -569,16 +539,16 @@ def test_it_commits_a_large_file_in_the_background_all_or_nothing(
             raise RuntimeError("connection lost")
         real_insert(sql, batch)
 
-    monkeypatch.setattr(services, "_insert_batch", failing_insert)
-    assert imports.import_claim(measurement_import=measurement_import)
+    monkeypatch.setattr(bulk, "_insert_batch", failing_insert)
+    assert committing.import_claim(measurement_import=measurement_import)
     tasks.measurement_import_commit(measurement_import.pk, None)
     measurement_import.refresh_from_db()
-    assert calls == [services.INSERT_BATCH_SIZE, services.INSERT_BATCH_SIZE]
+    assert calls == [bulk.INSERT_BATCH_SIZE, bulk.INSERT_BATCH_SIZE]
     assert measurement_import.state == State.READY
     assert Measurement.objects.count() == 0
 
-    monkeypatch.setattr(services, "_insert_batch", real_insert)
-    assert imports.import_claim(measurement_import=measurement_import)
+    monkeypatch.setattr(bulk, "_insert_batch", real_insert)
+    assert committing.import_claim(measurement_import=measurement_import)
     tasks.measurement_import_commit(measurement_import.pk, None)
     measurement_import.refresh_from_db()
     assert measurement_import.state == State.DONE

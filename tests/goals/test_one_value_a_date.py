@@ -14,7 +14,7 @@ from django.test import Client
 
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
-from stepback.goals import services
+from stepback.goals import bulk, services
 from stepback.goals.models import Goal, Measurement
 from stepback.tokens.models import ApiToken, hash_token
 from tests.conftest import Tenant, make_goal, make_initiative
@@ -125,8 +125,8 @@ def test_the_database_refuses_a_second_row_on_a_date(goal: Goal) -> None:
 # --- in bulk --------------------------------------------------------------------------------
 
 
-def _item(when: date, value: float, **more: Any) -> services.MeasurementIn:
-    return services.MeasurementIn(date=when, value=value, **more)
+def _item(when: date, value: float, **more: Any) -> bulk.MeasurementIn:
+    return bulk.MeasurementIn(date=when, value=value, **more)
 
 
 def test_a_bulk_add_skips_stored_values_and_refuses_other_values(goal: Goal) -> None:
@@ -135,15 +135,15 @@ def test_a_bulk_add_skips_stored_values_and_refuses_other_values(goal: Goal) -> 
     items = [_item(OCT_1, 46), _item(date(2025, 11, 1), 51), _item(date(2025, 12, 1), 55)]
 
     with pytest.raises(services.ValidationError) as refused:
-        services.measurements_add_many(goal=goal, actor=None, items=items)
+        bulk.measurements_add_many(goal=goal, actor=None, items=items)
     assert refused.value.message_dict == {
         "items[1].date": ["1 Nov 2025 already has 50% stored; a goal keeps one value a date."]
     }
     assert len(_values(goal)) == 2
 
     replacing = [*items[:1], _item(date(2025, 11, 1), 51, replace=True), items[2]]
-    result = services.measurements_add_many(goal=goal, actor=None, items=replacing)
-    assert result == services.BulkResult(created=1, already_stored=1, replaced=1)
+    result = bulk.measurements_add_many(goal=goal, actor=None, items=replacing)
+    assert result == bulk.BulkResult(created=1, already_stored=1, replaced=1)
     assert _values(goal) == [(OCT_1, 46), (date(2025, 11, 1), 51), (date(2025, 12, 1), 55)]
     entry = AuditEntry.objects.filter(verb="measurement.add_many").get()
     assert entry.changes == {
@@ -156,7 +156,7 @@ def test_a_bulk_add_skips_stored_values_and_refuses_other_values(goal: Goal) -> 
 def test_a_bulk_add_refuses_one_date_twice(goal: Goal) -> None:
     items = [_item(OCT_1, 46), _item(date(2025, 11, 1), 50), _item(OCT_1, 46)]
     with pytest.raises(services.ValidationError) as refused:
-        services.measurements_add_many(goal=goal, actor=None, items=items)
+        bulk.measurements_add_many(goal=goal, actor=None, items=items)
     assert refused.value.message_dict == {
         "items[2].date": [
             "items[2] repeats the date of items[0] (2025-10-01); a goal keeps one value a date."

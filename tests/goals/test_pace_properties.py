@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from stepback.goals.forecast import forecast
 from stepback.goals.pace import (
-    FALLBACK,
     GoalSpec,
     Point,
     Status,
@@ -21,6 +20,7 @@ from stepback.goals.pace import (
     render_reason,
     usable_points,
 )
+from stepback.goals.reasons import FALLBACK
 
 RANK = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_PACE: 2, Status.ACHIEVED: 3}
 START = date(2020, 1, 1)

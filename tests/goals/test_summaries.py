@@ -4,6 +4,7 @@ pace's series, the charts, the goal page's stored pace."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -12,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepback.goals import chartdata, pace, selectors, services
+from stepback.goals import bulk, chartdata, pace, selectors, services
+from stepback.goals.bulk import MeasurementIn
 from stepback.goals.dashboard import status_bar, status_counts
 from stepback.goals.models import Goal, Measurement, MonthStart, MonthSummary
-from stepback.goals.services import MeasurementIn
 from tests.conftest import Tenant, make_goal, make_initiative
 
 TODAY = date.today()
@@ -56,7 +57,7 @@ def test_every_write_keeps_the_month_summaries_equal_to_the_measurements(
 ) -> None:
     goal = _goal(tenant)
     start = TODAY - timedelta(days=400)
-    services.measurements_add_many(goal=goal, actor=None, items=_items(start, 300, 3))
+    bulk.measurements_add_many(goal=goal, actor=None, items=_items(start, 300, 3))
     assert _summaries(goal) == _from_measurements(goal) and len(_summaries(goal)) >= 9
 
     added = services.measurement_add(goal=goal, actor=None, date=TODAY, value=70).measurement
@@ -87,7 +88,7 @@ def test_a_long_history_reaches_the_pace_as_a_bounded_series(
     monkeypatch.setattr(selectors, "RECENT_POINTS", 20)
     goal = _goal(tenant)
     start = TODAY - timedelta(days=700)
-    services.measurements_add_many(goal=goal, actor=None, items=_items(start, 700, 2))
+    bulk.measurements_add_many(goal=goal, actor=None, items=_items(start, 700, 2))
     raw = [
         pace.Point(d, v)
         for d, v in Measurement.objects.filter(goal=goal)
@@ -117,9 +118,7 @@ def test_a_history_of_too_many_months_is_summed_per_year(
     monkeypatch.setattr(selectors, "RECENT_POINTS", 20)
     goal = _goal(tenant)
     start = date(TODAY.year - 4, 1, 1)
-    services.measurements_add_many(
-        goal=goal, actor=None, items=_items(start, (TODAY - start).days, 3)
-    )
+    bulk.measurements_add_many(goal=goal, actor=None, items=_items(start, (TODAY - start).days, 3))
     goal.refresh_from_db()
 
     series, count = selectors.pace_series(goal)
@@ -136,7 +135,7 @@ def test_a_history_of_too_many_months_is_summed_per_year(
 
 def test_the_stored_pace_is_what_the_goal_page_shows(tenant: Tenant) -> None:
     goal = _goal(tenant)
-    services.measurements_add_many(
+    bulk.measurements_add_many(
         goal=goal, actor=None, items=_items(TODAY - timedelta(days=200), 200, 20)
     )
     goal.refresh_from_db()
@@ -151,17 +150,37 @@ def test_the_stored_pace_is_what_the_goal_page_shows(tenant: Tenant) -> None:
     assert stored.path == judged.path
 
 
-def test_the_goal_page_reads_no_point_beyond_one_page_and_the_chart(tenant: Tenant) -> None:
-    goal = _goal(tenant)
-    services.measurements_add_many(
-        goal=goal, actor=None, items=_items(TODAY - timedelta(days=700), 700)
-    )
+def _second_visit(tenant: Tenant, goal: Goal) -> tuple[Any, list[dict[str, str]]]:
+    """The goal page's answer to a leader's second visit, and the queries it made."""
     url = f"/o/{tenant.org.slug}/initiatives/{goal.initiative_id}/goals/{goal.pk}/"
     client = tenant.client("leader")
-    client.get(url)  # today's pace is stored already; a second visit writes nothing
-
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
+    return response, queries.captured_queries
+
+
+def test_the_goal_page_writes_nothing_even_when_its_pace_is_a_day_old(tenant: Tenant) -> None:
+    goal = _goal(tenant)
+    bulk.measurements_add_many(goal=goal, actor=None, items=_items(TODAY - timedelta(days=50), 50))
+    Goal.objects.filter(pk=goal.pk).update(status_as_of=TODAY - timedelta(days=1))
+
+    response, queries = _second_visit(tenant, goal)
+
+    assert response.status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert [w for w in writes if "initiatives_goal" in w] == []
+    goal.refresh_from_db()
+    assert goal.status_as_of == TODAY - timedelta(days=1)  # the hourly task's to refresh
+
+
+def test_the_goal_page_reads_no_point_beyond_one_page_and_the_chart(tenant: Tenant) -> None:
+    goal = _goal(tenant)
+    bulk.measurements_add_many(
+        goal=goal, actor=None, items=_items(TODAY - timedelta(days=700), 700)
+    )
+
+    response, queries = _second_visit(tenant, goal)
 
     assert response.status_code == 200
     assert "monthly averages of 700 measurements" in response.content.decode()

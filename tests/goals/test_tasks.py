@@ -46,3 +46,15 @@ def test_the_nightly_refresh_logs_a_failing_goal_and_refreshes_the_others(
         f"Refreshing the pace of goal {bad.pk} failed; going on"
     ]
     assert caplog.records[0].exc_info is not None
+
+
+def test_the_hourly_refresh_fills_in_a_goal_judged_before_its_details_were_stored(
+    tenant: Tenant,
+) -> None:
+    goal = make_goal(make_initiative(tenant.org), "Attendance")
+    services.measurement_add(goal=goal, date=date(2025, 6, 1), value=60, actor=None)
+    Goal.objects.filter(pk=goal.pk).update(pace_detail={})  # judged today, details missing
+
+    assert tasks.refresh_all_goal_paces.call_local() == 1
+    goal.refresh_from_db()
+    assert goal.pace_detail["baseline"] is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from typing import Any
 
@@ -314,3 +316,33 @@ def test_the_goal_page_rounds_every_pace_number_as_its_sentence_does(
     assert "Latest 63.5% is" in page  # the sentence: 1% of the 15 points planned is 0.15
     assert "<dd>63.5% <span" in page  # and beside it, where the table shows what was typed
     assert "63.46%" in page
+
+
+def test_a_points_goal_rounds_its_sentence_figures_and_chart_alike(
+    tenant: Tenant, initiative: Initiative
+) -> None:
+    """A 6.5-point planned change shows tenths everywhere: "132.9 points", never "132.91"."""
+    goal = make_goal(
+        initiative,
+        unit="points",
+        baseline_value=127.5,
+        target_value=134.0,
+        milestones=[(date(2025, 12, 31), 131.0)],
+    )
+    goal_services.measurement_add(goal=goal, actor=None, date=date(2025, 6, 1), value=129.8372)
+    page = tenant.client(Role.VIEWER).get(url(initiative, f"{goal.pk}/")).content.decode()
+    assert "Latest 129.8 points is" in page  # the sentence
+    assert "<dd>129.8 points <span" in page  # the figure beside it
+    expected = re.search(r"the ([\d.]+) points expected", page)
+    assert expected and re.fullmatch(r"\d+(\.\d)?", expected.group(1))
+    # No hundredths in the pace card or the chart (the table below shows values as typed).
+    assert not re.search(r"\b1[23]\d\.\d\d points", page[: page.index("measurements-heading")])
+    spec = json.loads(
+        re.search(
+            r'sb-chart-goal"><script type="application/json">(.*?)</script>', page, re.S
+        ).group(1)
+    )  # type: ignore[union-attr]
+    tooltip = next(layer for layer in spec["layer"] if layer["name"] == "measured")
+    formats = {field.get("format") for field in tooltip["encoding"]["tooltip"]}
+    assert ",.1~f" in formats
+    assert spec["encoding"]["y"]["axis"]["format"] == ",.1~f"

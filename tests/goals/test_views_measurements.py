@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from stepback.accounts.roles import Role
+from stepback.goals import bulk as goal_bulk
 from stepback.goals import services as goal_services
 from stepback.goals.chartdata import MAX_POINTS
 from stepback.goals.models import Goal, Measurement
@@ -163,11 +164,29 @@ def test_it_adds_a_measurement_in_place_and_returns_the_live_block(
     ]
 
 
-def test_it_redirects_back_after_adding_without_htmx(tenant: Tenant, goal: Goal) -> None:
-    response = add(tenant.client(Role.OWNER), goal, htmx=False, date="2025-01-01", value="61.5")
+def test_it_redirects_back_after_adding_without_htmx_keeping_the_date_typed(
+    tenant: Tenant, goal: Goal
+) -> None:
+    client = tenant.client(Role.OWNER)
+    response = add(client, goal, htmx=False, date="2025-01-01", value="61.5")
     assert response.status_code == 302
-    assert response["Location"] == goal_url(goal)
+    assert response["Location"] == goal_url(goal) + "?date=2025-01-01"
     assert Measurement.objects.get().value == 61.5
+
+    html = client.get(response["Location"]).content.decode()
+    form = html[html.index('<form id="measurement-form"') :]
+    form = form[: form.index("</form>")]
+    assert 'value="2025-01-01"' in form  # not today: the date typed, for the next value
+    assert "Added 61.5 on" in form  # the confirmation beside the form's button…
+    assert "Added 61.5 on" not in html[: html.index('<form id="measurement-form"')]  # …only
+    value_input = form[form.index('name="value"') :].split(">", 1)[0]
+    assert "autofocus" in value_input
+
+
+def test_a_bad_date_in_the_address_leaves_today_in_the_form(tenant: Tenant, goal: Goal) -> None:
+    html = tenant.client(Role.MEMBER).get(goal_url(goal) + "?date=2025-02-30").content.decode()
+    form = html[html.index('<form id="measurement-form"') :]
+    assert f'value="{timezone.localdate().isoformat()}"' in form.split("</form>")[0]
 
 
 @pytest.mark.parametrize(
@@ -270,10 +289,10 @@ def test_it_shows_five_thousand_measurements_in_bounded_queries_and_a_light_char
     tenant: Tenant, goal: Goal, django_assert_max_num_queries: Any
 ) -> None:
     start = timezone.localdate() - timedelta(days=5000)
-    goal_services.measurements_add_many(
+    goal_bulk.measurements_add_many(
         goal=goal,
         items=[
-            goal_services.MeasurementIn(date=start + timedelta(days=n), value=60 + (n % 7))
+            goal_bulk.MeasurementIn(date=start + timedelta(days=n), value=60 + (n % 7))
             for n in range(5000)
         ],
         actor=None,
@@ -298,10 +317,10 @@ def test_it_shows_five_thousand_measurements_in_bounded_queries_and_a_light_char
 
 
 def test_it_pages_through_measurements_newest_first(tenant: Tenant, goal: Goal) -> None:
-    goal_services.measurements_add_many(
+    goal_bulk.measurements_add_many(
         goal=goal,
         items=[
-            goal_services.MeasurementIn(date=date(2024, 1, 1) + timedelta(days=n), value=n)
+            goal_bulk.MeasurementIn(date=date(2024, 1, 1) + timedelta(days=n), value=n)
             for n in range(120)
         ],
         actor=None,

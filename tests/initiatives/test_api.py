@@ -11,7 +11,7 @@ from django.test import Client
 
 from stepback.accounts.models import User
 from stepback.accounts.roles import Role
-from stepback.goals import services as goal_services
+from stepback.goals import bulk as goal_bulk
 from stepback.goals.models import Goal, Measurement
 from stepback.observations.models import Observation
 from stepback.tokens.models import ApiToken, hash_token
@@ -293,7 +293,7 @@ def test_it_stores_nothing_twice_when_the_same_keys_arrive_concurrently(
     """Another request with some of the same keys commits between this one's check of the
     stored keys and its insert: the insert fails on the unique key, and the retry skips them."""
     items = _items(20)
-    real_add_many = goal_services.measurements_add_many
+    real_add_many = goal_bulk.measurements_add_many
     calls = {"n": 0}
 
     def racing_add_many(**kwargs: Any) -> Any:
@@ -303,7 +303,7 @@ def test_it_stores_nothing_twice_when_the_same_keys_arrive_concurrently(
             raise IntegrityError("UNIQUE constraint failed: one_measurement_per_idempotency_key")
         return real_add_many(**kwargs)
 
-    with mock.patch.object(goal_services, "measurements_add_many", racing_add_many):
+    with mock.patch.object(goal_bulk, "measurements_add_many", racing_add_many):
         response = leader_api.send("post", f"/goals/{goal.pk}/measurements", {"items": items})
     assert response.status_code == 201, response.content
     assert response.json()["created"] == 15

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from stepback.lib import charts
-from stepback.lib.charts import ProjectionBand, goal_chart_spec, render_svg
+from stepback.lib import charts, vega
+from stepback.lib.charts import ProjectionBand, goal_chart_spec
+from stepback.lib.vega import render_svg
 
 CHARTS_JS = Path(charts.__file__).resolve().parents[1] / "static" / "js" / "charts.js"
 
@@ -193,7 +194,7 @@ def test_it_renders_svg_with_title_axis_titles_legend_and_label(full_svg: str) -
     for text in ("Waiting time", ">days<", ">Date<", "Planned path", "Likely range", "Pilot live"):
         assert text in full_svg
     width = re.search(r'^<svg [^>]*\bwidth="(\d+)"', full_svg)
-    assert width and int(width.group(1)) >= charts.SERVER_WIDTH  # plot width, plus axes
+    assert width and int(width.group(1)) >= vega.SERVER_WIDTH  # plot width, plus axes
 
 
 def test_it_renders_without_changing_the_spec() -> None:
@@ -268,7 +269,7 @@ def test_it_also_renders_with_vega_lite_5() -> None:
     import vl_convert
 
     fives = [v for v in vl_convert.get_vegalite_versions() if v.startswith("5.")]
-    spec = {**full_spec(), "width": 400, "$schema": charts.SCHEMA.replace("/v6", "/v5")}
+    spec = {**full_spec(), "width": 400, "$schema": vega.SCHEMA.replace("/v6", "/v5")}
     spec.pop("autosize")
 
     assert "Likely range" in vl_convert.vegalite_to_svg(spec, vl_version=fives[-1])
@@ -288,14 +289,14 @@ def test_it_embeds_csp_safely_and_again_after_htmx_swaps() -> None:
 
 @pytest.mark.slow
 def test_it_bundles_vega_embed_for_the_browser() -> None:
-    charts.vega_embed_bundle.cache_clear()
+    vega.vega_embed_bundle.cache_clear()
     started = time.perf_counter()
-    bundle = charts.vega_embed_bundle()
+    bundle = vega.vega_embed_bundle()
     elapsed = time.perf_counter() - started
 
     assert "window.vegaEmbed=" in bundle
     assert "window.vegaLite=" in bundle
     assert 300_000 < len(bundle) < 3_000_000
     assert elapsed < 30
-    assert charts.vega_embed_bundle() is bundle  # cached
-    assert charts.vega_embed_bundle_version().startswith(f"vl{charts.vega_lite_version()}-")
+    assert vega.vega_embed_bundle() is bundle  # cached
+    assert vega.vega_embed_bundle_version().startswith(f"vl{vega.vega_lite_version()}-")

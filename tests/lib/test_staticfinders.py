@@ -13,7 +13,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.test import override_settings
 
-from stepback.lib import charts, staticfinders
+from stepback.lib import staticfinders, vega
 from stepback.lib.staticfinders import BUNDLE_PATH, VegaEmbedFinder
 
 FAKE_BUNDLE = "window.vegaEmbed=function(){};"
@@ -28,8 +28,8 @@ def fake_bundle(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         calls.append(1)
         return FAKE_BUNDLE
 
-    monkeypatch.setattr(charts, "vega_embed_bundle", build)
-    monkeypatch.setattr(charts, "vega_embed_bundle_version", lambda: "vl6.0-test")
+    monkeypatch.setattr(vega, "vega_embed_bundle", build)
+    monkeypatch.setattr(vega, "vega_embed_bundle_version", lambda: "vl6.0-test")
     return calls
 
 
@@ -95,8 +95,8 @@ def test_the_file_is_vl_converts_bundle() -> None:
     found = finders.find(BUNDLE_PATH)
 
     assert found
-    assert Path(found).read_text(encoding="utf-8") == charts.vega_embed_bundle()
-    assert Path(found).parent.parent.parent.name == charts.vega_embed_bundle_version()
+    assert Path(found).read_text(encoding="utf-8") == vega.vega_embed_bundle()
+    assert Path(found).parent.parent.parent.name == vega.vega_embed_bundle_version()
 
 
 def test_collectstatic_collects_the_bundle(tmp_path: Path) -> None:

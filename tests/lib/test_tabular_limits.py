@@ -12,7 +12,7 @@ import pytest
 
 from stepback.lib import tabular
 from stepback.lib.tabular import TableError, read_table
-from stepback.lib.tabular import reading as tabular_reading
+from stepback.lib.tabular import workbooks as tabular_workbooks
 from tests.lib.tabular_support import csv_bytes, ods_bytes, ods_row, ods_text, xlsx_bytes
 
 GOOD_ROWS = [["date", "value"], ["2025-01-01", 1], ["2025-01-02", 2]]
@@ -110,7 +110,7 @@ def test_a_zip_bomb_workbook_is_refused_before_it_is_opened(
     data = _with_member(base, "customXml/item1.xml", b" " * 50_000_000)
     assert len(data) < 100_000
     opened: list[bytes] = []
-    monkeypatch.setattr(tabular_reading, "_read_calamine", lambda d, *a: opened.append(d))
+    monkeypatch.setattr(tabular_workbooks, "_read_calamine", lambda d, *a: opened.append(d))
     with pytest.raises(TableError, match=BOMB):
         read_table(data, f"bomb.{fmt}")
     assert opened == []
@@ -128,7 +128,7 @@ def test_a_member_larger_than_its_entry_declares_is_refused() -> None:
 
 
 def test_the_total_of_all_members_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tabular_reading, "MAX_UNZIPPED_BYTES", 100_000)
+    monkeypatch.setattr(tabular_workbooks, "MAX_UNZIPPED_BYTES", 100_000)
     data = xlsx_bytes(("Data", GOOD_ROWS))
     data = _with_member(data, "a.xml", b"<a>" + bytes(range(256)) * 500 + b"</a>")
     with pytest.raises(TableError, match=BOMB):

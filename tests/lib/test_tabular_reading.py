@@ -22,9 +22,9 @@ from stepback.lib.tabular import (
     TableError,
     detect_date_orders,
     read_table,
-    reading,
     suggest_mapping,
     validate,
+    workbooks,
 )
 from tests.lib.tabular_support import (
     FIXTURES,
@@ -360,7 +360,7 @@ def test_it_finds_percent_cells_from_the_styles_without_openpyxl(
     def no_openpyxl(*args: object) -> None:
         raise AssertionError("read with openpyxl")
 
-    monkeypatch.setattr(reading, "_read_xlsx", no_openpyxl)
+    monkeypatch.setattr(workbooks, "_read_xlsx", no_openpyxl)
     table = read_table(buffer.getvalue(), "a.xlsx")
 
     assert table.rows == [
@@ -374,7 +374,7 @@ def test_it_reads_a_workbook_without_percent_styles_without_scanning_for_them() 
     data = xlsx_bytes(("S", [["date", "value"], [date(2024, 3, 5), 0.62]]))
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert reading._percent_styles(archive) == frozenset()
+        assert workbooks._percent_styles(archive) == frozenset()
     assert read_table(data, "a.xlsx").rows == [["2024-03-05", "0.62"]]
 
 

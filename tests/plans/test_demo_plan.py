@@ -3,7 +3,12 @@ observations and its goals' paces on the day."""
 
 from __future__ import annotations
 
+from collections import Counter
+
+from stepback.accounts.models import User
+from stepback.core.models import AuditEntry
 from stepback.demo import demo_load
+from stepback.demo.plans import PLAN
 from stepback.goals.models import STATUS_LABELS
 from stepback.plans.models import Evidence, Plan
 from stepback.plans.selectors import draft_changes
@@ -31,3 +36,23 @@ def test_loading_the_demo_twice_adds_no_revision(db: None) -> None:
     demo_load()
     demo_load()
     assert Plan.objects.get(initiative__title__startswith="Learning Sprints").revisions.count() == 4
+
+
+def test_the_demo_plan_goes_through_the_services(db: None) -> None:
+    demo_load()
+    revisions = PLAN["revisions"]
+    verbs = Counter(
+        AuditEntry.objects.filter(verb__regex=r"^(plan|objective|action)\.").values_list(
+            "verb", flat=True
+        )
+    )
+    assert verbs == {
+        "objective.create": sum(len(r.get("objectives", [])) for r in revisions),
+        "action.create": sum(len(r.get("actions", {})) for r in revisions),
+        "action.update": sum(len(r.get("changes", {})) for r in revisions),
+        "plan.revise": len(revisions),
+    }
+    leader = User.objects.get(email="leader@riverside.example")
+    assert set(AuditEntry.objects.filter(verb="plan.revise").values_list("actor", flat=True)) == {
+        leader.pk
+    }

@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 
 from stepback.accounts.roles import Role
+from stepback.observations.services import observation_create
 from stepback.plans import services
-from stepback.plans.models import Action, Plan
+from stepback.plans.models import Action, Evidence, Plan
 from tests.conftest import Tenant, make_initiative
 
 
@@ -128,3 +129,15 @@ def test_restoring_asks_first_then_starts_a_draft(tenant: Tenant) -> None:
     assert Action.objects.live().count() == 0
     assert client.post(url).status_code == 302
     assert Action.objects.live().count() == 1
+
+
+def test_a_revision_cites_the_observations_the_form_offers(tenant: Tenant) -> None:
+    action = _action(tenant)
+    initiative = action.plan.initiative
+    note = observation_create(initiative=initiative, actor=None, title="Year 8 visit")
+    url = _url(action.plan, "revisions/new/")
+    data = {"base_number": 0, "rationale": "After the visit", "observations": [note.pk]}
+    assert tenant.client(Role.LEADER).post(url, data).status_code == 302
+    assert Evidence.objects.get().label == "Year 8 visit"
+    page = tenant.client(Role.VIEWER).get(_url(action.plan, "revisions/1/"))
+    assert "Year 8 visit" in page.content.decode()

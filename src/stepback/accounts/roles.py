@@ -71,6 +71,10 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
 AUTHOR_RULES: dict[str, tuple[Capability, Capability]] = {
     # Authors may edit their own observations; the initiative's managers may edit any.
     "observation": (Capability.CONTRIBUTE, Capability.MANAGE_INITIATIVES),
+    # A group's own items (its details and Learning Sprints): once the group is handed off,
+    # its leads are their authors and may change them; the initiative's managers may always,
+    # and their edits after the hand-off are recorded and counted in the balance.
+    "group": (Capability.CONTRIBUTE, Capability.MANAGE_INITIATIVES),
 }
 
 

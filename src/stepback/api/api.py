@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as RuleError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -18,10 +19,12 @@ from ninja.operation import Operation
 from stepback.accounts.api import router as accounts_router
 from stepback.activity.api import router as activity_router
 from stepback.core.api_errors import field_errors, problem_answer, problem_response
+from stepback.core.api_messages import type_check_message
 from stepback.feedback.api import router as feedback_router
 from stepback.goals.api import router as goals_router
 from stepback.initiatives.api import router as initiatives_router
 from stepback.observations.api import router as observations_router
+from stepback.ownership.api import router as ownership_router
 from stepback.plans.api import router as plans_router
 from stepback.stakeholders.api import router as stakeholders_router
 from stepback.tokens.auth import TokenAuth
@@ -95,7 +98,7 @@ def _field_name(loc: tuple[object, ...]) -> str:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {"field": _field_name(err.get("loc", ())), "message": err.get("msg", _("Invalid value."))}
+        {"field": _field_name(err.get("loc", ())), "message": type_check_message(err)}
         for err in exc.errors
     ]
     return problem_response(422, _("The request is not valid."), errors=errors)
@@ -141,7 +144,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A fault of ours: logged with its traceback, as Django logs one, and answered in JSON."""
     response = problem_response(
-        500, "Something went wrong on our side. It is logged; try again later."
+        500, _("Something went wrong on our side. It is logged; try again later.")
     )
     log_response(
         "Internal Server Error: %s", request.path, response=response, request=request, exception=exc
@@ -154,6 +157,7 @@ api.add_router("", initiatives_router)
 api.add_router("", goals_router)
 api.add_router("", observations_router)
 api.add_router("", plans_router)
+api.add_router("", ownership_router)
 api.add_router("", stakeholders_router)
 api.add_router("", feedback_router)
 api.add_router("", activity_router)
@@ -176,14 +180,14 @@ def _refuse_unknown_query_parameters(operation: Operation) -> None:
         unknown = sorted(set(request.GET) - known)
         if unknown:
             raise ValidationError(
-                [{"loc": ("query", name), "msg": UNKNOWN_PARAMETER} for name in unknown]
+                [{"loc": ("query", name), "msg": str(UNKNOWN_PARAMETER)} for name in unknown]
             )
         return read_parameters(request, path_params, temporal_response)
 
     operation._get_values = get_values  # type: ignore[method-assign]
 
 
-UNKNOWN_PARAMETER = "This route takes no such parameter."
+UNKNOWN_PARAMETER = gettext_lazy("This route takes no such parameter.")
 
 # The operations the URLs serve: ninja binds a copy of each router's to the API.
 for _router in api._get_bound_routers():

@@ -17,6 +17,8 @@ from typing import TypeVar
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.http import HttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 M = TypeVar("M", bound=models.Model)
 
@@ -62,8 +64,22 @@ def api_names(renames: Mapping[str, str]) -> Iterator[None]:
 
 #: RFC 9457's media type: every error the API answers has it.
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-# RFC 9110's names, where Python's differ by version.
-_TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
+#: The ``title`` of each status the API answers with: RFC 9110's names, in the reader's
+#: language (RFC 9457 lets a title change for localisation); any other, Python's phrase.
+_TITLES: dict[int, Promise] = {
+    400: pgettext_lazy("HTTP status", "Bad Request"),
+    401: pgettext_lazy("HTTP status", "Unauthorized"),
+    403: pgettext_lazy("HTTP status", "Forbidden"),
+    404: pgettext_lazy("HTTP status", "Not Found"),
+    405: pgettext_lazy("HTTP status", "Method Not Allowed"),
+    409: pgettext_lazy("HTTP status", "Conflict"),
+    413: pgettext_lazy("HTTP status", "Content Too Large"),
+    415: pgettext_lazy("HTTP status", "Unsupported Media Type"),
+    422: pgettext_lazy("HTTP status", "Unprocessable Content"),
+    429: pgettext_lazy("HTTP status", "Too Many Requests"),
+    500: pgettext_lazy("HTTP status", "Internal Server Error"),
+    503: pgettext_lazy("HTTP status", "Service Unavailable"),
+}
 
 
 def problem(
@@ -76,7 +92,7 @@ def problem(
     """
     body: dict[str, object] = {
         "type": "about:blank",
-        "title": _TITLES.get(status, HTTPStatus(status).phrase),
+        "title": str(_TITLES.get(status, HTTPStatus(status).phrase)),
         "status": status,
         "detail": detail,
     }

@@ -5,6 +5,7 @@ No ``from __future__ import annotations`` here: pydantic evaluates these annotat
 """
 
 import datetime as dt
+import functools
 import re
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -57,6 +58,16 @@ def _types(annotation: Any) -> set[type]:
     return {annotation} if isinstance(annotation, type) else set()
 
 
+def _is_day(value: Any) -> bool:
+    return isinstance(value, dt.date) or (isinstance(value, str) and bool(ISO_DAY.fullmatch(value)))
+
+
+@functools.cache
+def _field_types(schema: type[Schema], field: str) -> frozenset[type]:
+    """``_types`` of a schema's field, worked out once: a bulk request checks it per item."""
+    return frozenset(_types(schema.model_fields[field].annotation))
+
+
 class _TextSchema(Schema):
     """Refuses a NUL character in any text, naming the field: PostgreSQL cannot store one,
     and no person types one. And reads numbers and days strictly: ``true`` is no number,
@@ -67,13 +78,12 @@ class _TextSchema(Schema):
     @field_validator("*", mode="before")
     @classmethod
     def _strict_scalars(cls, value: Any, info: ValidationInfo) -> Any:
-        allowed = _types(cls.model_fields[info.field_name or ""].annotation)
+        allowed = _field_types(cls, info.field_name or "")
         if isinstance(value, bool) and bool not in allowed and allowed & {int, float}:
             raise PydanticCustomError("number_type", NOT_A_NUMBER)
         if bool in allowed and isinstance(value, int | float) and not isinstance(value, bool):
             raise PydanticCustomError("bool_type", NOT_A_BOOLEAN)
-        is_day = isinstance(value, dt.date) or (isinstance(value, str) and ISO_DAY.fullmatch(value))
-        if dt.date in allowed and value is not None and not is_day:
+        if dt.date in allowed and value is not None and not _is_day(value):
             raise PydanticCustomError("date_type", NOT_A_DAY)
         return value
 

@@ -76,6 +76,11 @@ KINDS: dict[str, Promise] = {
     "network": _("Change network"),
     "championfeedback": _("Champion feedback"),
     "networkresource": _("Network resources"),
+    "group": _("Groups"),
+    "sprint": _("Learning Sprints"),
+    "handoff": _("Hand-offs"),
+    "checkin": _("Check-ins"),
+    "barrier": _("Barriers"),
 }
 
 # The past tense of each action (the last part of a verb), for the sentence.
@@ -111,6 +116,16 @@ PAST_TENSE: dict[str, Promise] = {
     "set_cadence": _("set the contact cadence of"),
     "nominate": _("nominated"),
     "decline": _("declined"),
+    "follow": _("started the sprint that follows"),
+    "confirm": _("confirmed"),
+    "complete": _("completed"),
+    "pause": _("paused"),
+    "resume": _("resumed"),
+    "reverse": _("reversed"),
+    "log": _("logged"),
+    "raise": _("raised"),
+    "resolve": _("resolved"),
+    "set_thresholds": _("set the balance thresholds of"),
 }
 # What an entry is about, as the sentence names it (a translation may add its article).
 TARGET_NAMES: dict[str, Promise] = {
@@ -140,6 +155,11 @@ TARGET_NAMES: dict[str, Promise] = {
     "network": pgettext_lazy("audit target", "change network"),
     "championfeedback": pgettext_lazy("audit target", "champion feedback"),
     "networkresource": pgettext_lazy("audit target", "network resource"),
+    "group": pgettext_lazy("audit target", "group"),
+    "sprint": pgettext_lazy("audit target", "Learning Sprint"),
+    "handoff": pgettext_lazy("audit target", "hand-off"),
+    "checkin": pgettext_lazy("audit target", "check-in"),
+    "barrier": pgettext_lazy("audit target", "barrier"),
 }
 # A verb's kind when it differs from its target ("added measurements for goal #12").
 KIND_NAMES: dict[str, Promise] = {

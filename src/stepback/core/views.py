@@ -38,3 +38,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
     healthy, checks = health.run_checks()
     body = {"status": "ok" if healthy else "error", **checks}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@public_view
+@never_cache
+@require_GET
+def livez(request: HttpRequest) -> HttpResponse:
+    """For a process supervisor: 200 whenever this process answers, checking nothing else
+    (no database, no task queue); ``/healthz`` says whether the site can serve. The
+    benchmark times it as the floor every request pays (the middleware alone)."""
+    return HttpResponse("ok", content_type="text/plain")

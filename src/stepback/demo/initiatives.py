@@ -32,8 +32,9 @@ from django.utils import timezone
 
 from stepback.core.models import Tag
 from stepback.demo.site import DemoSite, read_data
+from stepback.goals.bulk import MeasurementIn, measurements_add_many
 from stepback.goals.models import Goal, Measurement
-from stepback.goals.services import MeasurementIn, goal_create, measurements_add_many
+from stepback.goals.services import goal_create
 from stepback.initiatives.models import ChecklistTick, Initiative
 from stepback.initiatives.services import checklist_set, initiative_create
 from stepback.initiatives.stages import Stage

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from stepback.accounts.models import User
 from stepback.demo.accounts import ORGANISATIONS, PEOPLE
@@ -29,9 +30,17 @@ def demo_logins(request: HttpRequest) -> dict[str, Any]:
             email__in=[email for email, _, _ in PEOPLE], is_active=True
         ).values_list("email", flat=True)
     )
+    # The colon's spacing is the language's (French puts a space before it).
     logins = [
-        (email, "; ".join(f"{ORGANISATIONS[slug]}: {role.label}" for slug, role in roles.items()))
-        for email, _, roles in PEOPLE
+        (
+            email,
+            "; ".join(
+                _("%(organisation)s: %(role)s")
+                % {"organisation": ORGANISATIONS[slug], "role": role.label}
+                for slug, role in roles.items()
+            ),
+        )
+        for email, _name, roles in PEOPLE
         if email in present
     ]
     return {"demo_logins": logins, "demo_password": DEMO_PASSWORD} if logins else {}

@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
@@ -19,7 +20,7 @@ from pydantic import field_validator
 from stepback.accounts.models import Organisation
 from stepback.accounts.roles import Capability
 from stepback.core.api_schemas import Id, InputSchema, Paging
-from stepback.goals import services
+from stepback.goals import bulk, services
 from stepback.goals.models import Goal, Measurement
 from stepback.initiatives.selectors import initiative_for_org
 from stepback.tokens.auth import access, api_membership
@@ -154,7 +155,7 @@ class MeasurementPatch(InputSchema):
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
-            raise ValueError("Leave the field out to keep it; it cannot be null.")
+            raise ValueError(_("Leave the field out to keep it; it cannot be null."))
         return value
 
 
@@ -256,15 +257,13 @@ def add_measurements(
 ) -> Status[object]:
     membership = api_membership(request)
     goal = _goal(membership.organisation, goal_id)
-    items = [
-        services.MeasurementIn(**item.dict(), replace=payload.replace) for item in payload.items
-    ]
+    items = [bulk.MeasurementIn(**item.dict(), replace=payload.replace) for item in payload.items]
     try:
-        result = services.measurements_add_many(goal=goal, actor=membership.user, items=items)
+        result = bulk.measurements_add_many(goal=goal, actor=membership.user, items=items)
     except IntegrityError:
         # The same keys arrived in a concurrent request that committed first: store the
         # rest once more, now seeing its rows, so the retry still never stores twice.
-        result = services.measurements_add_many(goal=goal, actor=membership.user, items=items)
+        result = bulk.measurements_add_many(goal=goal, actor=membership.user, items=items)
     goal.refresh_from_db()
     return Status(
         201 if result.created else 200,

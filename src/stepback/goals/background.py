@@ -7,7 +7,7 @@ call), so that nothing imports in a circle.
 from __future__ import annotations
 
 from stepback.accounts.models import User
-from stepback.goals import imports, tasks
+from stepback.goals import committing, imports, tasks
 from stepback.goals.models import MeasurementImport
 
 
@@ -23,7 +23,7 @@ def import_commit_or_queue(*, measurement_import: MeasurementImport, actor: User
     """Store a claimed import now, or queue it for the worker when it is large; then
     ``measurement_import.state`` says how far it got."""
     if measurement_import.row_count < imports.BACKGROUND_ROWS:
-        imports.import_commit(measurement_import=measurement_import, actor=actor)
+        committing.import_commit(measurement_import=measurement_import, actor=actor)
     else:
         tasks.measurement_import_commit(measurement_import.pk, actor.pk)
         measurement_import.refresh_from_db(

@@ -1,6 +1,7 @@
 """Chart-sized data: at most a few hundred points however many measurements a goal has.
 
-Pure functions (no Django). A browser draws 500 points easily; 50,000 make the page heavy
+Pure functions but for the sentence saying what was averaged, written in the active
+language. A browser draws 500 points easily; 50,000 make the page heavy
 and the line unreadable, so long series are averaged per month, or, when even the months
 are too many, over equal runs of consecutive points. Each average sits at the mean date of
 the values it stands for. A goal with many measurements is drawn from its stored month
@@ -11,6 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+
+from django.utils.translation import gettext, ngettext
+
+from stepback.core.l10n import number
 
 __all__ = ["MAX_POINTS", "Series", "limit_months", "limit_points"]
 
@@ -33,16 +38,35 @@ def limit_points(
     for when, value in ordered:
         months.setdefault((when.year, when.month), []).append((when, value))
     if len(months) <= max_points:
-        return (
-            [_mean(group) for group in months.values()],
-            f"The chart shows monthly averages of {len(ordered):,} measurements.",
-        )
+        return [_mean(group) for group in months.values()], _period_note("monthly", len(ordered))
     size = -(-len(ordered) // max_points)  # ceiling division
     runs = [ordered[start : start + size] for start in range(0, len(ordered), size)]
+    note = gettext(
+        "The chart shows %(runs)s averages of about %(size)s consecutive measurements each "
+        "(%(count)s in all)."
+    ) % {"runs": number(len(runs)), "size": number(size), "count": number(len(ordered))}
+    return [_mean(run) for run in runs], note
+
+
+def _period_note(period: str, count: int) -> str:
+    """ "The chart shows monthly averages of 1,234 measurements.", or yearly ones."""
+    words = {"count": number(count)}
+    if period == "yearly":
+        return (
+            ngettext(
+                "The chart shows yearly averages of %(count)s measurement.",
+                "The chart shows yearly averages of %(count)s measurements.",
+                count,
+            )
+            % words
+        )
     return (
-        [_mean(run) for run in runs],
-        f"The chart shows {len(runs):,} averages of about {size:,} consecutive measurements "
-        f"each ({len(ordered):,} in all).",
+        ngettext(
+            "The chart shows monthly averages of %(count)s measurement.",
+            "The chart shows monthly averages of %(count)s measurements.",
+            count,
+        )
+        % words
     )
 
 
@@ -67,17 +91,23 @@ def limit_months(
     ordered = sorted(m for m in months if m[1] > 0)
     count = sum(n for _, n, _ in ordered)
     if len(ordered) <= max_points:
-        return (
-            [(when, total / n) for when, n, total in ordered],
-            f"The chart shows {period} averages of {count:,} measurements." if ordered else "",
-        )
+        means = [(when, total / n) for when, n, total in ordered]
+        return means, _period_note(period, count) if ordered else ""
     size = -(-len(ordered) // max_points)
     runs = [ordered[start : start + size] for start in range(0, len(ordered), size)]
-    return (
-        [_weighted(run) for run in runs],
-        f"The chart shows {len(runs):,} averages of {size:,} consecutive "
-        f"{'years' if period == 'yearly' else 'months'} each ({count:,} measurements in all).",
-    )
+    words = {"runs": number(len(runs)), "size": number(size), "count": number(count)}
+    # Only a series longer than ``max_points`` periods gets here: always many measurements.
+    if period == "yearly":
+        note = gettext(
+            "The chart shows %(runs)s averages of %(size)s consecutive years each "
+            "(%(count)s measurements in all)."
+        )
+    else:
+        note = gettext(
+            "The chart shows %(runs)s averages of %(size)s consecutive months each "
+            "(%(count)s measurements in all)."
+        )
+    return [_weighted(run) for run in runs], note % words
 
 
 def _weighted(run: Sequence[tuple[date, int, float]]) -> tuple[date, float]:

@@ -38,7 +38,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 from stepback.accounts.roles import Capability
 from stepback.core import l10n
 from stepback.core.access import OrgRequest, get_object_for_member, org_view
-from stepback.goals import background, exports, imports
+from stepback.goals import background, committing, exports, imports
 from stepback.goals.models import Goal, MeasurementImport
 from stepback.goals.selectors import goal_for_org
 from stepback.lib.formats import with_unit
@@ -330,14 +330,14 @@ def import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
     }
     if polling:
         if state in WORKING:
-            context["progress"] = imports.import_progress(measurement_import)
+            context["progress"] = committing.import_progress(measurement_import)
             return render(request, "goals/import_preview.html#progress", context)
         if state == State.DONE:
             messages.success(request, _done_message(measurement_import))
             return HttpResponseClientRedirect(context["goal_url"])
         return HttpResponseClientRefresh()
     if state in WORKING:
-        context["progress"] = imports.import_progress(measurement_import)
+        context["progress"] = committing.import_progress(measurement_import)
     elif state == State.DONE:
         context["done_message"] = _done_message(measurement_import)
     elif state in (State.READY, State.INVALID):
@@ -396,7 +396,7 @@ def import_commit(request: OrgRequest, import_id: int) -> HttpResponse:
         chosen = [change["row"] for change in measurement_import.changes]
     else:
         chosen = [int(row) for row in request.POST.getlist("replace") if row.isdigit()]
-    if not imports.import_claim(measurement_import=measurement_import, replace_rows=chosen):
+    if not committing.import_claim(measurement_import=measurement_import, replace_rows=chosen):
         return _to_preview(request, measurement_import)
     background.import_commit_or_queue(
         measurement_import=measurement_import, actor=request.membership.user
@@ -459,7 +459,7 @@ def _after_commit(
 def import_retry(request: OrgRequest, import_id: int) -> HttpResponse:
     """Run again a check or commit that stopped making progress; never stores a row twice."""
     measurement_import = _import(request, import_id, *LARGE_FIELDS)
-    if not imports.import_restart(measurement_import=measurement_import):
+    if not committing.import_restart(measurement_import=measurement_import):
         if measurement_import.state in WORKING:
             messages.info(request, _("This import is still making progress."))
         return _to_preview(request, measurement_import)

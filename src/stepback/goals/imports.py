@@ -8,29 +8,22 @@ too long to store, progress, and how each row stands against the goal's measurem
 (the rule of :mod:`goals.services`: one value a date). A row is *new* (its date has no
 value), *already stored* (its date has its value: skipped), or a *change* (its date has
 another value: shown as stored → new, for the person to replace or leave). Only problems
-block the commit, which stores the new rows and the accepted replacements through
-:func:`services.measurements_add_many`, all or nothing, so a master spreadsheet can be
-uploaded again and again to top a goal up.
-
-Progress: checking writes ``MeasurementImport.progress`` and ``progress_at`` as it goes.
-The commit runs in one transaction, whose writes other connections cannot see until it
-ends, so its progress and the time of it go to the cache instead (a file or Redis cache,
-shared by the web and worker processes). Progress shown is what is committed: rows
-written in that transaction are "written; none is stored until all are", never "stored",
-since a worker that dies then leaves none of them. An import that reports no progress for
-``STALE_AFTER`` has stopped: its worker died or restarted. :func:`import_restart` lets it
-be run again; a commit run again skips the rows it already stored.
+block the commit (:mod:`goals.committing`), which stores the new rows and the accepted
+replacements all or nothing, so a master spreadsheet can be uploaded again and again to top
+a goal up. The check keeps what it found (``checked_rows``), so the commit never reads the
+table again.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
-from collections.abc import Callable, Collection, Iterator
-from datetime import date, datetime, timedelta
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, timedelta
+from typing import NamedTuple
 
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,20 +48,9 @@ BACKGROUND_ROWS = 5_000
 CHUNK_ROWS = 5_000
 #: Problems kept for the preview and the problems download; more means "fix and retry".
 MAX_STORED_PROBLEMS = 100_000
-#: A check or commit that reports no progress for this long has stopped (its worker died).
-STALE_AFTER = timedelta(minutes=5)
 #: Uploaded files are kept this long, so people can come back to an import, then deleted.
 KEEP_DAYS = 30
 FIELDS = ("date", "value", "note", "source")
-GOAL_CHANGED = _(
-    "Measurements were added to this goal or changed since the check. Nothing was stored: "
-    "look at the rows again below."
-)
-COMMIT_FAILED = _(
-    "The import failed and nothing was stored. Try again; if it fails again, "
-    "tell your administrator."
-)
-
 State = MeasurementImport.State
 
 
@@ -293,21 +275,36 @@ def import_check(*, measurement_import: MeasurementImport) -> MeasurementImport:
 
     report(0)
     try:
-        found = _check(measurement_import, report)
+        found = check_rows(measurement_import, report)
     except TableError as error:
         measurement_import.state = State.FAILED
         measurement_import.error = str(error)[:500]
         measurement_import.save(update_fields=["state", "error"])
         return measurement_import
-    _store_check(measurement_import, found)
+    store_check(measurement_import, found)
     return measurement_import
+
+
+class CheckedRow(NamedTuple):
+    """A row the check kept for the commit (:func:`checked_rows`): a plain tuple, since a
+    commit reads tens of thousands."""
+
+    row: int
+    when: date
+    value: float
+    note: str
+    source: str
+
+
+#: A row as checked now (``ParsedRow``) or as the last check kept it.
+Row = ParsedRow | CheckedRow
 
 
 @dataclasses.dataclass(frozen=True)
 class Change:
     """A row whose date already has another value: ``stored`` → ``row.value``."""
 
-    row: ParsedRow
+    row: Row
     stored: float
 
 
@@ -316,12 +313,22 @@ class Found:
     """What checking every row found: its problems, and how the other rows stand."""
 
     problems: list[RowProblem] = dataclasses.field(default_factory=list)
-    new: list[ParsedRow] = dataclasses.field(default_factory=list)
+    new: list[Row] = dataclasses.field(default_factory=list)
     stored: int = 0
     changes: list[Change] = dataclasses.field(default_factory=list)
 
+    def place(self, row: Row, stored: float | None) -> None:
+        """Count a row without problems by the value its date has (``stored``): new,
+        already stored, or a change."""
+        if stored is None:
+            self.new.append(row)
+        elif stored == row.value:
+            self.stored += 1
+        else:
+            self.changes.append(Change(row, stored))
 
-def _store_check(measurement_import: MeasurementImport, found: Found, *, error: str = "") -> None:
+
+def store_check(measurement_import: MeasurementImport, found: Found, *, error: str = "") -> None:
     """Store what the check found; the person chooses replacements again (none yet)."""
     measurement_import.problems = [
         {"row": p.row, "column": p.column, "message": p.message}
@@ -339,6 +346,7 @@ def _store_check(measurement_import: MeasurementImport, found: Found, *, error: 
         for change in found.changes[:MAX_STORED_PROBLEMS]
     ]
     measurement_import.replace_rows = []
+    measurement_import.checked_rows = None if found.problems else _dump_checked(found)
     measurement_import.state = State.INVALID if found.problems else State.READY
     measurement_import.progress = measurement_import.row_count
     measurement_import.error = error
@@ -349,6 +357,7 @@ def _store_check(measurement_import: MeasurementImport, found: Found, *, error: 
             "stored_count",
             "changes",
             "replace_rows",
+            "checked_rows",
             "state",
             "progress",
             "error",
@@ -356,7 +365,33 @@ def _store_check(measurement_import: MeasurementImport, found: Found, *, error: 
     )
 
 
-def _check(measurement_import: MeasurementImport, report: Callable[[int], object]) -> Found:
+def _dump_checked(found: Found) -> bytes:
+    """The rows the commit may store (new ones, and changes the person may replace), as
+    they will be stored: zlib-compressed JSON of ``[row, day, value, note, source]``, the
+    day a date's ordinal (``date.toordinal``)."""
+    rows = sorted([*found.new, *(change.row for change in found.changes)], key=lambda r: r.row)
+    document = [(r.row, r.when.toordinal(), r.value, r.note, r.source) for r in rows]
+    return zlib.compress(json.dumps(document).encode(), 1)
+
+
+def checked_rows(measurement_import: MeasurementImport) -> list[CheckedRow] | None:
+    """The rows the last check kept (:func:`_dump_checked`), in row order; None when there
+    are none to read (an import checked before they were kept, or unreadable)."""
+    stored = measurement_import.checked_rows
+    if stored is None:
+        return None
+    try:
+        document = json.loads(zlib.decompress(bytes(stored)))
+        return [
+            CheckedRow(row, date.fromordinal(day), value, note, source)
+            for row, day, value, note, source in document
+        ]
+    except (zlib.error, ValueError, TypeError):
+        logger.warning("Import %s: checked rows unreadable; checking again", measurement_import.pk)
+        return None
+
+
+def check_rows(measurement_import: MeasurementImport, report: Callable[[int], object]) -> Found:
     """Every problem by row, and how every other row stands against the goal's
     measurements, checking ``CHUNK_ROWS`` at a time.
 
@@ -384,32 +419,50 @@ def _check(measurement_import: MeasurementImport, report: Callable[[int], object
         preview = tabular.validate(chunk, mapping, order, decimal=decimal)
         problems = list(preview.problems)
         in_chunk: dict[date, tuple[int, float]] = {}
-        for row in preview.rows:
-            problems.extend(_row_problems(row, mapping, in_chunk, earlier, today, bounds))
+        if _chunk_allowed(preview.rows, earlier, today, bounds):
+            for row in preview.rows:
+                in_chunk.setdefault(row.when, (row.row, row.value))
+        else:
+            for row in preview.rows:
+                problems.extend(_row_problems(row, mapping, in_chunk, earlier, today, bounds))
         for when, first in in_chunk.items():
             earlier.setdefault(when, first)
         bad = {problem.row for problem in problems}
-        good = [
-            dataclasses.replace(row, value=services.stored_value(row.value))
-            for row in preview.rows
-            if row.row not in bad
-        ]
-        stored = _stored_values(measurement_import, {row.when for row in good})
+        good = [_as_stored(row) for row in preview.rows if row.row not in bad]
+        stored = stored_values(measurement_import, {row.when for row in good})
         for row in good:
-            value = stored.get(row.when)
-            if value is None:
-                found.new.append(row)
-            elif value == row.value:
-                found.stored += 1
-            else:
-                found.changes.append(Change(row, value))
+            found.place(row, stored.get(row.when))
         found.problems.extend(problems)
         report(min(end, len(table.rows)))
     found.problems.sort(key=lambda p: p.row)
     return found
 
 
-def _stored_values(measurement_import: MeasurementImport, dates: set[date]) -> dict[date, float]:
+def _chunk_allowed(
+    rows: Sequence[ParsedRow],
+    earlier: dict[date, tuple[int, float]],
+    today: date,
+    bounds: tuple[float | None, float | None],
+) -> bool:
+    """Whether no row of a chunk can have a problem of :func:`_row_problems` (a rule
+    broken, a date of an earlier chunk), judged over the chunk at once."""
+    return services.batch_allowed(
+        [(row.when, row.value, row.note, row.source) for row in rows], today, bounds
+    ) and earlier.keys().isdisjoint(row.when for row in rows)
+
+
+def _as_stored(row: ParsedRow) -> ParsedRow:
+    """The row with its value as it is stored (``services.stored_value``)."""
+    value = services.stored_value(row.value)
+    return row if value == row.value else dataclasses.replace(row, value=value)
+
+
+def key_prefix(measurement_import: MeasurementImport) -> str:
+    """The start of the idempotency key of every row this import stores."""
+    return f"import-{measurement_import.pk}-row-"
+
+
+def stored_values(measurement_import: MeasurementImport, dates: set[date]) -> dict[date, float]:
     """The goal's value on each of these dates that has one, except values this import
     itself stored (a commit run again finds its own rows by their keys)."""
     if not dates:
@@ -418,7 +471,7 @@ def _stored_values(measurement_import: MeasurementImport, dates: set[date]) -> d
         Measurement.objects.filter(
             goal_id=measurement_import.goal_id, date__gte=min(dates), date__lte=max(dates)
         )
-        .exclude(idempotency_key__startswith=_key_prefix(measurement_import))
+        .exclude(idempotency_key__startswith=key_prefix(measurement_import))
         .values_list("date", "value")
     )
     return {when: value for when, value in measurements if when in dates}
@@ -491,141 +544,8 @@ def sample_rows(
     order = DateOrder(measurement_import.date_order or DateOrder.ISO)
     parsed = tabular.validate(head, mapping, order, decimal=decimal).rows
     rows = [row for row in parsed if row.row not in skip]
-    taken = _stored_values(measurement_import, {row.when for row in rows})
+    taken = stored_values(measurement_import, {row.when for row in rows})
     return [row for row in rows if row.when not in taken][:limit]
-
-
-# --- committing --------------------------------------------------------------------------------
-
-
-def _key_prefix(measurement_import: MeasurementImport) -> str:
-    return f"import-{measurement_import.pk}-row-"
-
-
-def _progress_key(measurement_import: MeasurementImport) -> str:
-    return f"stepback:import:{measurement_import.pk}:commit-progress"
-
-
-def _report_commit(measurement_import: MeasurementImport, phase: str, done: int) -> None:
-    """Record how far the commit is: (phase, rows done, when), for a day at most."""
-    cache.set(_progress_key(measurement_import), (phase, done, timezone.now()), 24 * 3600)
-
-
-def import_claim(
-    *, measurement_import: MeasurementImport, replace_rows: Collection[int] = ()
-) -> bool:
-    """Move a READY import to COMMITTING, with the rows of its changes to replace (the
-    others keep their stored value); False if it was not ready (a second click)."""
-    changed = {change["row"] for change in measurement_import.changes}
-    chosen = sorted(changed.intersection(replace_rows))
-    claimed = MeasurementImport.objects.filter(pk=measurement_import.pk, state=State.READY).update(
-        state=State.COMMITTING, error="", progress_at=timezone.now(), replace_rows=chosen
-    )
-    if claimed:
-        _report_commit(measurement_import, "checking", 0)
-        measurement_import.refresh_from_db(fields=["state", "error", "progress_at", "replace_rows"])
-    return bool(claimed)
-
-
-def import_restart(*, measurement_import: MeasurementImport) -> bool:
-    """Take over a check or commit that stopped making progress, to run it again.
-
-    False if the import is not checking or committing, or is still making progress, or a
-    second click already took it over. Running a commit again never stores a row twice:
-    the rows' idempotency keys skip those already stored.
-    """
-    if not import_progress(measurement_import).stalled:
-        return False
-    now = timezone.now()
-    taken = MeasurementImport.objects.filter(
-        pk=measurement_import.pk,
-        state=measurement_import.state,
-        progress_at=measurement_import.progress_at,
-    ).update(progress=0, progress_at=now)
-    if not taken:
-        return False
-    if measurement_import.state == State.COMMITTING:
-        _report_commit(measurement_import, "checking", 0)
-    measurement_import.progress, measurement_import.progress_at = 0, now
-    return True
-
-
-def import_commit(
-    *, measurement_import: MeasurementImport, actor: User | None
-) -> MeasurementImport:
-    """Store the new rows of a claimed import and replace the chosen values, in one
-    transaction, or nothing.
-
-    The rows are checked again first: measurements may have been added since the preview.
-    If a row now meets a value the person has not seen (a new change, or a stored value
-    that moved), nothing is stored and the import is READY again with what the check
-    finds now and ``GOAL_CHANGED``. Each row's idempotency key is ``import-<id>-row-<n>``,
-    so running this twice never stores a row twice. On any other failure the import is
-    READY again with an error.
-    """
-    if measurement_import.state != State.COMMITTING:
-        raise ImportNotReady("Claim the import (import_claim) before committing it.")
-    _report_commit(measurement_import, "checking", 0)
-    try:
-        found = _check(
-            measurement_import, lambda done: _report_commit(measurement_import, "checking", done)
-        )
-        if found.problems:
-            _store_check(measurement_import, found)
-            return measurement_import
-        shown = {change["row"]: change["stored"] for change in measurement_import.changes}
-        if any(shown.get(change.row.row) != change.stored for change in found.changes):
-            _store_check(measurement_import, found, error=str(GOAL_CHANGED))
-            return measurement_import
-        accepted = set(measurement_import.replace_rows)
-        prefix = _key_prefix(measurement_import)
-        items = [
-            services.MeasurementIn(
-                date=row.when,
-                value=row.value,
-                note=row.note,
-                source=row.source,
-                idempotency_key=f"{prefix}{row.row}",
-                replace=replace,
-            )
-            for row, replace in sorted(
-                [(row, False) for row in found.new]
-                + [(change.row, True) for change in found.changes if change.row.row in accepted],
-                key=lambda pair: pair[0].row,
-            )
-        ]
-        try:
-            result = services.measurements_add_many(
-                goal=measurement_import.goal,
-                items=items,
-                actor=actor,
-                verb="measurement.import",
-                facts={"import": measurement_import.pk, "file": measurement_import.filename},
-                on_progress=lambda done: _report_commit(measurement_import, "storing", done),
-            )
-        except ValidationError:
-            # A value arrived on one of the rows' dates between the check and the write.
-            found = _check(measurement_import, lambda done: None)
-            _store_check(measurement_import, found, error=str(GOAL_CHANGED))
-            return measurement_import
-    except Exception:
-        logger.exception("Import %s failed", measurement_import.pk)
-        # Only if still committing: a run restarted alongside may have stored every row.
-        MeasurementImport.objects.filter(pk=measurement_import.pk, state=State.COMMITTING).update(
-            state=State.READY, error=COMMIT_FAILED
-        )
-        measurement_import.refresh_from_db(fields=["state", "error"])
-        return measurement_import
-    finally:
-        cache.delete(_progress_key(measurement_import))
-    measurement_import.state = State.DONE
-    measurement_import.imported_count = result.created + result.already_stored
-    measurement_import.replaced_count = result.replaced
-    measurement_import.stored_count = found.stored
-    measurement_import.save(
-        update_fields=["state", "imported_count", "replaced_count", "stored_count"]
-    )
-    return measurement_import
 
 
 def imports_delete_old(*, days: int = KEEP_DAYS) -> int:
@@ -649,41 +569,3 @@ def imports_delete_old(*, days: int = KEEP_DAYS) -> int:
 
 def _delete_import(pk: int) -> None:
     MeasurementImport.objects.filter(pk=pk).delete()
-
-
-@dataclasses.dataclass(frozen=True)
-class Progress:
-    done: int
-    total: int
-    label: str
-    #: When checking or committing last reported progress (or was started).
-    at: datetime
-    working: bool
-
-    @property
-    def percent(self) -> int:
-        return min(100, self.done * 100 // self.total) if self.total else 0
-
-    @property
-    def stalled(self) -> bool:
-        """Still checking or committing, but with no progress for ``STALE_AFTER``."""
-        return self.working and timezone.now() - self.at > STALE_AFTER
-
-
-def import_progress(measurement_import: MeasurementImport) -> Progress:
-    """How far checking or committing has come, for the progress bar."""
-    total = measurement_import.row_count
-    at = measurement_import.progress_at or measurement_import.created_at
-    working = measurement_import.state in (State.VALIDATING, State.COMMITTING)
-    if measurement_import.state == State.COMMITTING:
-        phase, done, reported = cache.get(_progress_key(measurement_import)) or ("checking", 0, at)
-        at = max(at, reported)
-        if phase == "storing":
-            # Written inside the commit's transaction: none is stored (or would survive the
-            # worker's death) until all are, so the label never calls them stored.
-            label = f"{done:,} of {total:,} rows written; none is stored until all are"
-            return Progress(done, total, label, at, working)
-        label = f"{done:,} of {total:,} rows checked again before storing"
-        return Progress(done, total, label, at, working)
-    done = measurement_import.progress
-    return Progress(done, total, f"{done:,} of {total:,} rows checked", at, working)

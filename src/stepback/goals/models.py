@@ -337,6 +337,12 @@ class MeasurementImport(models.Model):
     changes = models.JSONField(default=list, blank=True)
     #: The rows of ``changes`` whose stored value the commit replaces, chosen at the claim.
     replace_rows = models.JSONField(default=list, blank=True)
+    #: The rows a check without problems found new or changed, as they will be stored, so
+    #: the commit stores them without reading the table again (``imports.checked_rows``).
+    checked_rows = models.BinaryField(
+        null=True,
+        help_text="The checked rows: compressed JSON of [row, day, value, note, source].",
+    )
     imported_count = models.PositiveIntegerField(default=0)
     replaced_count = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)

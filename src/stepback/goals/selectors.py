@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
+from django.db import connection
 from django.db.models import Avg, Case, Count, Max, Min, Q, QuerySet, Sum, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from stepback.accounts.models import Organisation
+from stepback.core import l10n
 from stepback.goals import chartdata, pace
 from stepback.goals.models import (
     STATUS_KEYS,
@@ -140,18 +142,24 @@ class MonthRow(NamedTuple):
 
 
 def summary_rows(
-    goal: Goal, *, after: date | None = None, before: date | None = None, at_most: int
+    goal: Goal,
+    *,
+    after: date | None = None,
+    before: date | None = None,
+    at_most: int,
+    count: int | None = None,
 ) -> tuple[list[MonthRow], str]:
     """The goal's month summaries strictly between the months ``after`` and ``before``,
     oldest first, and "monthly"; when there are more than ``at_most``, summed per year in
-    SQL instead, and "yearly": a history of centuries still costs a few hundred rows."""
+    SQL instead, and "yearly": a history of centuries still costs a few hundred rows.
+    ``count``: how many months lie between, when the caller knows (saves counting them)."""
     rows = MonthSummary.objects.filter(goal=goal)
     if after is not None:
         rows = rows.filter(month__gt=after)
     if before is not None:
         rows = rows.filter(month__lt=before)
     fields = ("month", "count", "total", "first_date", "last_date")
-    if rows.count() <= at_most:
+    if (rows.count() if count is None else count) <= at_most:
         return [MonthRow(*row) for row in rows.order_by("month").values_list(*fields)], "monthly"
     years = (
         rows.annotate(year=YearStart("month"))
@@ -176,45 +184,75 @@ def pace_series(goal: Goal, as_of: date | None = None) -> tuple[list[pace.Point]
     then one point per month (its mean, dated half-way through its measurements; per year
     when a long history has too many months), then its newest :data:`RECENT_POINTS`
     measurements; months cut by the first date or by the recent window are summed over the
-    part outside them.
+    part outside them. Four queries at most, the newest points read on a plain cursor:
+    every write pays for this (``services.goal_refresh_pace``).
     """
     known = MonthSummary.objects.filter(goal=goal).aggregate(
-        n=Sum("count"), first=Min("first_date"), last=Max("last_date")
+        n=Sum("count"), first=Min("first_date"), last=Max("last_date"), months=Count("id")
     )
     stored, first = known["n"] or 0, known["first"]
     rows = Measurement.objects.filter(goal=goal)
     everything = (rows if as_of is None else rows.filter(date__lte=as_of)).order_by("date", "id")
     if stored <= PACE_MAX_POINTS or (as_of is not None and as_of < known["last"]):
-        return [pace.Point(d, v) for d, v in everything.values_list("date", "value")], stored
+        return _dated_values(everything), stored
     # From here every stored date is on or before ``as_of``. (No ``date <= as_of`` on the
     # reads below: beside their own range, SQLite would scan by it instead.)
-    recent = list(rows.order_by("-date", "-id").values_list("date", "value")[:RECENT_POINTS])
-    cutoff = recent[-1][0]  # points on this date may be cut: they join the summed history
+    recent = _dated_values(rows.order_by("-date", "-id")[:RECENT_POINTS])
+    cutoff = recent[-1].when  # points on this date may be cut: they join the summed history
     if cutoff <= first:
-        return [pace.Point(d, v) for d, v in everything.values_list("date", "value")], stored
-    history: list[pace.Point | None] = [_summed(rows.filter(date=first), first)]
+        return _dated_values(everything), stored
     first_month, cutoff_month = _month_start(first), _month_start(cutoff)
-    if first_month == cutoff_month:
-        history.append(_summed(rows.filter(date__gt=first, date__lte=cutoff)))
-    else:
-        history.append(_summed(rows.filter(date__gt=first, date__lt=next_month(first))))
+    same_month = first_month == cutoff_month
+    # The cut months in one query: the first date (part 0), the rest of its month (1), and
+    # the cutoff's month up to the cutoff (2); in one month, 1 runs up to the cutoff.
+    split = cutoff + timedelta(days=1) if same_month else next_month(first)
+    parts = (
+        Measurement.objects.filter(
+            Q(goal=goal, date__gte=first, date__lt=min(split, cutoff + timedelta(days=1)))
+            | Q(goal=goal, date__gte=max(cutoff_month, split), date__lte=cutoff)
+        )
+        .annotate(part=Case(When(date=first, then=0), When(date__lt=split, then=1), default=2))
+        .values("part")
+        .annotate(mean=Avg("value"), first=Min("date"), last=Max("date"))
+        .order_by()
+    )
+    cut = {row["part"]: row for row in parts}
+    history = [_summed(cut.get(0), first), _summed(cut.get(1))]
+    if not same_month:
         budget = PACE_MAX_POINTS - RECENT_POINTS - 4
-        between, _ = summary_rows(goal, after=first_month, before=cutoff_month, at_most=budget)
+        # Every month from the cutoff's on holds a recent point; the first month holds none.
+        recent_months = len({(p.when.year, p.when.month) for p in recent})
+        between_count = known["months"] - recent_months - 1
+        between, _ = summary_rows(
+            goal, after=first_month, before=cutoff_month, at_most=budget, count=between_count
+        )
         history += [
             pace.Point(*p)
             for p in chartdata.limit_months(
                 [(m.middle, m.points, m.total) for m in between], budget
             )[0]
         ]
-        history.append(_summed(rows.filter(date__gte=cutoff_month, date__lte=cutoff)))
-    tail = [pace.Point(d, v) for d, v in reversed(recent) if d > cutoff]
+        history.append(_summed(cut.get(2)))
+    tail = [p for p in reversed(recent) if p.when > cutoff]
     return [p for p in history if p is not None] + tail, stored
 
 
-def _summed(rows: QuerySet[Measurement], when: date | None = None) -> pace.Point | None:
-    """The mean of ``rows`` as one point, dated ``when`` or half-way through them."""
-    found = rows.aggregate(mean=Avg("value"), first=Min("date"), last=Max("date"))
-    if found["mean"] is None:
+def _dated_values(measurements: QuerySet[Measurement]) -> list[pace.Point]:
+    """``(date, value)`` of each row as points, fetched on a plain cursor: the ORM's
+    per-value converters cost more than the query for a thousand rows."""
+    sql, params = measurements.values_list("date", "value").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            pace.Point(when if isinstance(when, date) else date.fromisoformat(when), value)
+            for when, value in cursor.fetchall()
+        ]
+
+
+def _summed(found: Mapping[str, Any] | None, when: date | None = None) -> pace.Point | None:
+    """A part of ``pace_series``'s cut months (its mean, first and last date) as one
+    point, dated ``when`` or half-way through it."""
+    if found is None:
         return None
     if when is None:
         start = found["first"].toordinal()
@@ -344,5 +382,6 @@ def attach_sparklines(goals: list[Goal]) -> None:
             planned_path=[(p.when, p.value) for p in path],
             milestones=[(m.date, m.value) for m in milestones],
             compact=True,
+            style=l10n.goal_chart_style(goal.target_value, goal.baseline_value),
             **chart_ends(goal, series[0] if series else None),
         )

@@ -7,18 +7,17 @@ records one audit entry, and refreshes the goal's stored pace when its data chan
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,11 +37,10 @@ from stepback.goals.models import (
     Goal,
     Measurement,
     Milestone,
-    MonthStart,
-    MonthSummary,
     bound_problem,
 )
-from stepback.goals.selectors import goal_spec, next_month, pace_detail, pace_series
+from stepback.goals.selectors import goal_spec, pace_detail, pace_series
+from stepback.goals.summaries import summaries_refresh
 from stepback.initiatives.models import Initiative
 from stepback.lib.formats import trim_number, with_unit
 
@@ -90,56 +88,6 @@ def goal_refresh_pace(*, goal: Goal, as_of: date | None = None) -> pace.PaceResu
         ]
     )
     return result
-
-
-def summaries_refresh(*, goal: Goal, dates: Iterable[date]) -> None:
-    """Rebuild the month summaries of the months these dates fall in, from the measurements
-    stored now: a write costs the months it touches, not the goal's whole history."""
-    months = {when.replace(day=1) for when in dates}
-    if not months:
-        return
-    MonthSummary.objects.filter(goal=goal, month__in=months).delete()
-    end = next_month(max(months))
-    rows = (
-        Measurement.objects.filter(goal=goal, date__gte=min(months), date__lt=end)
-        .annotate(month=MonthStart("date"))
-        .values("month")
-        .annotate(count=Count("id"), total=Sum("value"), first=Min("date"), last=Max("date"))
-        .order_by()
-    )
-    MonthSummary.objects.bulk_create(
-        MonthSummary(
-            goal=goal,
-            month=row["month"],
-            count=row["count"],
-            total=row["total"],
-            first_date=row["first"],
-            last_date=row["last"],
-        )
-        for row in rows
-        if row["month"] in months
-    )
-
-
-def summaries_rebuild(*, goals: Iterable[Goal]) -> None:
-    """Rebuild every month summary of these goals (after rows were loaded around the
-    services, as the benchmark does)."""
-    for goal in goals:
-        MonthSummary.objects.filter(goal=goal).delete()
-        first_last = Measurement.objects.filter(goal=goal).aggregate(
-            first=Min("date"), last=Max("date")
-        )
-        if first_last["first"] is not None:
-            summaries_refresh(
-                goal=goal, dates=_month_starts(first_last["first"], first_last["last"])
-            )
-
-
-def _month_starts(first: date, last: date) -> Iterator[date]:
-    month = first.replace(day=1)
-    while month <= last:
-        yield month
-        month = next_month(month)
 
 
 class GoalChanges(TypedDict, total=False):
@@ -354,17 +302,6 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
-class MeasurementIn:
-    date: date
-    value: float
-    note: str = ""
-    source: str = ""
-    idempotency_key: str | None = None
-    #: When the goal has another value on this date: replace it (else the item is refused).
-    replace: bool = False
-
-
-@dataclass(frozen=True)
 class MeasurementAdded:
     """What ``measurement_add`` did: the measurement now stored on the date, and how."""
 
@@ -426,14 +363,32 @@ def measurement_problems(
     return problems
 
 
-@dataclass(frozen=True)
-class BulkResult:
-    created: int
-    already_stored: int
-    replaced: int = 0
+def batch_allowed(
+    measurements: Sequence[tuple[date, float, str, str]],
+    today: date,
+    bounds: tuple[float | None, float | None] = (None, None),
+) -> bool:
+    """Whether no ``(date, value, note, source)`` of a batch breaks a rule of
+    :func:`measurement_problems`, judged over the whole batch at once (the latest date, the
+    extreme values, the longest texts): callers ask item by item only when it says no, to
+    name the items."""
+    if not measurements:
+        return True
+    dates, values, notes, sources = zip(*measurements, strict=True)
+    low, high = min(values), max(values)
+    lower, upper = bounds
+    return (
+        max(dates) <= today
+        and all(map(math.isfinite, values))
+        and max(abs(low), abs(high)) <= MAX_ABS_NUMBER
+        and (lower is None or low >= lower)
+        and (upper is None or high <= upper)
+        and max(map(len, notes)) <= NOTE_LENGTH
+        and max(map(len, sources)) <= SOURCE_LENGTH
+    )
 
 
-def _replacement(value: float, note: str, source: str) -> MeasurementChanges:
+def replacement_changes(value: float, note: str, source: str) -> MeasurementChanges:
     """A replacement's changes: the value, and the note and source when given (an empty
     one keeps what is stored)."""
     changes: MeasurementChanges = {"value": value}
@@ -495,7 +450,7 @@ def measurement_add(
         raise AnotherValueStored(stored, goal.unit)
     previous = stored.value
     measurement_update(
-        measurement=stored, actor=actor, changes=_replacement(value, note, source), goal=goal
+        measurement=stored, actor=actor, changes=replacement_changes(value, note, source), goal=goal
     )
     return MeasurementAdded(stored, Outcome.REPLACED, previous)
 
@@ -596,211 +551,3 @@ def measurement_delete(*, measurement: Measurement, actor: User | None) -> None:
     measurement.delete()
     summaries_refresh(goal=goal, dates=[measurement.date])
     goal_refresh_pace(goal=goal)
-
-
-def _as_stored(item: MeasurementIn) -> MeasurementIn:
-    """The item with its value and texts as they are stored (``stored_value``,
-    ``stored_text``)."""
-    value, note, source = stored_value(item.value), stored_text(item.note), stored_text(item.source)
-    if (value, note, source) == (item.value, item.note, item.source):
-        return item
-    return dataclasses.replace(item, value=value, note=note, source=source)
-
-
-def _check_items(
-    items: Sequence[MeasurementIn], today: date, bounds: tuple[float | None, float | None]
-) -> None:
-    """Every item's problems, named ``items[i].field`` as the API names them: the rules of
-    one measurement, and keys and dates repeated within the request."""
-    errors: dict[str, list[str]] = {}
-    keys: dict[str, int] = {}
-    dates: dict[date, int] = {}
-    for index, item in enumerate(items):
-        key = item.idempotency_key
-        if key is not None and key in keys:
-            errors[f"items[{index}].idempotency_key"] = [
-                f"items[{index}] repeats the idempotency_key of items[{keys[key]}]: {key!r}."
-            ]
-        elif key is not None:
-            keys[key] = index
-        if item.date in dates:
-            errors.setdefault(f"items[{index}].date", []).append(
-                f"items[{index}] repeats the date of items[{dates[item.date]}] "
-                f"({item.date.isoformat()}); a goal keeps one value a date."
-            )
-        else:
-            dates[item.date] = index
-        problems = measurement_problems(
-            when=item.date,
-            value=item.value,
-            note=item.note,
-            source=item.source,
-            today=today,
-            bounds=bounds,
-        )
-        for field, message in problems.items():
-            errors.setdefault(f"items[{index}].{field}", []).append(message)
-    if errors:
-        raise ValidationError(errors)
-
-
-def stored_by_date(goal: Goal, dates: Collection[date]) -> dict[date, Measurement]:
-    """The goal's measurements on these dates, in one query over their range."""
-    if not dates:
-        return {}
-    wanted = set(dates)
-    rows = (
-        Measurement.objects.filter(goal=goal, date__gte=min(wanted), date__lte=max(wanted))
-        .only("id", "date", "value", "note", "source", "idempotency_key")
-        .iterator(chunk_size=BULK_BATCH_SIZE)
-    )
-    return {row.date: row for row in rows if row.date in wanted}
-
-
-def _stored_keys(goal: Goal, keys: list[str]) -> set[str]:
-    stored: set[str] = set()
-    for start in range(0, len(keys), BULK_BATCH_SIZE):
-        stored.update(
-            key
-            for key in Measurement.objects.filter(
-                goal=goal, idempotency_key__in=keys[start : start + BULK_BATCH_SIZE]
-            ).values_list("idempotency_key", flat=True)
-            if key
-        )
-    return stored
-
-
-#: How many replaced values an audit entry lists (as text, which the log cuts at
-#: ``audit.MAX_TEXT`` characters); the count is always complete.
-MAX_LISTED_REPLACEMENTS = 100
-
-
-@transaction.atomic
-def measurements_add_many(
-    *,
-    goal: Goal,
-    actor: User | None,
-    items: Sequence[MeasurementIn],
-    verb: str = "measurement.add_many",
-    facts: dict[str, Any] | None = None,
-    on_progress: Callable[[int], object] | None = None,
-) -> BulkResult:
-    """Store many measurements at once, all or nothing, with one audit entry for them all.
-
-    The same rule as ``measurement_add``, item by item: an item whose idempotency key is
-    already stored for this goal (a retried request), or whose date already has its value,
-    is skipped and counted as already stored, so a retry never creates duplicates; an item
-    whose date has another value is refused, by its index, unless it asks to ``replace``
-    it. Keys and dates must be unique within one call. ``on_progress`` is called with the
-    number of rows written so far after each batch. ``verb`` and ``facts`` say in the
-    audit log where the items came from (an import, the API).
-    """
-    items = [_as_stored(item) for item in items]
-    _check_items(items, goal.organisation.today(), goal.bounds)
-    keys = [item.idempotency_key for item in items if item.idempotency_key]
-    stored_keys = _stored_keys(goal, keys)
-    fresh = [
-        item
-        for item in items
-        if not item.idempotency_key or item.idempotency_key not in stored_keys
-    ]
-    stored = stored_by_date(goal, [item.date for item in fresh])
-    new: list[MeasurementIn] = []
-    replaced: list[tuple[Measurement, float]] = []
-    conflicts: dict[str, str] = {}
-    for index, item in enumerate(items):
-        if item.idempotency_key and item.idempotency_key in stored_keys:
-            continue
-        row = stored.get(item.date)
-        if row is None:
-            new.append(item)
-        elif row.value == item.value:
-            continue
-        elif item.replace:
-            replaced.append((row, row.value))
-            for name, value in _replacement(item.value, item.note, item.source).items():
-                setattr(row, name, value)
-        else:
-            conflicts[f"items[{index}].date"] = another_value_message(
-                row.date, row.value, goal.unit
-            )
-    if conflicts:
-        raise ValidationError(conflicts)
-    _insert_measurements(goal, actor, new, on_progress)
-    rows = [row for row, _ in replaced]
-    Measurement.objects.bulk_update(rows, ["value", "note", "source"], batch_size=BULK_BATCH_SIZE)
-    result = BulkResult(
-        created=len(new),
-        already_stored=len(items) - len(new) - len(replaced),
-        replaced=len(replaced),
-    )
-    if result.created or result.replaced:
-        changes: dict[str, Any] = {"created": result.created, **(facts or {})}
-        if replaced:
-            changes["replaced"] = ", ".join(
-                f"{row.date.isoformat()} {number_text(old)} → {number_text(row.value)}"
-                for row, old in replaced[:MAX_LISTED_REPLACEMENTS]
-            )
-            changes["replaced_count"] = result.replaced
-        _record(goal, actor, verb, changes)
-        summaries_refresh(goal=goal, dates={m.date for m in new} | {row.date for row in rows})
-    goal_refresh_pace(goal=goal)
-    return result
-
-
-_MEASUREMENT_COLUMNS = (
-    "organisation_id",
-    "goal_id",
-    "date",
-    "value",
-    "note",
-    "source",
-    "idempotency_key",
-    "created_by_id",
-    "created_at",
-)
-
-
-def _insert_measurements(
-    goal: Goal,
-    actor: User | None,
-    items: Sequence[MeasurementIn],
-    on_progress: Callable[[int], object] | None,
-) -> None:
-    """Insert checked items as prepared rows, ``INSERT_BATCH_SIZE`` to one ``executemany``
-    of one statement: the database's bulk path, with no model object per row.
-
-    A key stored meanwhile by a concurrent request breaks the unique constraint and raises
-    ``IntegrityError``, rolling the whole call back (callers retry; see the API).
-    """
-    table = connection.ops.quote_name(Measurement._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _MEASUREMENT_COLUMNS)
-    marks = ", ".join(["%s"] * len(_MEASUREMENT_COLUMNS))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-    ops = connection.ops
-    head = (goal.organisation_id, goal.pk)
-    tail = (actor.pk if actor else None, ops.adapt_datetimefield_value(timezone.now()))
-    for start in range(0, len(items), INSERT_BATCH_SIZE):
-        batch = items[start : start + INSERT_BATCH_SIZE]
-        _insert_batch(
-            sql,
-            [
-                (
-                    *head,
-                    ops.adapt_datefield_value(item.date),
-                    item.value,
-                    item.note,
-                    item.source,
-                    item.idempotency_key,
-                    *tail,
-                )
-                for item in batch
-            ],
-        )
-        if on_progress is not None:
-            on_progress(start + len(batch))
-
-
-def _insert_batch(sql: str, rows: list[tuple[Any, ...]]) -> None:
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)

@@ -15,7 +15,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from stepback.accounts.models import Organisation, User
-from stepback.goals import imports
+from stepback.goals import committing, imports
 from stepback.goals.models import Goal, MeasurementImport
 from stepback.goals.services import goal_refresh_pace
 
@@ -27,7 +27,8 @@ def refresh_all_goal_paces() -> int:
     """Reassess each goal of an active initiative once its organisation's day has turned.
 
     "Expected by now" moves at each school's own midnight, so this runs hourly and
-    refreshes the goals whose stored pace is older than their organisation's today.
+    refreshes the goals whose stored pace is older than their organisation's today, or
+    lacks the details the goal page shows (a goal judged before they were stored).
     Returns how many goals were refreshed; a goal that fails is logged and skipped (each
     goal in its own savepoint, so a failed query cannot spoil the next goal's).
     """
@@ -36,7 +37,7 @@ def refresh_all_goal_paces() -> int:
         today = organisation.today()
         goals = (
             Goal.objects.filter(organisation=organisation, initiative__archived_at__isnull=True)
-            .filter(Q(status_as_of__lt=today) | Q(status_as_of__isnull=True))
+            .filter(Q(status_as_of__lt=today) | Q(status_as_of__isnull=True) | Q(pace_detail={}))
             .select_related("organisation")
             .prefetch_related("milestones")
         )
@@ -62,11 +63,11 @@ def measurement_import_check(import_id: int) -> str:
 
 @db_task()
 def measurement_import_commit(import_id: int, user_id: int | None) -> str:
-    """Store a large, claimed import in the background (see ``imports.import_commit``)."""
+    """Store a large, claimed import in the background (see ``committing.import_commit``)."""
     measurement_import = MeasurementImport.objects.select_related("goal").get(pk=import_id)
     if measurement_import.state == MeasurementImport.State.COMMITTING:
         actor = User.objects.filter(pk=user_id).first() if user_id else None
-        imports.import_commit(measurement_import=measurement_import, actor=actor)
+        committing.import_commit(measurement_import=measurement_import, actor=actor)
     return measurement_import.state
 
 

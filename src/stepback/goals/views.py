@@ -8,6 +8,7 @@ with its errors, or the dashboard's filtered list. Other requests get the page o
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from stepback.accounts.roles import Capability
+from stepback.accounts.roles import Capability, Role
 from stepback.core import l10n
 from stepback.core.access import OrgRequest, get_object_for_member, org_view
 from stepback.core.htmx import render_page_or_partial
@@ -44,6 +45,7 @@ from stepback.goals.selectors import (
 from stepback.initiatives.models import Initiative
 from stepback.initiatives.selectors import initiative_for_org
 from stepback.lib import charts
+from stepback.ownership.overview import dashboard_panel
 
 MEASUREMENTS_PER_PAGE = 50
 #: How many goals the dashboard lists under "Needs attention"; the rest are a link away.
@@ -101,6 +103,15 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         "initiatives": initiatives,
         "initiatives_url": reverse("initiatives:list", kwargs={"org": org.slug}),
         "can_manage": request.membership.can(Capability.MANAGE_INITIATIVES),
+        # The leader's panel (balance, overdue barriers): for those who run initiatives.
+        "ownership_panel": dashboard_panel(
+            org,
+            request.membership.user,
+            only_theirs=request.membership.role == Role.LEADER,
+            today=org.today(),
+        )
+        if request.membership.can(Capability.MANAGE_INITIATIVES)
+        else None,
     }
     # Without initiatives the page has no list to swap: htmx gets the whole page then.
     return render_page_or_partial(
@@ -176,8 +187,19 @@ def goal_delete(request: OrgRequest, initiative_id: int, goal_id: int) -> HttpRe
 @org_view()
 @require_GET
 def goal_detail(request: OrgRequest, initiative_id: int, goal_id: int) -> HttpResponse:
+    """The goal's page. Back from adding a measurement without JavaScript (``?date=`` of the
+    one just added), the entry form keeps that date and has the focus, beside the
+    confirmation (a message tagged :data:`ENTRY_MESSAGE`)."""
     goal = goal_for_org(request.org, goal_id, initiative_id=initiative_id)
-    return render(request, "goals/goal_detail.html", _goal_context(request, goal))
+    form = None
+    try:
+        kept = MeasurementForm.base_fields["date"].clean(request.GET.get("date"))
+    except ValidationError:
+        kept = None
+    if kept is not None:
+        form = MeasurementForm(initial={"date": kept})
+        _focus(form, "value")
+    return render(request, "goals/goal_detail.html", _goal_context(request, goal, form))
 
 
 def _goal_context(
@@ -185,12 +207,9 @@ def _goal_context(
 ) -> dict[str, Any]:
     """Everything the goal page shows; a fixed number of queries however much data there is.
 
-    It reads the goal's stored pace, refreshing it first only when it was judged before its
-    organisation's today (the hourly refresh has not reached it yet, or the goal predates the
-    stored details): a bounded write, once a day at most.
+    It reads the goal's stored pace and writes nothing: every write refreshes the pace, and
+    the hourly task (``tasks.refresh_all_goal_paces``) once the organisation's day turns.
     """
-    if goal.status_as_of != timezone.localdate() or not goal.pace_detail:
-        services.goal_refresh_pace(goal=goal)
     milestones = list(goal.milestones.all())
     result = stored_pace(goal, goal_spec(goal, milestones))
     series, chart_note = chart_series(goal)
@@ -202,6 +221,7 @@ def _goal_context(
         milestones=[(m.date, m.value) for m in milestones],
         projection=result.projection,
         height=GOAL_CHART_HEIGHT,
+        style=l10n.goal_chart_style(goal.target_value, goal.baseline_value),
         **chart_ends(goal, (result.path[0].when, result.path[0].value) if result.path else None),
     )
     paginator = Paginator(
@@ -281,7 +301,18 @@ def measurement_add(request: OrgRequest, initiative_id: int, goal_id: int) -> Ht
     # The next value is often for the same date (or near it): keep the date typed.
     next_form = MeasurementForm(initial={"date": data["date"]})
     _focus(next_form, "value")
-    return _goal_changed(request, goal, *_added_message(added), form=next_form)
+    response = _goal_changed(
+        request, goal, *_added_message(added), form=next_form, tag=ENTRY_MESSAGE
+    )
+    if not request.htmx:  # type: ignore[attr-defined]
+        response["Location"] += ("&" if "?" in response["Location"] else "?") + urlencode(
+            {"date": data["date"].isoformat()}
+        )
+    return response
+
+
+#: The tag of a confirmation the goal page shows beside the entry form, not at the top.
+ENTRY_MESSAGE = "entry"
 
 
 def _focus(form: MeasurementForm, name: str) -> None:
@@ -330,6 +361,7 @@ def _goal_changed(
     message: str,
     level: str = "success",
     form: MeasurementForm | None = None,
+    tag: str = "",
 ) -> HttpResponse:
     """After a change to the data (or an add that changed nothing): htmx gets the refreshed
     live block, the confirmation beside the form's button; others go back to the goal's page
@@ -339,7 +371,8 @@ def _goal_changed(
         context["live_message"] = message
         context["live_level"] = level
         return render(request, "goals/goal_detail.html#goal-live", context)
-    messages.add_message(request, messages.INFO if level == "info" else messages.SUCCESS, message)
+    level_number = messages.INFO if level == "info" else messages.SUCCESS
+    messages.add_message(request, level_number, message, extra_tags=tag)
     url = reverse(
         "goals:detail",
         kwargs={"org": request.org.slug, "initiative_id": goal.initiative_id, "goal_id": goal.pk},

@@ -32,6 +32,7 @@ from stepback.initiatives.models import ChecklistTick, Initiative
 from stepback.initiatives.selectors import initiative_for_org
 from stepback.initiatives.stages import CHECKLISTS, ChecklistItem, Stage, checklist_item
 from stepback.observations.selectors import latest_observations
+from stepback.ownership.overview import initiative_balance
 from stepback.stepbacks.cadence import next_reviews
 
 # --- helpers --------------------------------------------------------------------------------
@@ -213,6 +214,7 @@ def initiative_detail(request: OrgRequest, initiative_id: int) -> HttpResponse:
                 today=today,
             ),
             "latest_observations": latest_observations(initiative),
+            "balance": initiative_balance(initiative, request.org.today()),
             "can_manage": _can(request, Capability.MANAGE_INITIATIVES),
             "can_contribute": _can(request, Capability.CONTRIBUTE),
         },

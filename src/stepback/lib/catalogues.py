@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
@@ -33,6 +33,21 @@ def compile_catalogues(locale_dir: Path = LOCALE_DIR, *, force: bool = False) ->
     return written
 
 
+def normalise_catalogues(locale_dir: Path = LOCALE_DIR) -> None:
+    """Rewrite each ``.po`` in Babel's layout (lines up to 100 characters).
+
+    ``makemessages`` writes gettext's 76-column layout; rewriting after it keeps the
+    committed catalogue in one layout, so a diff shows only the entries that changed.
+    """
+    for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file, locale=po_path.parts[-3])
+        with po_path.open("wb") as po_file:
+            write_po(po_file, catalogue, width=100)
+
+
 if __name__ == "__main__":
+    if "--normalise" in sys.argv:
+        normalise_catalogues()
     for path in compile_catalogues(force="--force" in sys.argv):
         print(f"compiled {path}")

@@ -1,71 +1,47 @@
-"""Goal charts as Vega-Lite specs (plain dicts), rendered to SVG on the server.
+"""Goal charts as Vega-Lite specs (plain dicts): what a goal's chart draws.
 
-One chart definition serves both the screen and the PDF:
-
-* :func:`goal_chart_spec` builds a layered Vega-Lite spec from plain data
-  (``(date, value)`` tuples), with the data inline as ``values`` and ISO date strings.
-* :func:`render_svg` renders it with ``vl-convert`` (no browser, no network) for PDFs.
-* :func:`vega_embed_bundle` returns the self-contained vega-embed + Vega-Lite + Vega
-  JavaScript bundle for the browser (a static file from our own origin, never a CDN:
-  ``stepback.lib.staticfinders`` writes it for ``collectstatic`` and whitenoise). It defines
-  ``window.vegaEmbed``, ``window.vegaLite`` and ``window.vega``. ``static/js/charts.js``
-  embeds the charts with it, in CSP-safe mode (``ast: true``, see that file's header).
-
-Both sides use the same Vega-Lite version (:func:`vega_lite_version`, the newest
-:data:`VEGA_LITE_MAJOR`.x that the installed vl-convert bundles), so the picture on screen and
-in the PDF is the same.
+:func:`goal_chart_spec` builds a layered Vega-Lite spec from plain data (``(date, value)``
+tuples), with the data inline as ``values`` and ISO date strings. One spec serves the screen
+(``static/js/charts.js`` embeds it with the bundle from :mod:`stepback.lib.vega`) and the
+PDF (:func:`stepback.lib.vega.render_svg`). Its words and figures (legend, titles,
+description, Vega's number and time locale) come from :mod:`stepback.lib.chart_text`, in the
+active language and the page's own formatting.
 
 Dates are drawn on a UTC scale (axis labels in UTC) and tooltip dates are formatted here, in
 Python: an ISO date such as ``2025-03-01`` is midnight UTC to JavaScript, so local-time
 formatting would show the day before west of Greenwich.
-
-No Django imports here: this is a pure helper.
 """
 
 from __future__ import annotations
 
-import copy
-import functools
-import html
 import textwrap
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple, Protocol
 
-from stepback.lib.formats import quantity, short_date
+from stepback.lib import chart_text
+from stepback.lib.chart_text import ChartStyle, series_name
+from stepback.lib.vega import SCHEMA
 
 __all__ = [
     "COLOURS",
-    "SERVER_WIDTH",
-    "VEGA_LITE_MAJOR",
+    "ChartStyle",
     "ProjectionBand",
     "ProjectionLike",
     "goal_chart_spec",
-    "render_svg",
-    "vega_embed_bundle",
-    "vega_embed_bundle_version",
-    "vega_lite_version",
 ]
 
-#: Width in pixels used by :func:`render_svg` when the spec says ``"container"``.
-SERVER_WIDTH = 640
 #: Characters per title line: about what a 14 px title fits across a 390 px phone's chart.
 TITLE_LINE = 38
 COMPACT_HEIGHT = 56
-#: Vega-Lite major version. vl-convert 1.9 bundles Vega 6, and vega-embed warns in the console
-#: when a spec compiles to Vega 5 (Vega-Lite 5 does), so we use Vega-Lite 6. The specs below use
-#: nothing that differs between 5 and 6 (the tests render them with both).
-VEGA_LITE_MAJOR = 6
-SCHEMA = f"https://vega.github.io/schema/vega-lite/v{VEGA_LITE_MAJOR}.json"
-
-# Legend labels, in legend order. Plain words: they are what people read.
-MEASURED = "Measured"
-PLANNED = "Planned path"
-MILESTONE = "Milestone"
-BASELINE = "Baseline"
-TARGET = "Target"
-PROJECTION = "Projection"
-LIKELY_RANGE = "Likely range"
+# The series, by id (``chart_text.SERIES`` names them), in legend order.
+MEASURED = "measured"
+PLANNED = "planned_path"
+MILESTONE = "milestone"
+BASELINE = "baseline"
+TARGET = "target"
+PROJECTION = "projection"
+LIKELY_RANGE = "likely_range"
 
 #: Okabe-Ito colours (safe for the common colour-vision deficiencies), chosen to have at
 #: least 3:1 contrast on white for lines and marks (WCAG 1.4.11). Layers also differ by
@@ -84,11 +60,6 @@ RANGE_OPACITY = 0.22
 LEGEND_RANGE_OPACITY = 0.35  # the legend swatch is small: a little stronger than the area
 PLANNED_DASH = [6, 4]
 PROJECTION_DASH = [2, 3]
-
-VALUE_FORMAT = ",.2~f"
-
-# What the browser bundle runs: vl-convert's default, spelled out (its type stub wants one).
-BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed;\nwindow.vegaLite = vegaLite;\nwindow.vega = vega;\n"
 
 
 class ProjectionLike(Protocol):
@@ -124,6 +95,15 @@ Milestone = tuple[date, float] | tuple[date, float, str]
 Point = tuple[date, float]
 
 
+class _Draw(NamedTuple):
+    """What every layer needs to know: the goal's unit, sparkline or full chart, and how to
+    write numbers and dates."""
+
+    unit: str
+    compact: bool
+    style: ChartStyle
+
+
 def goal_chart_spec(
     *,
     title: str,
@@ -138,10 +118,11 @@ def goal_chart_spec(
     height: int | None = None,
     compact: bool = False,
     description: str | None = None,
+    style: ChartStyle | None = None,
 ) -> dict[str, Any]:
     """Build a layered Vega-Lite spec (v6; also valid v5) for one goal.
 
-    Layers, each in the legend in plain words:
+    Layers, each in the legend in plain words (``chart_text.SERIES``):
 
     * ``measurements``: "Measured", a solid line with points (tooltip: date and value);
     * ``planned_path``: "Planned path", a dashed line;
@@ -161,76 +142,84 @@ def goal_chart_spec(
     Higher-is-better and lower-is-better goals are drawn the same way; the value axis does not
     start at zero, so small changes stay visible.
 
-    ``width`` is pixels or ``"container"`` (fills the parent in the browser; :func:`render_svg`
-    substitutes :data:`SERVER_WIDTH`). ``height`` defaults to 240, or 56 when ``compact``.
-    ``compact=True`` gives a dashboard sparkline: no title, legend, axes or milestone labels.
-    ``description`` (the accessible description, read by screen readers) is generated from the
-    data when not given.
+    ``width`` is pixels or ``"container"`` (fills the parent in the browser;
+    ``vega.render_svg`` substitutes ``vega.SERVER_WIDTH``). ``height`` defaults to 240, or 56
+    when ``compact``. ``compact=True`` gives a dashboard sparkline: no title, legend, axes or
+    milestone labels. ``description`` (the accessible description, read by screen readers) is
+    generated from the data when not given. ``style`` writes the numbers and dates (English,
+    two decimals, when not given; ``core.l10n.chart_style`` gives the page's own).
     """
-    measured_rows = [_row(when, value) for when, value in sorted(measurements)]
-    planned_rows = [_row(when, value) for when, value in sorted(planned_path)]
-    milestone_rows = [_milestone_row(m, unit) for m in sorted(milestones, key=lambda m: m[0])]
+    draw = _Draw(unit, compact, style or ChartStyle())
+    measured_rows = [_row(when, value, draw) for when, value in sorted(measurements)]
+    planned_rows = [_row(when, value, draw) for when, value in sorted(planned_path)]
+    milestone_rows = [_milestone_row(m, draw) for m in sorted(milestones, key=lambda m: m[0])]
 
     layers: list[dict[str, Any]] = []
     series: list[str] = []
 
     if projection is not None:
-        band = _projection_rows(projection, measured_rows[-1] if measured_rows else None)
-        layers.append(_range_layer(band, unit, compact))
-        layers.append(_projection_layer(band, unit, compact, single=not measured_rows))
+        band = _projection_rows(projection, measured_rows[-1] if measured_rows else None, draw)
+        layers.append(_range_layer(band, draw))
+        layers.append(_projection_layer(band, draw, single=not measured_rows))
         series += [PROJECTION, LIKELY_RANGE]
     if planned_rows:
-        layers.append(_line_layer(planned_rows, PLANNED, unit, compact, dash=PLANNED_DASH))
+        layers.append(_line_layer(planned_rows, PLANNED, draw, dash=PLANNED_DASH))
         series.append(PLANNED)
     if measured_rows:
-        layers.append(_line_layer(measured_rows, MEASURED, unit, compact, points=True))
+        layers.append(_line_layer(measured_rows, MEASURED, draw, points=True))
         series.append(MEASURED)
     if milestone_rows:
-        layers.append(_milestone_layer(milestone_rows, unit, compact))
+        layers.append(_milestone_layer(milestone_rows, draw))
         if not compact:
             layers.append(_label_layer(milestone_rows, "milestone_labels"))
         series.append(MILESTONE)
-    for name, point in ((BASELINE, baseline), (TARGET, target)):
+    for key, point in ((BASELINE, baseline), (TARGET, target)):
         if point is not None:
-            row = {**_row(*point), "label": f"{name} {quantity(point[1], unit)}"}
-            layers.append(_end_layer(row, name, unit, compact))
+            label = chart_text.end_label(key, point[1], unit, draw.style)
+            row = {**_row(*point, draw), "label": label}
+            layers.append(_end_layer(row, key, draw))
             if not compact:  # labelled beside the point, so the legend leaves them out
                 side = (
-                    {"align": "left", "dx": 9} if name == BASELINE else {"align": "right", "dx": -9}
+                    {"align": "left", "dx": 9} if key == BASELINE else {"align": "right", "dx": -9}
                 )
-                label = _label_layer([row], f"{_layer_name(name)}_label")
-                label["mark"].update(side, dy=0, baseline="middle")
-                layers.append(label)
-            series.append(name)
+                label_layer = _label_layer([row], f"{key}_label")
+                label_layer["mark"].update(side, dy=0, baseline="middle")
+                layers.append(label_layer)
+            series.append(key)
     if not layers:  # nothing at all to draw: an empty line keeps the spec valid
-        layers.append(_line_layer([], MEASURED, unit, compact))
+        layers.append(_line_layer([], MEASURED, draw))
         series.append(MEASURED)
 
     order = [MEASURED, PLANNED, MILESTONE, BASELINE, TARGET, PROJECTION, LIKELY_RANGE]
-    domain = [name for name in order if name in series]
+    keys = [key for key in order if key in series]
+    domain = [series_name(key) for key in keys]
     for layer in layers:  # one shared colour scale, hence one legend
         colour = layer["encoding"].get("color")
         if colour is not None:
             colour["type"] = "nominal"
-            colour["scale"] = {"domain": domain, "range": [COLOURS[name] for name in domain]}
-            colour["legend"] = None if compact else _legend(domain)
+            colour["scale"] = {"domain": domain, "range": [COLOURS[key] for key in keys]}
+            colour["legend"] = None if compact else _legend(keys)
 
+    described = chart_text.Described(measured_rows, planned_rows, milestone_rows)
     spec: dict[str, Any] = {
         "$schema": SCHEMA,
         "description": description
-        or _describe(
-            title, unit, measured_rows, planned_rows, milestone_rows, projection, baseline, target
+        or chart_text.describe(
+            title,
+            unit,
+            described,
+            projection=projection,
+            baseline=baseline,
+            target=target,
+            style=draw.style,
         ),
         "width": width,
         "height": height if height is not None else (COMPACT_HEIGHT if compact else 240),
         "background": "white",
         "padding": 2 if compact else 5,
-        "encoding": {
-            "x": _x_encoding(compact),
-            "y": _y_encoding(unit, compact),
-        },
+        "encoding": {"x": _x_encoding(compact), "y": _y_encoding(draw)},
         "layer": layers,
-        "config": _config(),
+        "config": _config(draw.style),
     }
     if not compact:
         # Vega does not wrap titles: lines short enough for a phone-wide chart.
@@ -241,88 +230,24 @@ def goal_chart_spec(
     return spec
 
 
-def render_svg(spec: dict[str, Any]) -> str:
-    """Render a spec from :func:`goal_chart_spec` to an SVG string (for PDFs, e-mail, tests).
-
-    A non-numeric width (``"container"``) becomes :data:`SERVER_WIDTH`; the spec passed in is
-    not modified. The spec's ``description`` becomes the ``aria-label`` of the ``<svg>`` root,
-    as vega-embed does on the chart's container in the browser.
-    """
-    import vl_convert
-
-    if not isinstance(spec.get("width", 0), int | float):
-        spec = copy.copy(spec)
-        spec["width"] = SERVER_WIDTH
-        spec.pop("autosize", None)
-    svg: str = vl_convert.vegalite_to_svg(spec, vl_version=vega_lite_version())
-    description = spec.get("description")
-    if description and svg.startswith("<svg "):
-        label = html.escape(str(description), quote=True)
-        svg = (
-            '<svg role="graphics-document" aria-roledescription="visualization"'
-            f' aria-label="{label}" {svg[len("<svg ") :]}'
-        )
-    return svg
-
-
-@functools.lru_cache(maxsize=1)
-def vega_embed_bundle() -> str:
-    """The vega-embed + Vega-Lite + Vega bundle for the browser, as JavaScript source.
-
-    Built once per process by vl-convert (about 2 s the first time; about 0.9 MB minified,
-    300 kB gzipped); :mod:`stepback.lib.staticfinders` writes it to a file once per
-    :func:`vega_embed_bundle_version`, served as a static file. It sets ``window.vegaEmbed``,
-    ``window.vegaLite`` and ``window.vega``. It includes vega-embed's expression
-    interpreter, used with the ``{ast: true}`` embed option: with it Vega evaluates
-    expressions without ``eval``/``new Function``, so it runs under a CSP without
-    ``'unsafe-eval'`` (see ``static/js/charts.js``).
-    """
-    import vl_convert
-
-    bundle: str = vl_convert.javascript_bundle(BUNDLE_SNIPPET, vl_version=vega_lite_version())
-    return bundle
-
-
-def vega_embed_bundle_version() -> str:
-    """A short version tag for the bundle: the name of its cache directory."""
-    import vl_convert
-
-    return (
-        f"vl{vega_lite_version()}-vega{vl_convert.get_vega_version()}"
-        f"-embed{vl_convert.get_vega_embed_version()}"
-    )
-
-
-@functools.lru_cache(maxsize=1)
-def vega_lite_version() -> str:
-    """The newest Vega-Lite of :data:`VEGA_LITE_MAJOR` bundled with vl-convert, e.g. ``"6.4"``."""
-    import vl_convert
-
-    major = str(VEGA_LITE_MAJOR)
-    versions = [v for v in vl_convert.get_vegalite_versions() if v.split(".")[0] == major]
-    if not versions:
-        raise RuntimeError(f"the installed vl-convert-python bundles no Vega-Lite {major}.x")
-    return max(versions, key=lambda v: tuple(int(part) for part in v.split(".")))
-
-
 # --- layers -------------------------------------------------------------------------------
 
 
-def _row(when: date, value: float) -> dict[str, Any]:
-    return {"date": when.isoformat(), "date_label": short_date(when), "value": float(value)}
+def _row(when: date, value: float, draw: _Draw) -> dict[str, Any]:
+    return {"date": when.isoformat(), "date_label": draw.style.day(when), "value": float(value)}
 
 
-def _milestone_row(milestone: Milestone, unit: str) -> dict[str, Any]:
+def _milestone_row(milestone: Milestone, draw: _Draw) -> dict[str, Any]:
     when, value = milestone[0], milestone[1]
-    label = milestone[2] if len(milestone) > 2 else quantity(value, unit)
-    return {**_row(when, value), "label": label}
+    label = milestone[2] if len(milestone) > 2 else draw.style.quantity(value, draw.unit)
+    return {**_row(when, value, draw), "label": label}
 
 
 def _projection_rows(
-    projection: ProjectionLike, latest: dict[str, Any] | None
+    projection: ProjectionLike, latest: dict[str, Any] | None, draw: _Draw
 ) -> list[dict[str, Any]]:
     end = {
-        **_row(projection.when, projection.value),
+        **_row(projection.when, projection.value, draw),
         "low": float(min(projection.low, projection.high)),
         "high": float(max(projection.low, projection.high)),
     }
@@ -331,48 +256,56 @@ def _projection_rows(
     return [{**latest, "low": latest["value"], "high": latest["value"]}, end]
 
 
-def _tooltip(unit: str, *extra: dict[str, Any]) -> list[dict[str, Any]]:
-    value_title = f"Value ({unit})" if unit else "Value"
+def _field(name: str, key: str, draw: _Draw) -> dict[str, Any]:
+    """A quantity in the tooltip, titled with its unit and rounded like the page."""
+    return {
+        "field": name,
+        "type": "quantitative",
+        "title": chart_text.title(key, draw.unit),
+        "format": draw.style.value_format,
+    }
+
+
+def _tooltip(draw: _Draw, *extra: dict[str, Any]) -> list[dict[str, Any]]:
     return [
-        {"field": "series", "type": "nominal", "title": "Series"},
+        {"field": "series", "type": "nominal", "title": str(chart_text.SERIES_TITLE)},
         # Formatted in Python: a time format in Vega would use the browser's time zone.
-        {"field": "date_label", "type": "nominal", "title": "Date"},
-        {"field": "value", "type": "quantitative", "title": value_title, "format": VALUE_FORMAT},
+        {"field": "date_label", "type": "nominal", "title": str(chart_text.DATE_TITLE)},
+        _field("value", "value", draw),
         *extra,
     ]
 
 
-def _with_series(name: str) -> dict[str, Any]:
-    return {"calculate": repr(name), "as": "series"}
+def _with_series(key: str) -> dict[str, Any]:
+    return {"calculate": repr(series_name(key)), "as": "series"}
 
 
 def _line_layer(
     rows: list[dict[str, Any]],
-    name: str,
-    unit: str,
-    compact: bool,
+    key: str,
+    draw: _Draw,
     *,
     dash: list[int] | None = None,
     points: bool = False,
 ) -> dict[str, Any]:
-    mark: dict[str, Any] = {"type": "line", "strokeWidth": 1.5 if compact else 2.5}
+    mark: dict[str, Any] = {"type": "line", "strokeWidth": 1.5 if draw.compact else 2.5}
     if dash:
         mark["strokeDash"] = dash
     if points:
-        mark["point"] = {"filled": True, "size": 16 if compact else 45}
+        mark["point"] = {"filled": True, "size": 16 if draw.compact else 45}
     layer: dict[str, Any] = {
-        "name": _layer_name(name),
+        "name": key,
         "data": {"values": rows},
         "mark": mark,
-        "encoding": {"color": {"datum": name}},
+        "encoding": {"color": {"datum": series_name(key)}},
     }
-    if not compact:
-        layer["transform"] = [_with_series(name)]
-        layer["encoding"]["tooltip"] = _tooltip(unit)
+    if not draw.compact:
+        layer["transform"] = [_with_series(key)]
+        layer["encoding"]["tooltip"] = _tooltip(draw)
     return layer
 
 
-def _milestone_layer(rows: list[dict[str, Any]], unit: str, compact: bool) -> dict[str, Any]:
+def _milestone_layer(rows: list[dict[str, Any]], draw: _Draw) -> dict[str, Any]:
     layer: dict[str, Any] = {
         "name": "milestones",
         "data": {"values": rows},
@@ -380,38 +313,37 @@ def _milestone_layer(rows: list[dict[str, Any]], unit: str, compact: bool) -> di
             "type": "point",
             "shape": "diamond",
             "filled": True,
-            "size": 40 if compact else 120,
+            "size": 40 if draw.compact else 120,
             "stroke": "white",
             "strokeWidth": 1,
             "opacity": 1,
         },
-        "encoding": {"color": {"datum": MILESTONE}},
+        "encoding": {"color": {"datum": series_name(MILESTONE)}},
     }
-    if not compact:
+    if not draw.compact:
         layer["transform"] = [_with_series(MILESTONE)]
-        layer["encoding"]["tooltip"] = _tooltip(
-            unit, {"field": "label", "type": "nominal", "title": "Milestone"}
-        )
+        milestone = {"field": "label", "type": "nominal", "title": series_name(MILESTONE)}
+        layer["encoding"]["tooltip"] = _tooltip(draw, milestone)
     return layer
 
 
-def _end_layer(row: dict[str, Any], name: str, unit: str, compact: bool) -> dict[str, Any]:
+def _end_layer(row: dict[str, Any], key: str, draw: _Draw) -> dict[str, Any]:
     """The baseline or the target: one point, a square or a triangle."""
     layer: dict[str, Any] = {
-        "name": _layer_name(name),
+        "name": key,
         "data": {"values": [row]},
         "mark": {
             "type": "point",
-            "shape": "square" if name == BASELINE else "triangle-up",
+            "shape": "square" if key == BASELINE else "triangle-up",
             "filled": True,
-            "size": 30 if compact else 110,
+            "size": 30 if draw.compact else 110,
             "opacity": 1,
         },
-        "encoding": {"color": {"datum": name}},
+        "encoding": {"color": {"datum": series_name(key)}},
     }
-    if not compact:
-        layer["transform"] = [_with_series(name)]
-        layer["encoding"]["tooltip"] = _tooltip(unit)
+    if not draw.compact:
+        layer["transform"] = [_with_series(key)]
+        layer["encoding"]["tooltip"] = _tooltip(draw)
     return layer
 
 
@@ -431,79 +363,54 @@ def _label_layer(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
     }
 
 
-def _range_layer(rows: list[dict[str, Any]], unit: str, compact: bool) -> dict[str, Any]:
+def _range_layer(rows: list[dict[str, Any]], draw: _Draw) -> dict[str, Any]:
     single = len(rows) == 1
     layer: dict[str, Any] = {
-        "name": "likely_range",
+        "name": LIKELY_RANGE,
         "data": {"values": rows},
         "mark": (
-            {"type": "rule", "strokeWidth": 10 if not compact else 4, "opacity": 0.35}
+            {"type": "rule", "strokeWidth": 4 if draw.compact else 10, "opacity": 0.35}
             if single
             else {"type": "area", "opacity": RANGE_OPACITY}
         ),
         "encoding": {
             "y": {"field": "low", "type": "quantitative"},
             "y2": {"field": "high"},
-            "color": {"datum": LIKELY_RANGE},
+            "color": {"datum": series_name(LIKELY_RANGE)},
         },
     }
-    if not compact:
+    if not draw.compact:
         layer["transform"] = [_with_series(LIKELY_RANGE)]
-        layer["encoding"]["tooltip"] = _range_tooltip(unit)
+        layer["encoding"]["tooltip"] = [
+            *_tooltip(draw)[:2],
+            _field("low", "low", draw),
+            _field("high", "high", draw),
+        ]
     return layer
 
 
-def _range_tooltip(unit: str) -> list[dict[str, Any]]:
-    suffix = f" ({unit})" if unit else ""
-    return [
-        *_tooltip(unit)[:2],
-        {"field": "low", "type": "quantitative", "title": f"Low{suffix}", "format": VALUE_FORMAT},
-        {
-            "field": "high",
-            "type": "quantitative",
-            "title": f"High{suffix}",
-            "format": VALUE_FORMAT,
-        },
-    ]
-
-
-def _projection_layer(
-    rows: list[dict[str, Any]], unit: str, compact: bool, *, single: bool
-) -> dict[str, Any]:
+def _projection_layer(rows: list[dict[str, Any]], draw: _Draw, *, single: bool) -> dict[str, Any]:
     mark: dict[str, Any] = (
         {"type": "point", "shape": "circle", "filled": False, "size": 60, "strokeWidth": 2}
         if single
         else {
             "type": "line",
             "strokeDash": PROJECTION_DASH,
-            "strokeWidth": 1.5 if compact else 2.5,
+            "strokeWidth": 1.5 if draw.compact else 2.5,
             "point": False,
         }
     )
     layer: dict[str, Any] = {
-        "name": "projection",
+        "name": PROJECTION,
         "data": {"values": rows},
         "mark": mark,
-        "encoding": {"color": {"datum": PROJECTION}},
+        "encoding": {"color": {"datum": series_name(PROJECTION)}},
     }
-    if not compact:
+    if not draw.compact:
         layer["transform"] = [_with_series(PROJECTION)]
-        suffix = f" ({unit})" if unit else ""
-        layer["encoding"]["tooltip"] = [
-            *_tooltip(unit),
-            {
-                "field": "low",
-                "type": "quantitative",
-                "title": f"Likely low{suffix}",
-                "format": VALUE_FORMAT,
-            },
-            {
-                "field": "high",
-                "type": "quantitative",
-                "title": f"Likely high{suffix}",
-                "format": VALUE_FORMAT,
-            },
-        ]
+        layer["encoding"]["tooltip"] = _tooltip(
+            draw, _field("low", "likely_low", draw), _field("high", "likely_high", draw)
+        )
     return layer
 
 
@@ -515,40 +422,42 @@ def _x_encoding(compact: bool) -> dict[str, Any]:
     if compact:
         encoding["axis"] = None
     else:
-        encoding["title"] = "Date"
+        encoding["title"] = str(chart_text.DATE_TITLE)
         encoding["axis"] = {"labelOverlap": True, "tickCount": 6}
     return encoding
 
 
-def _y_encoding(unit: str, compact: bool) -> dict[str, Any]:
+def _y_encoding(draw: _Draw) -> dict[str, Any]:
     encoding: dict[str, Any] = {
         "field": "value",
         "type": "quantitative",
         "scale": {"zero": False, "nice": True},
     }
-    if compact:
+    if draw.compact:
         encoding["axis"] = None
     else:
-        encoding["title"] = unit or "Value"
-        encoding["axis"] = {"format": VALUE_FORMAT, "tickCount": 5}
+        encoding["title"] = draw.unit or chart_text.title("value", "")
+        encoding["axis"] = {"format": draw.style.value_format, "tickCount": 5}
     return encoding
 
 
-def _legend(domain: list[str]) -> dict[str, Any]:
+def _legend(keys: list[str]) -> dict[str, Any]:
     # One legend for all layers; each entry is drawn like its layer (line, dashes, diamond,
     # shaded square), not only by colour.
     def pick(mapping: dict[str, str], default: str) -> dict[str, str]:
         expr = default
-        for name, value in reversed(mapping.items()):
-            expr = f"datum.value === {name!r} ? {value} : {expr}"
+        for key, value in reversed(mapping.items()):
+            expr = f"datum.value === {series_name(key)!r} ? {value} : {expr}"
         return {"signal": expr}
 
     return {
         "title": None,
-        "values": [name for name in domain if name not in (BASELINE, TARGET)],
+        "values": [series_name(key) for key in keys if key not in (BASELINE, TARGET)],
         "orient": "bottom",
         "direction": "horizontal",
-        "columns": 3,  # wraps to two rows, so the legend fits a phone-wide chart
+        # Two a row: four entries in two rows fit a phone-wide chart in every language
+        # ("Trajectoire prévue" is half as long again as "Planned path").
+        "columns": 2,
         "symbolStrokeWidth": 3,
         "symbolSize": 120,
         "labelColor": TEXT_COLOUR,
@@ -557,12 +466,7 @@ def _legend(domain: list[str]) -> dict[str, Any]:
             "symbols": {
                 "update": {
                     "shape": pick(
-                        {
-                            MILESTONE: "'diamond'",
-                            LIKELY_RANGE: "'square'",
-                            BASELINE: "'square'",
-                            TARGET: "'triangle-up'",
-                        },
+                        {MILESTONE: "'diamond'", LIKELY_RANGE: "'square'"},
                         "'stroke'",
                     ),
                     "fillOpacity": pick({LIKELY_RANGE: str(LEGEND_RANGE_OPACITY)}, "1"),
@@ -577,8 +481,8 @@ def _legend(domain: list[str]) -> dict[str, Any]:
     }
 
 
-def _config() -> dict[str, Any]:
-    return {
+def _config(style: ChartStyle) -> dict[str, Any]:
+    config: dict[str, Any] = {
         "view": {"stroke": None},
         "axis": {
             "labelColor": TEXT_COLOUR,
@@ -591,51 +495,6 @@ def _config() -> dict[str, Any]:
             "tickColor": "#8c8c8c",
         },
     }
-
-
-def _layer_name(name: str) -> str:
-    return name.lower().replace(" ", "_")
-
-
-# --- accessible description ------------------------------------------------------------------
-
-
-def _describe(
-    title: str,
-    unit: str,
-    measured: list[dict[str, Any]],
-    planned: list[dict[str, Any]],
-    milestones: list[dict[str, Any]],
-    projection: ProjectionLike | None,
-    baseline: Point | None,
-    target: Point | None,
-) -> str:
-    parts = [f"Chart of {title}" + (f" in {unit}." if unit else ".")]
-    if baseline is not None:
-        parts.append(f"Baseline {quantity(baseline[1], unit)} on {short_date(baseline[0])}.")
-    if target is not None:
-        parts.append(f"Target {quantity(target[1], unit)} by {short_date(target[0])}.")
-    if measured:
-        first, last = measured[0], measured[-1]
-        count = len(measured)
-        parts.append(
-            f"{count} measurement{'s' if count != 1 else ''} from {first['date_label']}"
-            f" ({quantity(first['value'], unit)}) to {last['date_label']}"
-            f" ({quantity(last['value'], unit)})."
-        )
-    else:
-        parts.append("No measurements yet.")
-    if planned:
-        end = planned[-1]
-        parts.append(f"Planned path reaches {quantity(end['value'], unit)} by {end['date_label']}.")
-    if milestones:
-        listed = "; ".join(f"{m['label']} by {m['date_label']}" for m in milestones)
-        parts.append(f"Milestones: {listed}.")
-    if projection is not None:
-        parts.append(
-            f"At the current pace: about {quantity(projection.value, unit)}"
-            f" by {short_date(projection.when)}, likely between"
-            f" {quantity(min(projection.low, projection.high), unit)} and"
-            f" {quantity(max(projection.low, projection.high), unit)}."
-        )
-    return " ".join(parts)
+    if style.locale:
+        config["locale"] = style.locale
+    return config

@@ -43,14 +43,25 @@ def with_unit(number: str, unit: str) -> str:
 
 
 def goal_decimals(target: float, baseline: float | None = None) -> int:
-    """The one rounding rule for a goal's numbers, in its pace sentence and beside it: as many
-    decimals as 1% of the planned change (target minus baseline; the target without a
-    baseline or change) needs, from 0 to 3; 2 when there is no such scale."""
+    """The one rounding rule for a goal's numbers, in its pace sentence, beside it and on its
+    chart: the last decimal shown is the power of ten nearest to 1% of the planned change
+    (target minus baseline; the target without a baseline or change), from 0 to 3 decimals,
+    2 when there is no such scale; and one more when the target or baseline is written with
+    more, so that a target of 28.6 does not read 29. A change of 6.5 points from 127.5 shows
+    tenths (132.9), of 25 points tenths (70.1%), of 39 points from 41 whole numbers (70%)."""
     change = abs(target - baseline) if baseline is not None else 0.0
     scale = change if change > 0 and math.isfinite(change) else abs(target)
-    if scale > 0 and math.isfinite(scale):
-        return min(3, max(0, math.ceil(2 - math.log10(scale) - 1e-9)))
-    return 2
+    rule = min(3, max(0, round(2 - math.log10(scale)))) if 0 < scale < math.inf else 2
+    written = max(_written_decimals(value) for value in (target, baseline) if value is not None)
+    return max(rule, min(written, rule + 1))
+
+
+def _written_decimals(value: float) -> int:
+    """How many decimals (at most 3) ``value`` is written with: 127.5 → 1, 28.60 → 1."""
+    if not math.isfinite(value):
+        return 0
+    text = trim_number(value, 3)
+    return len(text.partition(".")[2])
 
 
 def quantity(value: float | None, unit: str = "") -> str:

@@ -1,6 +1,6 @@
 """A staticfiles finder for the vega-embed browser bundle, generated from vl-convert.
 
-The bundle (vega-embed, Vega-Lite and Vega, :func:`stepback.lib.charts.vega_embed_bundle`)
+The bundle (vega-embed, Vega-Lite and Vega, :func:`stepback.lib.vega.vega_embed_bundle`)
 is third-party minified JavaScript, so it is never in the repository: vl-convert-python
 ships it. :class:`VegaEmbedFinder` writes it once into a cache directory
 (``settings.VEGA_EMBED_CACHE_DIR``, one subdirectory per bundle version) and offers it to
@@ -32,7 +32,7 @@ from django.contrib.staticfiles.finders import BaseFinder
 from django.core.checks import CheckMessage
 from django.core.files.storage import FileSystemStorage, Storage
 
-from stepback.lib import charts
+from stepback.lib import vega
 
 __all__ = ["BUNDLE_PATH", "VegaEmbedFinder", "bundle_file"]
 
@@ -51,13 +51,13 @@ def cache_dir() -> Path:
 def bundle_file(root: Path | None = None) -> Path:
     """The bundle's file for the installed vl-convert, written first if it is missing.
 
-    The file sits under a directory named for :func:`charts.vega_embed_bundle_version`, so
+    The file sits under a directory named for :func:`vega.vega_embed_bundle_version`, so
     upgrading vl-convert writes a new one (and removes the older versions). The file is
     written to a temporary name and renamed, so concurrent processes (test workers, web
     workers) never read half a file.
     """
     root = cache_dir() if root is None else root
-    version_dir = root / charts.vega_embed_bundle_version()
+    version_dir = root / vega.vega_embed_bundle_version()
     target = version_dir / BUNDLE_PATH
     if target.is_file():
         return target
@@ -65,7 +65,7 @@ def bundle_file(root: Path | None = None) -> Path:
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".vega-embed-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(charts.vega_embed_bundle())
+            out.write(vega.vega_embed_bundle())
         os.chmod(temporary, 0o644)  # mkstemp makes it private; it is a public asset
         os.replace(temporary, target)
     except BaseException:

@@ -84,6 +84,11 @@ class Comparison:
         return {name: self[name].as_json() for name in SECTIONS}
 
 
+def _ids(ids: set[str]) -> list[str]:
+    """Ids in number order ("9" before "10"), as the rows were made."""
+    return sorted(ids, key=lambda row_id: (len(row_id), row_id))
+
+
 def _row_changes(old: Row, new: Row) -> dict[str, tuple[Json, Json]]:
     names = sorted(set(old) | set(new))
     return {
@@ -95,13 +100,13 @@ def _row_changes(old: Row, new: Row) -> dict[str, tuple[Json, Json]]:
 
 def compare_section(old: Mapping[str, Row], new: Mapping[str, Row]) -> SectionChanges:
     changed = {}
-    for row_id in sorted(set(old) & set(new)):
+    for row_id in _ids(set(old) & set(new)):
         fields = _row_changes(old[row_id], new[row_id])
         if fields:
             changed[row_id] = fields
     return SectionChanges(
-        added={row_id: dict(new[row_id]) for row_id in sorted(set(new) - set(old))},
-        removed={row_id: dict(old[row_id]) for row_id in sorted(set(old) - set(new))},
+        added={row_id: dict(new[row_id]) for row_id in _ids(set(new) - set(old))},
+        removed={row_id: dict(old[row_id]) for row_id in _ids(set(old) - set(new))},
         changed=changed,
     )
 

@@ -17,6 +17,8 @@ from stepback.plans.selectors import people
 from stepback.plans.services import ActionChanges, ObjectiveChanges
 
 GOALS_HELP = _("The goals this serves.")
+#: How many of the newest observations a revision offers to cite.
+LATEST_OBSERVATIONS = 30
 
 
 def _goal_field(label: Any) -> forms.ModelMultipleChoiceField[Goal]:
@@ -190,7 +192,10 @@ class RevisionForm(ServiceForm, forms.Form):
 
     def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["observations"].queryset = initiative.observations.order_by("-date", "-id")[:30]  # type: ignore[attr-defined]
+        latest = initiative.observations.order_by("-date", "-id").values_list("pk", flat=True)
+        self.fields["observations"].queryset = initiative.observations.filter(  # type: ignore[attr-defined]
+            pk__in=list(latest[:LATEST_OBSERVATIONS])
+        ).order_by("-date", "-id")
         self.fields["goals"].queryset = initiative.goals.order_by("name", "pk")  # type: ignore[attr-defined]
 
     def evidence(self) -> dict[str, list[int]]:

@@ -31,8 +31,15 @@ class Plan(models.Model):
         return f"Plan of {self.initiative}"
 
 
-class LiveQuerySet(models.QuerySet[models.Model]):
-    def live(self) -> LiveQuerySet:
+class ObjectiveQuerySet(models.QuerySet["Objective"]):
+    def live(self) -> ObjectiveQuerySet:
+        """The objectives in the plan (not removed)."""
+        return self.filter(removed=False)
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def live(self) -> ActionQuerySet:
+        """The actions in the plan (not removed)."""
         return self.filter(removed=False)
 
 
@@ -51,7 +58,7 @@ class Objective(models.Model):
     removed = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = LiveQuerySet.as_manager()
+    objects = ObjectiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -98,7 +105,7 @@ class Action(models.Model):
     removed = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = LiveQuerySet.as_manager()
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

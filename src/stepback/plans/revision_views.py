@@ -4,13 +4,15 @@ as the start of a new draft."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -75,7 +77,7 @@ def revision_create(request: OrgRequest, initiative_id: int) -> HttpResponse:
             )
         except services.RevisionConflict as error:
             form.add_error(None, conflict_message(error))
-            data: QueryDict = form.data.copy()  # type: ignore[assignment]
+            data = cast(QueryDict, form.data).copy()
             data["base_number"] = str(error.head.number if error.head else 0)
             form.data = data
         except ValidationError as error:
@@ -143,7 +145,7 @@ def revision_restore(request: OrgRequest, initiative_id: int, number: int) -> Ht
 def _snapshot(plan: Plan | None, number: int) -> dict[str, Any]:
     if number == DRAFT:
         return plan_snapshot(plan)
-    return selectors.revision_for(plan, number).snapshot  # type: ignore[no-any-return]
+    return selectors.revision_for(plan, number).snapshot
 
 
 def _side_by_side(
@@ -184,6 +186,8 @@ def _named(names: dict[str, dict[Any, str]], field: str, value: Any) -> str:
         )
     if field in ("owner", "objective"):
         return names[field].get(value, gettext("#%(id)s") % {"id": value})
+    if field in compare.DATE_FIELDS:
+        return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
     if field == "status":
         return str(dict(Action.Status.choices).get(value, value))
     return str(value)

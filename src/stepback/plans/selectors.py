@@ -30,7 +30,7 @@ def plan_for(initiative: Initiative) -> Plan | None:
 def objectives(plan: Plan | None) -> list[Objective]:
     if plan is None:
         return []
-    return list(Objective.objects.live().filter(plan=plan).prefetch_related(_GOALS))  # type: ignore[attr-defined]
+    return list(Objective.objects.live().filter(plan=plan).prefetch_related(_GOALS))
 
 
 def actions(plan: Plan | None) -> QuerySet[Action]:
@@ -38,7 +38,7 @@ def actions(plan: Plan | None) -> QuerySet[Action]:
     if plan is None:
         return Action.objects.none()
     return (
-        Action.objects.live()  # type: ignore[return-value]
+        Action.objects.live()
         .filter(plan=plan)
         .select_related("owner", "objective")
         .prefetch_related(_GOALS)
@@ -120,7 +120,7 @@ def my_actions(organisation: Organisation, user: User, today: date) -> QuerySet[
     then by due date (undated last)."""
     overdue = Q(due_date__lt=today)
     return (
-        Action.objects.live()  # type: ignore[return-value]
+        Action.objects.live()
         .filter(organisation=organisation, owner=user, status__in=Action.OPEN)
         .filter(plan__initiative__archived_at__isnull=True)
         .select_related("plan__initiative", "objective")

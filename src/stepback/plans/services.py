@@ -26,7 +26,8 @@ from stepback.core.models import AuditEntry
 from stepback.core.services import check_all, model_update, refuse_unknown, validate
 from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
-from stepback.plans import compare, evidence
+from stepback.plans import compare
+from stepback.plans import evidence as evidence_kinds
 from stepback.plans.models import Action, Evidence, Objective, Plan, Revision
 from stepback.plans.snapshots import plan_snapshot
 
@@ -316,16 +317,16 @@ def head_revision(plan: Plan | None) -> Revision | None:
     return plan.revisions.filter(number=plan.head_number).first()
 
 
-def _cite(initiative: Initiative, cited: Mapping[str, Sequence[int]]) -> list[evidence.Cited]:
-    found: list[evidence.Cited] = []
+def _cite(initiative: Initiative, cited: Mapping[str, Sequence[int]]) -> list[evidence_kinds.Cited]:
+    found: list[evidence_kinds.Cited] = []
     problems = []
     for kind, ids in sorted(cited.items()):
-        if kind not in evidence.KINDS:
+        if kind not in evidence_kinds.KINDS:
             problems.append(UNKNOWN_EVIDENCE.format(kind=kind))
             continue
-        rows = evidence.KINDS[kind].resolve(initiative, list(dict.fromkeys(ids)))
+        rows = evidence_kinds.KINDS[kind].resolve(initiative, list(dict.fromkeys(ids)))
         missing = sorted(set(ids) - {row.object_id for row in rows})
-        label = str(evidence.KINDS[kind].label)
+        label = str(evidence_kinds.KINDS[kind].label)
         problems += [NOT_THIS_INITIATIVES_EVIDENCE.format(kind=label, id=pk) for pk in missing]
         found += rows
     if problems:
@@ -357,7 +358,7 @@ def revision_save(
         rationale=rationale.strip(),
         snapshot=snapshot,
     )
-    cited: list[evidence.Cited] = []
+    cited: list[evidence_kinds.Cited] = []
     head = head_revision(plan)
     comparison = compare.compare(head.snapshot if head else {}, snapshot)
     check_all(
@@ -435,10 +436,10 @@ def _restore_rows(
     goal_ids: set[int],
     members: set[int],
 ) -> None:
-    rows = {str(row.pk): row for row in model.objects.filter(plan=plan)}
-    through = model.goals.through
+    rows: dict[str, Any] = {str(row.pk): row for row in model.objects.filter(plan=plan)}
+    through: Any = model.goals.through
     owner_field = model._meta.model_name or ""
-    changed = []
+    changed: list[Any] = []
     for row_id, row in rows.items():
         wanted = target.get(row_id)
         if wanted is None:
@@ -466,7 +467,8 @@ def _restore_rows(
     fields = ["title", "description", "position", "removed", "version"]
     if model is Action:
         fields += ["objective", "owner", "start_date", "due_date", "status"]
-    model.objects.bulk_update(changed, fields, batch_size=500)
+    manager: Any = model.objects
+    manager.bulk_update(changed, fields, batch_size=500)
     ids = [row.pk for row in changed]
     through.objects.filter(**{f"{owner_field}_id__in": ids}).delete()
     through.objects.bulk_create(

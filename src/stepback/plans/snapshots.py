@@ -76,7 +76,7 @@ def plan_snapshot(plan: Plan | None) -> SnapshotDict:
         for o in Objective.objects.live().filter(plan=plan)
     }
     actions = {
-        str(a.pk): action_row(a, action_goals[a.pk])  # type: ignore[arg-type]
+        str(a.pk): action_row(a, action_goals[a.pk])
         for a in Action.objects.live().filter(plan=plan)
     }
     for source in ACTION_FIELD_SOURCES:

@@ -9,11 +9,11 @@ person's input in the form, with the version moved on, so a second save is delib
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -93,6 +93,7 @@ def plan_detail(request: OrgRequest, initiative_id: int) -> HttpResponse:
         "count": len(actions),
         "today": today,
         "can_manage": _manage(request),
+        "plan_url": _plan_url(request, initiative.pk),
         **_draft_context(plan),
     }
     return render_page_or_partial(request, "plans/plan.html", "results", context)
@@ -107,6 +108,9 @@ def _row_answer(request: OrgRequest, action: Action) -> HttpResponse:
             "initiative": action.plan.initiative,
             "today": request.org.today(),
             "can_manage": _manage(request),
+            "oob": True,
+            "plan_url": _plan_url(request, action.plan.initiative_id),
+            **_draft_context(action.plan),
         }
         return render(request, "plans/_action.html", context)
     return redirect_page(
@@ -128,7 +132,7 @@ def _edit_page(
             return save()
         except services.StaleWrite as error:
             form.add_error(None, stale_message(error))
-            data: QueryDict = form.data.copy()  # type: ignore[assignment]
+            data = cast(QueryDict, form.data).copy()
             data["version"] = str(error.row.version)
             form.data = data
         except ValidationError as error:
@@ -146,8 +150,9 @@ def objective_create(request: OrgRequest, initiative_id: int) -> HttpResponse:
         services.objective_create(
             initiative=initiative,
             actor=request.membership.user,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
             goals=list(form.cleaned_data["goals"]),
-            **form.changes(),
         )
         messages.success(request, _("The objective is added to the draft."))
         return redirect_page(request, _plan_url(request, initiative.pk))
@@ -208,12 +213,11 @@ def action_create(request: OrgRequest, initiative_id: int) -> HttpResponse:
     )
 
     def save() -> HttpResponse:
-        changes = form.changes()
         action = services.action_create(
             initiative=initiative,
             actor=request.membership.user,
             goals=list(form.cleaned_data["goals"]),
-            **changes,
+            **cast(dict[str, Any], form.changes()),
         )
         messages.success(request, _("The action is added to the draft."))
         return redirect_page(request, _plan_url(request, initiative.pk) + f"#action-{action.pk}")
@@ -232,6 +236,7 @@ def action_detail(request: OrgRequest, initiative_id: int, action_id: int) -> Ht
         "initiative": action.plan.initiative,
         "today": request.org.today(),
         "can_manage": _manage(request),
+        "plan_url": _plan_url(request, initiative_id),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "plans/_action.html", context)
@@ -248,6 +253,8 @@ def action_edit(request: OrgRequest, initiative_id: int, action_id: int) -> Http
         initiative=initiative,
         plan=action.plan,
         initial=ActionForm.initial_for(action),
+        # In place, the form sits in the plan page beside its filters: ids of its own.
+        auto_id=f"id_action{action.pk}_%s" if request.htmx else "id_%s",  # type: ignore[attr-defined]
     )
 
     def save() -> HttpResponse:
@@ -286,7 +293,7 @@ def timeline(request: OrgRequest, initiative_id: int) -> HttpResponse:
             label=action.title,
             group=action.objective.title if action.objective else no_objective,
             status=action.status,
-            status_label=str(action.get_status_display()),  # type: ignore[attr-defined]
+            status_label=str(action.get_status_display()),
             start=action.start_date,
             end=action.due_date,
             owner=action.owner.display_name if action.owner else "",
@@ -323,7 +330,7 @@ def timeline(request: OrgRequest, initiative_id: int) -> HttpResponse:
 
 @org_view()
 @require_GET
-def export(request: OrgRequest, initiative_id: int, file_format: str) -> HttpResponse:
+def export(request: OrgRequest, initiative_id: int, file_format: str) -> HttpResponseBase:
     initiative, plan = _initiative_with_plan(request, initiative_id)
     actions = selectors.actions(plan).order_by(
         "objective__position", "objective_id", "position", "pk"

@@ -1,11 +1,12 @@
 """Read and check measurement spreadsheets (CSV, TSV, XLSX) before they are imported.
 
 The import flow is *upload → map columns → preview with every problem → commit all or
-nothing*. This package is the pure part of it (no Django): it turns the uploaded bytes into
+nothing*. This package is the pure part of it (no models; its messages go through Django's
+translation, in the uploader's language): it turns the uploaded bytes into
 a :class:`Table`, guesses a column mapping, works out how dates are written, and checks
 every row, listing each problem by its row number in the file and its column name.
 
-* :func:`read_table` (:mod:`.reading`) reads text files and workbooks into a
+* :func:`read_table` (:mod:`.reading`, workbooks in :mod:`.workbooks`) reads files into a
   :class:`Table` (:mod:`.table`: row numbers, headers, limits);
   :func:`dump_table` and :func:`load_table` store one as bytes and read it back.
 * :func:`suggest_mapping` (:mod:`.mapping`) guesses which columns hold the date, value,

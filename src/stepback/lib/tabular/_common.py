@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from django.utils.formats import number_format
+
 
 class TableError(Exception):
     """The file as a whole cannot be used. ``str(error)`` is a message for the uploader."""
@@ -29,3 +31,13 @@ def format_float(value: float) -> str:
 
 def wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
+
+
+def count(number: int) -> str:
+    """A whole number for a message, grouped as the active language groups it: "12,000"."""
+    return number_format(number, force_grouping=True)
+
+
+def listed(names: list[str]) -> str:
+    """Names for a message, one after another: "date, value, note"."""
+    return ", ".join(names)

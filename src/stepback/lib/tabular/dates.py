@@ -13,11 +13,14 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stepback.lib.tabular._common import show as _show
 from stepback.lib.tabular._common import wordset as _wordset
@@ -34,13 +37,13 @@ class DateOrder(StrEnum):
 
     @property
     def label(self) -> str:
-        return _ORDER_LABELS[self]
+        return str(_ORDER_LABELS[self])
 
 
 _ORDER_LABELS = {
-    DateOrder.ISO: "Year first (2024-03-05)",
-    DateOrder.DAY_FIRST: "Day first (05/03/2024 is 5 March 2024)",
-    DateOrder.MONTH_FIRST: "Month first (03/05/2024 is 5 March 2024)",
+    DateOrder.ISO: gettext_lazy("Year first (2024-03-05)"),
+    DateOrder.DAY_FIRST: gettext_lazy("Day first (05/03/2024 is 5 March 2024)"),
+    DateOrder.MONTH_FIRST: gettext_lazy("Month first (03/05/2024 is 5 March 2024)"),
 }
 
 _MONTHS = {
@@ -92,8 +95,11 @@ def parse_date(value: str, order: DateOrder) -> date:
     first, second, year = parts
     if order is DateOrder.ISO:
         raise ValueError(
-            f"{_show(value)} is not written year first (YYYY-MM-DD); "
-            "choose day first or month first for this column"
+            _(
+                "%(value)s is not written year first (YYYY-MM-DD); "
+                "choose day first or month first for this column"
+            )
+            % {"value": _show(value)}
         )
     if order is DateOrder.DAY_FIRST:
         return _make_date(value, year, second, first, order)
@@ -109,7 +115,7 @@ def _date_parts(value: str) -> date | tuple[int, int, int]:
     if match:
         return _make_date(value, int(match[1]), int(match[2]), int(match[3]), None)
     if not text:
-        raise ValueError("no date given")
+        raise ValueError(_("no date given"))
     time_part = _TIME_SUFFIX.search(text)
     if time_part and time_part.start() > 0:
         text = text[: time_part.start()].rstrip(" ,")
@@ -124,8 +130,10 @@ def _date_parts(value: str) -> date | tuple[int, int, int]:
     if parsed is not None:
         return parsed
     if _MONTH_ONLY.fullmatch(text):
-        raise ValueError(f"{_show(value)} has no day; give a full date such as 2024-03-01")
-    raise ValueError(f"{_show(value)} is not a date")
+        raise ValueError(
+            _("%(value)s has no day; give a full date such as 2024-03-01") % {"value": _show(value)}
+        )
+    raise _not_a_date(value)
 
 
 def _parse_month_name(value: str, text: str) -> date | None:
@@ -150,7 +158,7 @@ def _parse_month_name(value: str, text: str) -> date | None:
 
 def _day(value: str, token: str) -> int:
     if len(token) > 2:
-        raise ValueError(f"{_show(value)} is not a date")
+        raise _not_a_date(value)
     return int(token)
 
 
@@ -159,32 +167,48 @@ def _year(value: str, token: str) -> int:
         short = int(token)
         return 2000 + short if short < 70 else 1900 + short
     if len(token) != 4:
-        raise ValueError(f"{_show(value)} is not a date")
+        raise _not_a_date(value)
     return int(token)
 
 
 def _make_date(value: str, year: int, month: int, day: int, order: DateOrder | None) -> date:
     if not 1900 <= year <= 2100:
-        raise ValueError(f"{_show(value)} has the year {year}, which looks wrong")
+        words = {"value": _show(value), "year": year}
+        raise ValueError(_("%(value)s has the year %(year)s, which looks wrong") % words)
     if not 1 <= month <= 12:
+        words = {"value": _show(value), "month": month}
         if order is DateOrder.DAY_FIRST and 1 <= day <= 12:
             raise ValueError(
-                f"{_show(value)} has no month {month} when read day first; "
-                "are the dates in this column month first?"
+                _(
+                    "%(value)s has no month %(month)s when read day first; "
+                    "are the dates in this column month first?"
+                )
+                % words
             )
         if order is DateOrder.MONTH_FIRST and 1 <= day <= 12:
             raise ValueError(
-                f"{_show(value)} has no month {month} when read month first; "
-                "are the dates in this column day first?"
+                _(
+                    "%(value)s has no month %(month)s when read month first; "
+                    "are the dates in this column day first?"
+                )
+                % words
             )
-        raise ValueError(f"{_show(value)} is not a real date: there is no month {month}")
+        raise ValueError(_("%(value)s is not a real date: there is no month %(month)s") % words)
     try:
         return date(year, month, day)
     except ValueError:
+        words = {
+            "value": _show(value),
+            "month": date_format(date(year, month, 1), "YEAR_MONTH_FORMAT"),
+            "day": day,
+        }
         raise ValueError(
-            f"{_show(value)} is not a real date: "
-            f"{calendar.month_name[month]} {year} has no day {day}"
+            _("%(value)s is not a real date: %(month)s has no day %(day)s") % words
         ) from None
+
+
+def _not_a_date(value: str) -> ValueError:
+    return ValueError(_("%(value)s is not a date") % {"value": _show(value)})
 
 
 def looks_like_date(value: str) -> bool:

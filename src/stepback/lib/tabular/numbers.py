@@ -14,6 +14,8 @@ import math
 import re
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 from stepback.lib.tabular._common import show as _show
 
 __all__ = ["detect_decimal_separator", "looks_like_number", "parse_number"]
@@ -53,7 +55,7 @@ def parse_number(value: str, decimal: str | None = None) -> float:
         if _GROUPED_POINT.fullmatch(text):
             return float(text.replace(",", "")) + 0.0
     if not text:
-        raise ValueError("no number given")
+        raise ValueError(_("no number given"))
 
     text = text.translate(_MINUS_SIGNS)
     negative = False
@@ -71,16 +73,16 @@ def parse_number(value: str, decimal: str | None = None) -> float:
     if text[-1:] in _CURRENCY:
         text = text[:-1].rstrip()
     if not text or (not _is_digits(text[0]) and text[0] not in ".,"):
-        raise ValueError(f"{_show(value)} is not a number")
+        raise _not_a_number(value)
 
     if _EXPONENT.fullmatch(text):
         if "," in text and decimal == ".":
-            raise ValueError(f"{_show(value)} is not a number")
+            raise _not_a_number(value)
         number = float(text.replace(",", "."))
     else:
         number = _parse_grouped(value, text, decimal)
     if not math.isfinite(number):
-        raise ValueError(f"{_show(value)} is too large")
+        raise ValueError(_("%(value)s is too large") % {"value": _show(value)})
     return (-number if negative else number) + 0.0
 
 
@@ -93,14 +95,19 @@ def _parse_grouped(value: str, text: str, decimal: str | None) -> float:
     if number is not None:
         return number
     if decimal is not None and _grouped_or_none(text, "," if decimal == "." else ".") is not None:
+        words = {"value": _show(value)}
         if decimal == ",":
             raise ValueError(
-                f"{_show(value)} uses a decimal point, but this column uses decimal commas"
+                _("%(value)s uses a decimal point, but this column uses decimal commas") % words
             )
         raise ValueError(
-            f"{_show(value)} uses a decimal comma, but this column uses decimal points"
+            _("%(value)s uses a decimal comma, but this column uses decimal points") % words
         )
-    raise ValueError(f"{_show(value)} is not a number")
+    raise _not_a_number(value)
+
+
+def _not_a_number(value: str) -> ValueError:
+    return ValueError(_("%(value)s is not a number") % {"value": _show(value)})
 
 
 def _grouped_or_none(text: str, decimal: str | None) -> float | None:

@@ -24,7 +24,9 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from stepback.lib.tabular._common import TableError
+from django.utils.translation import gettext as _
+
+from stepback.lib.tabular._common import TableError, count, listed
 from stepback.lib.tabular._common import show as _show
 from stepback.lib.tabular.dates import looks_like_date
 from stepback.lib.tabular.numbers import looks_like_number
@@ -79,9 +81,9 @@ class Table:
         try:
             return self.headers.index(name)
         except ValueError:
+            words = {"name": _show(name), "columns": listed(self.headers)}
             raise TableError(
-                f"The file has no column called {_show(name)}. "
-                f"Its columns are: {', '.join(self.headers)}."
+                _("The file has no column called %(name)s. Its columns are: %(columns)s.") % words
             ) from None
 
     def column_values(self, name: str) -> list[str]:
@@ -156,8 +158,11 @@ def build_table(
         cell_count += len(cells)
         if cell_count > MAX_CELLS:
             raise TableError(
-                f"The file has too many cells (more than {MAX_CELLS:,}). Delete the columns "
-                "you do not need, or split the rows into smaller files, and upload again."
+                _(
+                    "The file has too many cells (more than %(cells)s). Delete the columns you "
+                    "do not need, or split the rows into smaller files, and upload again."
+                )
+                % {"cells": count(MAX_CELLS)}
             )
         if not any(cells):
             continue
@@ -168,16 +173,20 @@ def build_table(
             continue
         if len(rows) == MAX_ROWS:
             raise TableError(
-                f"The file has more than {MAX_ROWS:,} rows below its column names. Split it "
-                "into smaller files and upload each."
+                _(
+                    "The file has more than %(rows)s rows below its column names. Split it "
+                    "into smaller files and upload each."
+                )
+                % {"rows": count(MAX_ROWS)}
             )
         rows.append(cells)
         numbers.append(number)
     if headers is None:
-        raise TableError("The file is empty.")
+        raise TableError(empty_file())
     if not rows:
         raise TableError(
-            f"The file has column names ({', '.join(headers)}) but no data rows below them."
+            _("The file has column names (%(columns)s) but no data rows below them.")
+            % {"columns": listed(headers)}
         )
     return Table(
         headers=headers,
@@ -191,20 +200,24 @@ def build_table(
     )
 
 
+def empty_file() -> str:
+    return _("The file is empty.")
+
+
 def too_many_columns(row: int, width: int) -> str:
-    return (
-        f"Row {row:,} has {width:,} columns; at most {MAX_COLUMNS:,} can be read. Delete the "
-        "columns you do not need (keep the date, the value, and a note or source if you "
-        "want them) and upload again."
-    )
+    return _(
+        "Row %(row)s has %(width)s columns; at most %(most)s can be read. Delete the columns "
+        "you do not need (keep the date, the value, and a note or source if you want them) "
+        "and upload again."
+    ) % {"row": count(row), "width": count(width), "most": count(MAX_COLUMNS)}
 
 
 def cell_too_long(row: int) -> str:
-    return (
-        f"Row {row:,} has a cell of more than {MAX_CELL_CHARS:,} characters, more than a "
-        "spreadsheet cell holds: this does not look like a table of measurements. Check the "
-        "file (in a CSV: is a quote opened and never closed?) and upload it again."
-    )
+    return _(
+        "Row %(row)s has a cell of more than %(chars)s characters, more than a spreadsheet "
+        "cell holds: this does not look like a table of measurements. Check the file (in a "
+        "CSV: is a quote opened and never closed?) and upload it again."
+    ) % {"row": count(row), "chars": count(MAX_CELL_CHARS)}
 
 
 def _make_headers(cells: list[str]) -> list[str]:
@@ -213,19 +226,29 @@ def _make_headers(cells: list[str]) -> list[str]:
     if named and all(_looks_like_data(n) for n in named):
         example = ", ".join(_show(n) for n in named[:3])
         raise TableError(
-            f"The first row holds data ({example}), not column names. Add a header row "
-            "above it with a name for each column, for example: date, value, note."
+            _(
+                "The first row holds data (%(example)s), not column names. Add a header row "
+                "above it with a name for each column, for example: date, value, note."
+            )
+            % {"example": example}
         )
     seen: dict[str, int] = {}
     headers: list[str] = []
     for i, name in enumerate(names):
         if not name:
-            name = f"Column {column_letter(i)}"
+            name = _("Column %(letter)s") % {"letter": column_letter(i)}
         if name in seen:
+            words = {
+                "name": _show(name),
+                "first": column_letter(seen[name]),
+                "second": column_letter(i),
+            }
             raise TableError(
-                f"Two columns are both called {_show(name)} (columns "
-                f"{column_letter(seen[name])} and {column_letter(i)}). "
-                "Rename one of them and upload the file again."
+                _(
+                    "Two columns are both called %(name)s (columns %(first)s and %(second)s). "
+                    "Rename one of them and upload the file again."
+                )
+                % words
             )
         seen[name] = i
         headers.append(name)

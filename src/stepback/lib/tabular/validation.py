@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from stepback.lib.tabular._common import TableError, format_float
 from stepback.lib.tabular._common import show as _show
 from stepback.lib.tabular.dates import DateOrder, parse_date
@@ -28,6 +32,31 @@ from stepback.lib.tabular.table import Table, column_letter
 __all__ = ["CachedParse", "DuplicateRow", "ImportPreview", "ParsedRow", "RowProblem", "validate"]
 
 T = TypeVar("T")
+
+#: The fields a column can be chosen for, as a message names them.
+FIELDS: dict[str, Promise] = {
+    "date": gettext_lazy("date"),
+    "value": gettext_lazy("value"),
+    "note": gettext_lazy("note"),
+    "source": gettext_lazy("source"),
+    "goal": gettext_lazy("goal"),
+}
+MISSING: dict[str, Promise] = {
+    "date": gettext_lazy("missing date"),
+    "value": gettext_lazy("missing value"),
+    "goal": gettext_lazy("missing goal"),
+}
+CHOOSE: dict[str, Promise] = {
+    "date": gettext_lazy("Choose the column that holds the date."),
+    "value": gettext_lazy("Choose the column that holds the value."),
+}
+#: After the extra-cells problem: the likely cause, by the text file's delimiter.
+EXTRA_CELLS_HINTS: dict[str, Promise] = {
+    ",": gettext_lazy(
+        "Is there an unquoted comma inside a value, such as a decimal comma or a comma in a note?"
+    ),
+    ";": gettext_lazy("Is there an unquoted semicolon inside a note?"),
+}
 
 
 @dataclass(frozen=True)
@@ -125,19 +154,31 @@ def _required(
     parse: CachedParse[T],
     problems: list[RowProblem],
     number: int,
-    short: str,
+    width: int,
 ) -> T | None:
     """The parsed cell ``index`` of a row, or None after adding its problem (missing or
     unreadable) to ``problems``."""
     raw = cells[index] if index < len(cells) else ""
     if not raw:
-        problems.append(RowProblem(number, column, f"missing {field}{short}"))
+        problems.append(RowProblem(number, column, _missing(field, len(cells), width)))
         return None
     parsed = parse(raw)
     if isinstance(parsed, str):
         problems.append(RowProblem(number, column, parsed))
         return None
     return parsed
+
+
+def _missing(field: str, count: int, width: int) -> str:
+    """ "missing date", and how many cells the row has when it is shorter than the header."""
+    problem = str(MISSING[field])
+    if count >= width:
+        return problem
+    return ngettext(
+        "%(problem)s (the row has only %(count)s cell)",
+        "%(problem)s (the row has only %(count)s cells)",
+        count,
+    ) % {"problem": problem, "count": count}
 
 
 def validate(
@@ -165,12 +206,17 @@ def validate(
     columns = mapping.columns()
     for field in ("date", "value"):
         if field not in columns:
-            raise TableError(f"Choose the column that holds the {field}.")
+            raise TableError(str(CHOOSE[field]))
     by_header: dict[str, str] = {}
     for field, header in columns.items():
         if header in by_header:
+            words = {
+                "column": _show(header),
+                "first": FIELDS[by_header[header]],
+                "second": FIELDS[field],
+            }
             raise TableError(
-                f"The column {_show(header)} is chosen for both {by_header[header]} and {field}."
+                _("The column %(column)s is chosen for both %(first)s and %(second)s.") % words
             )
         by_header[header] = field
     date_i = table.column_index(mapping.date)
@@ -192,37 +238,23 @@ def validate(
 
     for cells, number in zip(table.rows, table.row_numbers, strict=True):
         count = len(cells)
-        short = (
-            f" (the row has only {count} cell{'' if count == 1 else 's'})" if count < width else ""
-        )
         ok = True
 
         goal = ""
         if goal_i is not None:
             goal = cells[goal_i] if goal_i < count else ""
             if not goal:
-                problems.append(RowProblem(number, mapping.goal or "", "missing goal" + short))
+                problem = _missing("goal", count, width)
+                problems.append(RowProblem(number, mapping.goal or "", problem))
                 ok = False
 
-        when = _required(cells, date_i, mapping.date, "date", dates, problems, number, short)
-        value = _required(cells, value_i, mapping.value, "value", values, problems, number, short)
+        when = _required(cells, date_i, mapping.date, "date", dates, problems, number, width)
+        value = _required(cells, value_i, mapping.value, "value", values, problems, number, width)
 
         if count > width:
             extra = next((j for j in range(width, count) if cells[j]), None)
             if extra is not None:
-                hint = {
-                    ",": " Is there an unquoted comma inside a value, such as a decimal comma "
-                    "or a comma in a note?",
-                    ";": " Is there an unquoted semicolon inside a note?",
-                }.get(table.delimiter or "", "")
-                problems.append(
-                    RowProblem(
-                        number,
-                        f"Column {column_letter(extra)}",
-                        f"this row has {count} cells but only {width} columns have a name; "
-                        f"{_show(cells[extra])} is beyond the last named column.{hint}",
-                    )
-                )
+                problems.append(_extra_cells(number, cells, extra, width, table.delimiter))
 
         if not ok or when is None or value is None:
             continue
@@ -232,26 +264,14 @@ def validate(
             first_row, first_value = first
             duplicate = DuplicateRow(number, first_row, when, value, first_value, goal)
             duplicates.append(duplicate)
-            for_goal = f" of {_show(goal)}" if goal_i is not None else ""
             if duplicate.same_value:
                 if skip_exact_duplicates:
                     continue
-                problems.append(
-                    RowProblem(
-                        number,
-                        mapping.date,
-                        f"duplicates row {first_row} (same date{for_goal} and value)",
-                    )
-                )
+                problem = _duplicate(duplicate, with_goal=goal_i is not None)
+                problems.append(RowProblem(number, mapping.date, problem))
             else:
-                problems.append(
-                    RowProblem(
-                        number,
-                        mapping.value,
-                        f"another value for {when.isoformat()}{for_goal} than row {first_row} "
-                        f"({format_float(first_value)} there, {format_float(value)} here)",
-                    )
-                )
+                problem = _another_value(duplicate, with_goal=goal_i is not None)
+                problems.append(RowProblem(number, mapping.value, problem))
         else:
             seen[key] = (number, value)
         rows.append(
@@ -272,4 +292,46 @@ def validate(
         total_rows=len(table.rows),
         date_order=date_order,
         decimal=decimal,
+    )
+
+
+def _extra_cells(
+    number: int, cells: list[str], extra: int, width: int, delimiter: str | None
+) -> RowProblem:
+    """Cells beyond the named columns, with the likely cause for a text file."""
+    problem = _(
+        "this row has %(count)s cells but only %(width)s columns have a name; %(value)s is "
+        "beyond the last named column."
+    ) % {"count": len(cells), "width": width, "value": _show(cells[extra])}
+    hint = EXTRA_CELLS_HINTS.get(delimiter or "")
+    if hint is not None:
+        problem = f"{problem} {hint}"
+    return RowProblem(number, _("Column %(letter)s") % {"letter": column_letter(extra)}, problem)
+
+
+def _duplicate(duplicate: DuplicateRow, *, with_goal: bool) -> str:
+    if with_goal:
+        words = {"row": duplicate.first_row, "goal": _show(duplicate.goal)}
+        return _("duplicates row %(row)s (same date of %(goal)s and value)") % words
+    return _("duplicates row %(row)s (same date and value)") % {"row": duplicate.first_row}
+
+
+def _another_value(duplicate: DuplicateRow, *, with_goal: bool) -> str:
+    words = {
+        "date": duplicate.when.isoformat(),
+        "row": duplicate.first_row,
+        "first": format_float(duplicate.first_value),
+        "value": format_float(duplicate.value),
+        "goal": _show(duplicate.goal),
+    }
+    if with_goal:
+        return (
+            _(
+                "another value for %(date)s of %(goal)s than row %(row)s (%(first)s there, "
+                "%(value)s here)"
+            )
+            % words
+        )
+    return (
+        _("another value for %(date)s than row %(row)s (%(first)s there, %(value)s here)") % words
     )
