@@ -82,6 +82,7 @@ test-browser: setup
 bench: setup
 	$(BIN)/python -m benchmarks --docs docs/performance.md $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.pace
+	$(BIN)/python -m benchmarks.themes
 	$(BIN)/python -m benchmarks.balance
 
 clean:

@@ -30,6 +30,7 @@ from django.test import Client
 from django.utils import timezone
 
 from benchmarks import baselines, load, writes
+from benchmarks.feedback import ensure_items, item_count
 from benchmarks.generate import (
     API_TOKEN,
     WRITE_TOKEN,
@@ -183,6 +184,24 @@ def measure(
         None,
     )
     read("Initiative activity page", "page", client, f"{ref_url}activity/", None)
+    items = item_count(size.measurements)
+    ensure_items(bench, items)
+    inbox = f"{ref_url}feedback/"
+    read(f"Feedback inbox ({items:,} items)", "page", client, inbox, None)
+    read(
+        "Feedback inbox: search, one status",
+        "page",
+        client,
+        f"{inbox}?q=bell+lunch&status=new",
+        None,
+    )
+    read(
+        "API: list feedback items",
+        "api",
+        api,
+        f"/api/v1/orgs/{org}/initiatives/{ref.pk}/feedback-items?status=done",
+        None,
+    )
     ensure_plan(ref, [bench.user])
     for name, url in plan_pages(ref, org):
         read(name, "page", client, url, None)

@@ -42,6 +42,9 @@ from stepback.accounts.roles import (
 )
 from stepback.api.api import api
 from stepback.core.access import PUBLIC, SIGNED_IN
+from stepback.feedback import services as feedback_services
+from stepback.feedback import surveys as feedback_surveys
+from stepback.feedback.models import Channel, Round, Survey
 from stepback.goals.imports import import_create
 from stepback.goals.models import Goal
 from stepback.goals.services import goal_create, measurement_add
@@ -126,6 +129,48 @@ def _observation(tenant: Tenant, user: User) -> int:
     """A fresh observation of the acting user's each time (only authors and managers may edit)."""
     initiative = Initiative.objects.get(pk=_initiative(tenant, user))
     return observation_create(initiative=initiative, title="Walker note", actor=user).pk
+
+
+def _channel(tenant: Tenant, user: User) -> int:
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    channel = Channel.objects.filter(initiative=initiative).first()
+    return (
+        channel
+        or feedback_services.channel_create(initiative=initiative, actor=None, name="Walker")
+    ).pk
+
+
+def _feedback_item(tenant: Tenant, user: User) -> int:
+    channel = Channel.objects.get(pk=_channel(tenant, user))
+    return feedback_services.item_submit(channel=channel, body="Walker", anonymous=True).item.pk
+
+
+def _survey(tenant: Tenant, user: User) -> int:
+    """A survey with one question whose words are the walker's (no English to translate)."""
+    initiative = Initiative.objects.get(pk=_initiative(tenant, user))
+    survey = Survey.objects.filter(initiative=initiative).first()
+    if survey is None:
+        survey = feedback_surveys.survey_create(initiative=initiative, actor=None, title="Walker")
+        feedback_surveys.question_add(
+            survey=survey,
+            actor=None,
+            kind="single",
+            text="Walker?",
+            choices=["Walker", "Walker goal"],
+        )
+    return survey.pk
+
+
+def _round(tenant: Tenant, user: User) -> int:
+    survey = Survey.objects.get(pk=_survey(tenant, user))
+    found = Round.objects.filter(survey=survey).first()
+    today = tenant.org.today()
+    return (
+        found
+        or feedback_surveys.round_create(
+            survey=survey, actor=None, name="Walker", opens_on=today, closes_on=today
+        )
+    ).pk
 
 
 def _plan_objective(tenant: Tenant, user: User) -> int:
@@ -259,6 +304,11 @@ SAMPLES: dict[str, Sample] = {
     "measurement_id": _measurement,
     "import_id": _measurement_import,
     "observation_id": _observation,
+    "channel_id": _channel,
+    "item_id": _feedback_item,
+    "survey_id": _survey,
+    "round_id": _round,
+    "fmt": lambda tenant, user: "csv",
     "objective_id": _plan_objective,
     "action_id": _plan_action,
     "number": _revision_number,
@@ -278,6 +328,10 @@ PUBLIC_PARAM_SAMPLES = {
     "uidb64": "MQ",
     "token": "set-password",
     "signed": "not-a-real-invitation",
+    "key": "not-a-real-channel",
+    "round_key": "not-a-real-round",
+    "follow_up_token": "not-a-real-follow-up",
+    "invitation_token": "not-a-real-invitation",
 }
 
 WEB_EXCLUDED_PREFIXES = ("admin/", "api/v1/", "static/")
@@ -568,6 +622,12 @@ VALID_BODIES: dict[str, dict[str, Any] | Callable[[str], dict[str, Any]]] = {
     "MeasurementBatch": {"items": [{"date": "2025-01-01", "value": 1}]},
     "MeasurementPatch": {"note": "Walked"},
     "ObservationIn": {"title": "Walked"},
+    "ChannelIn": {"name": "Walked"},
+    "ChannelPatch": {"prompt": "Walked"},
+    "ItemPatch": {"status": "acknowledged"},
+    "SurveyIn": {"title": "Walked"},
+    "QuestionIn": {"kind": "text", "text": "Walked?"},
+    "RoundIn": {"name": "Walked", "opens_on": "2025-01-01", "closes_on": "2025-01-02"},
     "ObjectiveIn": {"title": "Walked"},
     "ObjectivePatch": {"title": "Walked"},
     "ActionIn": {"title": "Walked"},

@@ -24,6 +24,9 @@ from stepback.accounts.models import Organisation
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
 from stepback.core.services import NUMBER_RANGE_MESSAGE
+from stepback.feedback import services as feedback_services
+from stepback.feedback import surveys as feedback_surveys
+from stepback.feedback.models import Channel, FeedbackItem, Question, Round, Survey
 from stepback.goals.models import Goal, Measurement, Milestone
 from stepback.goals.services import measurement_add
 from stepback.initiatives.models import Initiative
@@ -79,6 +82,23 @@ class Case:
     #: What the world holds before the input arrives, beyond the fixture.
     setup: Callable[[World], object] = lambda w: None
     role: Role = Role.LEADER
+
+
+def _feedback_item(world: World) -> FeedbackItem:
+    channel = Channel.objects.filter(initiative=world.initiative).first() or (
+        feedback_services.channel_create(initiative=world.initiative, actor=None, name="Ideas")
+    )
+    return FeedbackItem.objects.filter(channel=channel).first() or (
+        feedback_services.item_submit(channel=channel, body="An idea", anonymous=True).item
+    )
+
+
+def _survey(world: World) -> Survey:
+    return Survey.objects.filter(initiative=world.initiative).first() or (
+        feedback_surveys.survey_create(
+            initiative=world.initiative, actor=None, title="Pulse", template="readiness"
+        )
+    )
 
 
 TODAY = timezone.localdate()
@@ -412,6 +432,58 @@ CASES: dict[str, Case] = {
         message=lambda w: "An organisation needs a name.",
         unchanged=(Organisation,),
         role=Role.ADMIN,
+    ),
+    "a feedback channel that closes before it opens": Case(
+        web_path=lambda w: f"{w.web}/feedback/channels/new/",
+        web_data=lambda w: {
+            "name": "Ideas",
+            "identity": "either",
+            "opens_on": "2025-03-02",
+            "closes_on": "2025-03-01",
+        },
+        api_method="post",
+        api_path=lambda w: f"{w.api}/initiatives/{w.initiative.pk}/feedback-channels",
+        api_body=lambda w: {"name": "Ideas", "opens_on": "2025-03-02", "closes_on": "2025-03-01"},
+        web_field="closes_on",
+        api_field="closes_on",
+        message=lambda w: "The channel cannot close before it opens.",
+        unchanged=(Channel,),
+    ),
+    "a feedback answer published without an answer": Case(
+        web_path=lambda w: f"/o/{w.tenant.org.slug}/feedback/items/{_feedback_item(w).pk}/",
+        web_data=lambda w: {"status": "done", "published": "on", "answer": " "},
+        api_method="patch",
+        api_path=lambda w: f"{w.api}/feedback-items/{_feedback_item(w).pk}",
+        api_body=lambda w: {"published": True},
+        web_field="published",
+        api_field="published",
+        message=lambda w: "Write an answer before publishing it.",
+        unchanged=(FeedbackItem,),
+        setup=_feedback_item,
+    ),
+    "a 5-point question with three labels": Case(
+        web_path=lambda w: f"/o/{w.tenant.org.slug}/feedback/surveys/{_survey(w).pk}/questions/",
+        web_data=lambda w: {"kind": "likert", "text": "Clear?", "choices": "No\nMaybe\nYes"},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/surveys/{_survey(w).pk}/questions",
+        api_body=lambda w: {"kind": "likert", "text": "Clear?", "choices": ["No", "Maybe", "Yes"]},
+        web_field="choices",
+        api_field="choices",
+        message=lambda w: "A 5-point question needs exactly five labels.",
+        unchanged=(Question,),
+        setup=_survey,
+    ),
+    "a survey round that closes before it opens": Case(
+        web_path=lambda w: f"/o/{w.tenant.org.slug}/feedback/surveys/{_survey(w).pk}/rounds/new/",
+        web_data=lambda w: {"name": "Autumn", "opens_on": "2025-03-02", "closes_on": "2025-03-01"},
+        api_method="post",
+        api_path=lambda w: f"{w.api}/surveys/{_survey(w).pk}/rounds",
+        api_body=lambda w: {"name": "Autumn", "opens_on": "2025-03-02", "closes_on": "2025-03-01"},
+        web_field="closes_on",
+        api_field="closes_on",
+        message=lambda w: "The round cannot close before it opens.",
+        unchanged=(Round,),
+        setup=_survey,
     ),
     "a stakeholder without a name": Case(
         web_path=lambda w: f"/o/{w.tenant.org.slug}/stakeholders/new/",

@@ -38,6 +38,7 @@ APP_ORDER = [
     "plans",
     "ownership",
     "stakeholders",
+    "feedback",
 ]
 BASE = ("stepback.accounts.models", "stepback.accounts.roles")
 TOP = (

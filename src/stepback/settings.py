@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "stepback.plans",
     "stepback.ownership",
     "stepback.stakeholders",
+    "stepback.feedback",
 ]
 
 MIDDLEWARE = [

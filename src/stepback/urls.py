@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("stepback.plans.urls")),
     path("", include("stepback.ownership.urls")),
     path("", include("stepback.stakeholders.urls")),
+    path("", include("stepback.feedback.urls")),
     path("", include("stepback.tokens.urls")),
     path("", include("stepback.activity.urls")),
     path("", include("stepback.api.urls")),

@@ -19,6 +19,8 @@ from stepback.accounts.roles import Role
 from stepback.api.api import api
 from stepback.core.api_schemas import MAX_ID, MAX_OFFSET, NOT_AN_OBJECT, NUL_REFUSED
 from stepback.core.models import AuditEntry
+from stepback.feedback import services as feedback_services
+from stepback.feedback import surveys as feedback_surveys
 from stepback.goals.services import measurement_add
 from stepback.ownership.services import barrier_raise, group_create, sprint_create
 from stepback.plans.services import action_create, objective_create
@@ -46,6 +48,12 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "MeasurementBatch": {"items": [{"date": "2025-01-01", "value": 1, "note": "Fine"}]},
     "MeasurementPatch": {"note": "Fine"},
     "ObservationIn": {"title": "Fine", "tags": ["fine"]},
+    "ChannelIn": {"name": "Fine"},
+    "ChannelPatch": {"prompt": "Fine"},
+    "ItemPatch": {"answer": "Fine", "tags": ["fine"]},
+    "SurveyIn": {"title": "Fine"},
+    "QuestionIn": {"kind": "text", "text": "Fine?"},
+    "RoundIn": {"name": "Fine", "opens_on": "2025-01-01", "closes_on": "2025-01-02"},
     "ObjectiveIn": {"title": "Fine"},
     "ObjectivePatch": {"title": "Fine"},
     "ActionIn": {"title": "Fine"},
@@ -110,6 +118,14 @@ def world(tenant: Tenant) -> dict[str, Any]:
     goal = make_goal(initiative)
     added = measurement_add(goal=goal, actor=None, date=dt.date(2025, 1, 1), value=1)
     member = Membership.objects.get(user=tenant.user(Role.MEMBER), organisation=tenant.org)
+    channel = feedback_services.channel_create(initiative=initiative, actor=None, name="Fine")
+    item = feedback_services.item_submit(channel=channel, body="Fine", anonymous=True).item
+    survey = feedback_surveys.survey_create(initiative=initiative, actor=None, title="Fine")
+    feedback_surveys.question_add(survey=survey, actor=None, kind="text", text="Fine?")
+    today = tenant.org.today()
+    round_ = feedback_surveys.round_create(
+        survey=survey, actor=None, name="Fine", opens_on=today, closes_on=today
+    )
     group = group_create(initiative=initiative, actor=None, name="Sprint group")
     sprint = sprint_create(
         group=group,
@@ -120,6 +136,10 @@ def world(tenant: Tenant) -> dict[str, Any]:
     )
     barrier = barrier_raise(group=group, actor=None, description="Fine")
     return {
+        "channel_id": channel.pk,
+        "item_id": item.pk,
+        "survey_id": survey.pk,
+        "round_id": round_.pk,
         "group_id": group.pk,
         "sprint_id": sprint.pk,
         "checkin_id": sprint.checkins.first().pk,  # type: ignore[union-attr]

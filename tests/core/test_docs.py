@@ -36,6 +36,8 @@ CAPABILITY_ROWS = {
     Capability.MANAGE_MEMBERS: "Manage members and invitations",
     Capability.VIEW_ACTIVITY: "See the activity: who changed what, and when",
     Capability.MANAGE_ORGANISATION: "Set the organisation's name, time zone and language",
+    Capability.READ_FEEDBACK: "Read feedback items",
+    Capability.HANDLE_FEEDBACK: "Triage and answer feedback",
 }
 
 

@@ -25,6 +25,8 @@ from stepback.accounts.models import Invitation, Membership, Organisation, User
 from stepback.accounts.roles import CAPABILITIES, Capability
 from stepback.core.access import PUBLIC, SIGNED_IN
 from stepback.demo import demo_load
+from stepback.feedback.models import Channel, FeedbackItem, Round, Survey
+from stepback.feedback.services import item_submit
 from stepback.goals import imports, services
 from stepback.goals.models import Goal
 from stepback.initiatives.models import Initiative
@@ -39,7 +41,7 @@ from tests.test_access import WEB_ROUTES, WebRoute
 
 pytestmark = pytest.mark.browser
 
-#: Routes that are no page to look at: a health probe, sign-out, one-time links.
+#: Routes that are no page to look at: the health probes, sign-out, one-time links.
 NOT_PAGES = {
     "healthz",
     "livez",
@@ -47,6 +49,7 @@ NOT_PAGES = {
     "password_reset_confirm",
     "invitation_accept",
     "champion_respond",
+    "respond_personal",
 }
 BLOCKING = {"serious", "critical"}
 
@@ -79,6 +82,11 @@ def _samples(org: Organisation, user: User) -> dict[str, Any]:
         "invitation_id": Invitation.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "token_id": ApiToken.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
         "measurement_id": goal.measurements.first().pk,  # type: ignore[union-attr]
+        "channel_id": Channel.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+        "item_id": FeedbackItem.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+        "survey_id": Survey.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+        "round_id": Round.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+        "fmt": "csv",
         "objective_id": Objective.objects.filter(plan__initiative=initiative).first().pk,  # type: ignore[union-attr]
         "action_id": Action.objects.filter(plan__initiative=initiative).first().pk,  # type: ignore[union-attr]
         "number": Plan.objects.get(initiative=initiative).head_number,
@@ -112,6 +120,20 @@ def _stakeholder_samples(initiative: Initiative) -> dict[str, int]:
         "leader_id": leader.pk,
         "tactic_id": leader.tactics.first().pk,  # type: ignore[union-attr]
         "slot_id": leader.slots.first().pk,  # type: ignore[union-attr]
+    }
+
+
+def _public_samples(org: Organisation) -> dict[str, Any]:
+    """The demo's public links: a channel, an open round, a sender's follow-up page."""
+    channel = Channel.objects.filter(organisation=org).first()
+    assert channel is not None
+    sent = item_submit(channel=channel, body="Could the library open earlier?", anonymous=True)
+    open_round = Round.objects.filter(organisation=org, closed=False, personal=False).first()
+    assert open_round is not None
+    return {
+        "key": channel.key,
+        "round_key": open_round.key,
+        "follow_up_token": sent.follow_up_token,
     }
 
 
@@ -157,7 +179,7 @@ def pages_for(user: User | None, org: Organisation) -> list[str]:
     client = Client()
     if user is not None:
         client.force_login(user)
-    values = _samples(org, user) if user is not None else {}
+    values = _samples(org, user) if user is not None else _public_samples(org)
     urls = []
     for route in WEB_ROUTES:
         if route.name in NOT_PAGES or not _allowed(route, user, org):

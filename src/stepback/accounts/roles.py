@@ -44,6 +44,8 @@ class Capability(StrEnum):
     MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove
     VIEW_ACTIVITY = "view_activity"  # read the activity log: who did what, when
     MANAGE_ORGANISATION = "manage_organisation"  # its name, time zone and language
+    READ_FEEDBACK = "read_feedback"  # read feedback items (named ones name people)
+    HANDLE_FEEDBACK = "handle_feedback"  # triage and answer feedback items
 
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
@@ -57,6 +59,10 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     # The log names people and what each did: it is for those who run the work and own
     # parts of it (balance, stepback packs), not for contributors and onlookers.
     Capability.VIEW_ACTIVITY: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT, Role.OWNER}),
+    # Named feedback names people, and triage changes what the sender sees: for those who
+    # run the work, not for every member.
+    Capability.READ_FEEDBACK: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT, Role.OWNER}),
+    Capability.HANDLE_FEEDBACK: frozenset({Role.ADMIN, Role.LEADER, Role.SUPPORT, Role.OWNER}),
 }
 
 # Rows a person writes themselves: who may change their own, and who may change anyone's.
@@ -85,6 +91,7 @@ WRITE_CAPABILITIES = frozenset(
         Capability.MANAGE_INITIATIVES,
         Capability.MANAGE_MEMBERS,
         Capability.MANAGE_ORGANISATION,
+        Capability.HANDLE_FEEDBACK,
     }
 )
 

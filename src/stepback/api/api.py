@@ -20,6 +20,7 @@ from stepback.accounts.api import router as accounts_router
 from stepback.activity.api import router as activity_router
 from stepback.core.api_errors import field_errors, problem_answer, problem_response
 from stepback.core.api_messages import type_check_message
+from stepback.feedback.api import router as feedback_router
 from stepback.goals.api import router as goals_router
 from stepback.initiatives.api import router as initiatives_router
 from stepback.observations.api import router as observations_router
@@ -160,6 +161,7 @@ api.add_router("", plans_router)
 api.add_router("", ownership_router)
 api.add_router("", stakeholders_router)
 api.add_router("", leaders_router)
+api.add_router("", feedback_router)
 api.add_router("", activity_router)
 
 

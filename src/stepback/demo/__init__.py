@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from stepback.demo import accounts, initiatives, ownership, plans, stakeholders
+from stepback.demo import accounts, feedback, initiatives, ownership, plans, stakeholders
 from stepback.demo.site import DEMO_PASSWORD, DemoLogin, DemoSite
 
 __all__ = ["DEMO_PASSWORD", "DemoLogin", "DemoSite", "demo_load"]
@@ -32,4 +32,5 @@ def demo_load() -> DemoSite:
         plans.load(site)
         ownership.load(site)
         stakeholders.load(site)
+        feedback.load(site)
     return site
