@@ -65,7 +65,8 @@ def test_it_generates_the_data_and_times_every_target_beside_its_baseline(
     assert all(t["healthz_ratio"] and t["livez_ratio"] and t["median_ms"] > 0 for t in pages)
     assert timings["Dashboard"]["baseline"] == "raw SQL of its rows"
     assert timings["Dashboard"]["ratio"] > 0
-    assert 0 < timings["Dashboard"]["queries"] <= 12
+    # 12 for the goals and initiatives, 5 for a leader's balance panel (ownership).
+    assert 0 < timings["Dashboard"]["queries"] <= 17
     writes = [t for t in results["timings"] if t["group"] == "write"]
     assert all(t["ratio"] and t["baseline"] for t in writes)
     # The timed writes leave the data as it was.

@@ -27,7 +27,7 @@ from stepback.accounts.models import Membership, Organisation, User
 from stepback.accounts.roles import Role
 from stepback.core.models import AuditEntry
 from stepback.demo.initiatives import LEARNING_SPRINTS
-from stepback.demo.site import DemoSite
+from stepback.demo.site import DEMO_PASSWORD, DemoLogin, DemoSite
 from stepback.initiatives.models import Initiative
 from stepback.ownership import services
 from stepback.ownership.models import LEADER_ITEMS, Barrier, CheckIn, Group, HandOff, LearningSprint
@@ -80,12 +80,16 @@ def load(site: DemoSite, *, today: date | None = None) -> None:
 
 
 def _staff(org: Organisation, name: str, site: DemoSite) -> User:
+    """A teacher who leads or joins the groups: a member, signing in like every demo person."""
     email = "staff." + name.split()[0].lower().replace("é", "e") + "@riverside.example"
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email, None, name=name)
+        user = User.objects.create_user(email, DEMO_PASSWORD, name=name)
         site.tally(True)
     Membership.objects.get_or_create(user=user, organisation=org, defaults={"role": Role.MEMBER})
+    site.logins.append(
+        DemoLogin(email=email, name=name, roles=f"{org.name}: {Role.MEMBER.label} (sprint groups)")
+    )
     return user
 
 
